@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { CREATE_ONLY, StorageConflictError, type StoragePort, type StoredDocument, type WriteOptions } from '../../ports/storage';
+
+/** Embedded default storage: one SQLite file in WAL mode (or ":memory:" for tests). */
+export class SqliteStorage implements StoragePort {
+  private db?: Database.Database;
+
+  constructor(private readonly file: string) {}
+
+  async open(): Promise<void> {
+    if (this.db) return;
+    if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const db = new Database(this.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(`CREATE TABLE IF NOT EXISTS documents (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      etag TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`);
+    this.db = db;
+  }
+
+  private get conn(): Database.Database {
+    if (!this.db) throw new Error('SqliteStorage used before open()');
+    return this.db;
+  }
+
+  async read<T>(key: string): Promise<StoredDocument<T> | undefined> {
+    const row = this.conn.prepare('SELECT value, etag FROM documents WHERE key = ?').get(key) as { value: string; etag: string } | undefined;
+    return row ? { value: JSON.parse(row.value) as T, etag: row.etag } : undefined;
+  }
+
+  async write<T>(key: string, value: T, options: WriteOptions = {}): Promise<string> {
+    const etag = randomUUID();
+    const json = JSON.stringify(value);
+    const now = new Date().toISOString();
+    const { ifMatch } = options;
+    let changes: number;
+    if (ifMatch === CREATE_ONLY) {
+      changes = this.conn.prepare('INSERT OR IGNORE INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?)').run(key, json, etag, now).changes;
+    } else if (ifMatch) {
+      changes = this.conn.prepare('UPDATE documents SET value = ?, etag = ?, updated_at = ? WHERE key = ? AND etag = ?').run(json, etag, now, key, ifMatch).changes;
+    } else {
+      changes = this.conn
+        .prepare('INSERT INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at')
+        .run(key, json, etag, now).changes;
+    }
+    if (changes === 0) throw new StorageConflictError(key);
+    return etag;
+  }
+
+  async delete(key: string, options: WriteOptions = {}): Promise<boolean> {
+    if (options.ifMatch && options.ifMatch !== CREATE_ONLY) {
+      const changes = this.conn.prepare('DELETE FROM documents WHERE key = ? AND etag = ?').run(key, options.ifMatch).changes;
+      if (changes === 0) throw new StorageConflictError(key);
+      return true;
+    }
+    return this.conn.prepare('DELETE FROM documents WHERE key = ?').run(key).changes > 0;
+  }
+
+  async list(prefix: string, options: { limit?: number; startAfter?: string } = {}): Promise<string[]> {
+    const rows = this.conn
+      .prepare("SELECT key FROM documents WHERE substr(key, 1, length(?)) = ? AND key > ? ORDER BY key LIMIT ?")
+      .all(prefix, prefix, options.startAfter ?? '', options.limit ?? 1000) as { key: string }[];
+    return rows.map((r) => r.key);
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+  }
+}

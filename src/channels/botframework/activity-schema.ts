@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * The fields govai-coach needs from an incoming Bot Framework activity. Unknown fields pass
+ * through untouched; a missing required field is a 400 with the field's path.
+ */
+const account = z.object({ id: z.string().min(1).max(512), name: z.string().max(512).optional(), aadObjectId: z.string().optional() }).passthrough();
+
+export const incomingActivitySchema = z
+  .object({
+    type: z.string().min(1).max(64),
+    id: z.string().max(512).optional(),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.string().url().max(2048),
+    from: account,
+    recipient: account,
+    conversation: z
+      .object({ id: z.string().min(1).max(1024), conversationType: z.string().optional(), isGroup: z.boolean().optional(), tenantId: z.string().optional() })
+      .passthrough(),
+    text: z.string().optional(),
+    locale: z.string().max(32).optional(),
+    localTimezone: z.string().max(64).optional(),
+    name: z.string().max(256).optional(),
+    value: z.unknown().optional(),
+    deliveryMode: z.string().optional(),
+  })
+  .passthrough();
+
+export type IncomingActivity = z.infer<typeof incomingActivitySchema>;
+
+/** "from.id: Required"-style messages, safe to return to the caller. */
+export function describeActivityProblems(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,63 @@
+import { TurnContext, type Activity } from 'botbuilder';
+import type { ConversationScope, TurnInput } from '../../core/turn';
+
+/** Payload of our Action.Submit / Action.Execute buttons: { command, args }. */
+export function actionFromValue(value: unknown): TurnInput['action'] | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  const data = (v.action && typeof v.action === 'object' ? ((v.action as Record<string, unknown>).data as Record<string, unknown>) : v) ?? {};
+  if (typeof data.command !== 'string' || !/^[a-z][a-z0-9.-]{0,63}$/.test(data.command)) return undefined;
+  const args: Record<string, string> = {};
+  const rawArgs = data.args && typeof data.args === 'object' ? (data.args as Record<string, unknown>) : {};
+  for (const [k, val] of Object.entries(rawArgs)) if (typeof val === 'string' && val.length <= 512) args[k] = val;
+  // Multi-select inputs arrive as a top-level field named "answer" (comma-separated ids).
+  if (typeof data.answer === 'string') args.answer = data.answer;
+  return { command: data.command, args };
+}
+
+export function scopeOf(activity: Partial<Activity>): ConversationScope {
+  const type = activity.conversation?.conversationType;
+  if (type === 'channel') return 'channel';
+  if (type === 'groupChat' || activity.conversation?.isGroup) return 'group';
+  return 'personal';
+}
+
+/** Maps a Bot Framework activity to a channel-neutral turn, or undefined when there is nothing to do. */
+export function activityToTurn(context: TurnContext): TurnInput | undefined {
+  const activity = context.activity;
+  const base = {
+    channelId: activity.channelId,
+    userId: activity.from.aadObjectId ?? activity.from.id,
+    userName: activity.from.name || undefined,
+    conversationId: activity.conversation.id,
+    scope: scopeOf(activity),
+    activityId: activity.id,
+    locale: activity.locale ?? localeFromEntities(activity),
+    timezone: activity.localTimezone || undefined,
+  };
+  switch (activity.type) {
+    case 'message': {
+      const action = actionFromValue(activity.value);
+      if (action) return { ...base, action };
+      const text = TurnContext.removeRecipientMention(activity as Activity)?.trim() ?? activity.text?.trim() ?? '';
+      return { ...base, text };
+    }
+    case 'conversationUpdate': {
+      const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id);
+      const userJoinedPersonal = base.scope === 'personal' && (activity.membersAdded ?? []).some((m) => m.id !== activity.recipient.id);
+      if (!botAdded && !userJoinedPersonal) return undefined;
+      // Welcome the person in personal chats; in groups the bot is the one added.
+      const userId = userJoinedPersonal ? (activity.membersAdded!.find((m) => m.id !== activity.recipient.id)!.id ?? base.userId) : base.userId;
+      return { ...base, userId, event: 'installed' };
+    }
+    case 'installationUpdate':
+      return activity.action === 'add' || activity.action === 'add-upgrade' ? { ...base, event: 'installed' } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function localeFromEntities(activity: Partial<Activity>): string | undefined {
+  const info = activity.entities?.find((e) => e.type === 'clientInfo') as { locale?: string } | undefined;
+  return info?.locale;
+}

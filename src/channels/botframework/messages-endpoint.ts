@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import type { Activity, TurnContext } from 'botbuilder';
+import type { ValidatedCloudAdapter } from './validated-cloud-adapter';
+import type { Logger } from '../../logging/logger';
+import { HttpError, readJsonBody } from '../http/read-json-body';
+import { describeActivityProblems, incomingActivitySchema } from './activity-schema';
+
+export interface MessagesEndpointOptions {
+  adapter: ValidatedCloudAdapter;
+  logic: (context: TurnContext) => Promise<void>;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Counts in-flight turns so shutdown can wait for them. */
+  inFlight: { begin(): () => void };
+  isReady(): boolean;
+}
+
+/**
+ * POST /api/messages. The body is read and validated here rather than by the adapter so
+ * that every bad request gets a precise status (400/413/415) and no internal error text.
+ */
+export function mountMessagesEndpoint(server: Server, options: MessagesEndpointOptions): void {
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const correlationId = randomUUID();
+    const done = options.inFlight.begin();
+    try {
+      if (!options.isReady()) return sendError(res, new HttpError(503, 'not_ready', 'The bot is starting; try again shortly'));
+      const { json } = await readJsonBody(req, options.maxBodyBytes);
+      const parsed = incomingActivitySchema.safeParse(json);
+      if (!parsed.success) throw new HttpError(400, 'invalid_activity', describeActivityProblems(parsed.error));
+      const authHeader = String(req.headers.authorization ?? '');
+      const response = await options.adapter.processValidated(authHeader, parsed.data as unknown as Activity, options.logic);
+      res.status(response?.status ?? 200);
+      if (response?.body !== undefined) res.json(response.body);
+      res.end();
+    } catch (err) {
+      if (err instanceof HttpError) return sendError(res, err);
+      if ((err as { statusCode?: number }).statusCode === 401 || (err as Error).name === 'AuthenticationError') {
+        options.logger.warn({ correlationId }, 'rejected unauthenticated request');
+        return sendError(res, new HttpError(401, 'unauthorized', 'Authentication failed'));
+      }
+      options.logger.error({ err, correlationId }, 'activity processing failed');
+      return sendError(res, new HttpError(500, 'internal_error', `Internal error (reference ${correlationId.slice(0, 8)})`));
+    } finally {
+      done();
+    }
+  });
+}
+
+export function sendError(res: Response, err: HttpError): void {
+  if (res.headersSent) return;
+  res.status(err.status);
+  res.json({ error: { code: err.code, message: err.message } });
+  res.end();
+}
+
+export type { Activity };

@@ -1,0 +1,41 @@
+import type { CommandRegistry } from '../command-registry';
+import type { Action, Reply } from '../reply';
+import type { Turn } from '../turn';
+
+/** Commands offered as buttons under help and the welcome, when their routes exist. */
+const QUICK_COMMANDS = ['start', 'modules', 'progress', 'review', 'language'];
+
+export function quickActions(turn: Turn, registry: CommandRegistry): Action[] {
+  return QUICK_COMMANDS.filter((name) => registry.get(name)).map((name) => ({
+    label: turn.t(`common:actions.${name}`),
+    command: name,
+    style: name === 'start' ? 'primary' : 'default',
+  }));
+}
+
+/** `help`: every command the bot knows, in the learner's language, with buttons for the main ones. */
+export function registerHelp(registry: CommandRegistry): void {
+  registry.add({
+    name: 'help',
+    aliasesKey: 'common:commands.help',
+    helpKey: 'common:help.commands.help',
+    handler: (turn): Reply[] => {
+      const t = turn.t;
+      const items = registry.helpRoutes().map((route) => {
+        const words = t(route.aliasesKey ?? '', { returnObjects: true }) as unknown;
+        const first = Array.isArray(words) ? String(words[0]) : route.name;
+        return { title: first, text: t(route.helpKey!) };
+      });
+      return [
+        turn.reply({
+          intent: 'help',
+          title: t('common:help.title'),
+          text: t('common:help.intro'),
+          items,
+          actions: quickActions(turn, registry),
+          summary: t('common:help.title'),
+        }),
+      ];
+    },
+  });
+}

@@ -1,0 +1,19 @@
+import type { CommandRegistry } from '../command-registry';
+import type { Reply } from '../reply';
+import { quickActions } from './help';
+
+/** Welcome when the bot is installed or added to a conversation. */
+export function registerWelcome(registry: CommandRegistry, orgName: string): void {
+  registry.onEvent('installed', (turn): Reply[] => {
+    const t = turn.t;
+    const personal = turn.input.scope === 'personal';
+    return [
+      turn.reply({
+        intent: 'welcome',
+        title: t('common:welcome.title'),
+        text: [t('common:welcome.text', { org: orgName }), personal ? t('common:welcome.personal') : t('common:welcome.group')].join('\n\n'),
+        actions: quickActions(turn, registry),
+      }),
+    ];
+  });
+}

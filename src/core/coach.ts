@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { Language } from '../config/config-schema';
+import { directionOf, toSupportedLanguage, type Localizer } from '../i18n/i18n';
+import type { Logger } from '../logging/logger';
+import { StorageConflictError, CREATE_ONLY, type StoragePort } from '../ports/storage';
+import { CommandRegistry, numberedChoices, type Route } from './command-registry';
+import { learnerKey, newLearnerRecord, RECENT_ACTIVITY_LIMIT, type LearnerRecord } from './learner';
+import type { Action, Reply } from './reply';
+import type { RouteHandler, Turn, TurnInput, TurnResult } from './turn';
+
+export interface CoachOptions {
+  storage: StoragePort;
+  localizer: Localizer;
+  registry: CommandRegistry;
+  logger: Logger;
+  defaultLanguage: Language;
+}
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * The channel-neutral orchestrator: loads the learner, routes the turn, saves the learner
+ * atomically (optimistic concurrency, retried on conflict) and returns replies. A failing
+ * handler never loses progress: nothing is saved and the learner gets a localized error.
+ */
+export class Coach {
+  constructor(private readonly options: CoachOptions) {}
+
+  get registry(): CommandRegistry {
+    return this.options.registry;
+  }
+
+  async handle(input: TurnInput): Promise<TurnResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(input);
+      } catch (err) {
+        if (err instanceof StorageConflictError && attempt < MAX_ATTEMPTS) continue;
+        return this.failure(input, err);
+      }
+    }
+  }
+
+  /** Reads a learner without changing it (for App Home views, reminders, facilitators). */
+  async readLearner(channelId: string, userId: string): Promise<LearnerRecord | undefined> {
+    return (await this.options.storage.read<LearnerRecord>(learnerKey(channelId, userId)))?.value;
+  }
+
+  /** The language a turn would be answered in. */
+  languageFor(learner: LearnerRecord | undefined, locale?: string): Language {
+    return learner?.language ?? toSupportedLanguage(locale) ?? this.options.defaultLanguage;
+  }
+
+  private async attempt(input: TurnInput): Promise<TurnResult> {
+    const { storage } = this.options;
+    const now = input.now ?? new Date();
+    const key = learnerKey(input.channelId, input.userId);
+    const stored = await storage.read<LearnerRecord>(key);
+    const learner = stored?.value ?? newLearnerRecord(input.channelId, input.userId, now);
+    if (input.activityId && learner.recentActivityIds.includes(input.activityId)) {
+      this.options.logger.info({ activityId: input.activityId, channelId: input.channelId }, 'duplicate activity ignored');
+      return { replies: [], duplicate: true, lang: this.languageFor(learner, input.locale) };
+    }
+    if (input.userName) learner.name = input.userName;
+    if (input.timezone) learner.timezone = input.timezone;
+
+    const turn = this.createTurn(input, learner, now);
+    const replies = await this.dispatch(turn);
+
+    learner.pendingActions = pendingActionsOf(replies, learner.pendingActions);
+    if (input.activityId) learner.recentActivityIds = [...learner.recentActivityIds, input.activityId].slice(-RECENT_ACTIVITY_LIMIT);
+    learner.updatedAt = now.toISOString();
+    await storage.write(key, learner, { ifMatch: stored?.etag ?? CREATE_ONLY });
+    return { replies, duplicate: false, lang: turn.lang };
+  }
+
+  private createTurn(input: TurnInput, learner: LearnerRecord, now: Date): Turn & { args: Record<string, string>; text: string } {
+    const { localizer } = this.options;
+    let lang = this.languageFor(learner, input.locale);
+    const turn = {
+      input,
+      learner,
+      now,
+      args: { ...(input.action?.args ?? {}) },
+      text: input.text?.trim() ?? '',
+      get lang() {
+        return lang;
+      },
+      get dir() {
+        return directionOf(lang);
+      },
+      get t() {
+        return localizer.forLanguage(lang);
+      },
+      reply(partial: Omit<Reply, 'lang' | 'dir' | 'summary'> & { summary?: string }): Reply {
+        const summary = partial.summary ?? [partial.title, partial.text].filter(Boolean).join(': ').slice(0, 300);
+        return { ...partial, lang, dir: directionOf(lang), summary: summary || partial.intent };
+      },
+      slice<T extends object>(name: string, init: () => T): T {
+        if (!learner.data[name]) learner.data[name] = init();
+        return learner.data[name] as T;
+      },
+      setLanguage(next: Language) {
+        lang = next;
+        learner.language = next;
+      },
+    };
+    return turn;
+  }
+
+  private async dispatch(turn: Turn & { args: Record<string, string>; text: string }): Promise<Reply[]> {
+    const { registry } = this.options;
+    const { input } = turn;
+    if (input.event) {
+      const handler = registry.event(input.event);
+      return handler ? handler(turn) : [];
+    }
+    if (input.action) {
+      const route = registry.get(input.action.command);
+      if (!route) return this.unknownCommand(turn, input.action.command);
+      return route.handler(turn);
+    }
+    const text = turn.text;
+    if (!text) return this.unknownCommand(turn, '');
+
+    const picked = pickNumberedChoice(text, turn.learner.pendingActions);
+    if (picked) {
+      const route = registry.get(picked.command);
+      if (route) {
+        Object.assign(turn.args, picked.args ?? {});
+        return route.handler(turn);
+      }
+    }
+    const match = registry.match(text);
+    if (match) {
+      turn.text = match.rest;
+      return match.route.handler(turn);
+    }
+    if (looksLikeCommand(text, registry)) return this.unknownCommand(turn, text);
+    const fallback = registry.fallbackRoute;
+    return fallback ? fallback(turn) : this.unknownCommand(turn, text);
+  }
+
+  private unknownCommand(turn: Turn, text: string): Reply[] {
+    const suggestions = text ? this.options.registry.suggest(text) : [];
+    const t = turn.t;
+    return [
+      turn.reply({
+        intent: 'notice',
+        title: t('common:unknown.title'),
+        text: suggestions.length
+          ? t('common:unknown.suggest', { words: suggestions.map((s) => `“${s}”`).join(', ') })
+          : t('common:unknown.text'),
+        actions: [helpAction(turn)],
+      }),
+    ];
+  }
+
+  private failure(input: TurnInput, err: unknown): TurnResult {
+    const correlationId = randomUUID().slice(0, 8);
+    this.options.logger.error({ err, correlationId, channelId: input.channelId, activityId: input.activityId }, 'turn failed');
+    const lang = toSupportedLanguage(input.locale) ?? this.options.defaultLanguage;
+    const t = this.options.localizer.forLanguage(lang);
+    const text = t('common:error.text', { id: correlationId });
+    return {
+      duplicate: false,
+      lang,
+      replies: [{ intent: 'error', lang, dir: directionOf(lang), title: t('common:error.title'), text, summary: text, actions: [{ label: t('common:actions.help'), command: 'help' }] }],
+    };
+  }
+}
+
+export function helpAction(turn: Turn): Action {
+  return { label: turn.t('common:actions.help'), command: 'help' };
+}
+
+/** "2" picks the second numbered choice; "1,3" picks several options of a multiple-choice question. */
+function pickNumberedChoice(text: string, pending: Action[]): Action | undefined {
+  if (!pending.length || !/^\s*\d+(\s*[,;\s]\s*\d+)*\s*$/.test(text)) return undefined;
+  const picks = [...new Set(text.split(/[,;\s]+/).filter(Boolean).map(Number))];
+  const actions = picks.map((n) => pending[n - 1]);
+  if (actions.some((a) => !a)) return undefined;
+  if (actions.length === 1) return actions[0];
+  const [first] = actions;
+  const sameQuestion = actions.every((a) => a.command === first.command && a.args?.answer !== undefined && a.args?.question === first.args?.question);
+  if (!sameQuestion) return undefined;
+  return { ...first, args: { ...first.args, answer: actions.map((a) => a.args!.answer).join(',') } };
+}
+
+function pendingActionsOf(replies: Reply[], previous: Action[]): Action[] {
+  for (let i = replies.length - 1; i >= 0; i--) {
+    const choices = numberedChoices(replies[i]);
+    if (choices.length) return choices;
+  }
+  return replies.length ? [] : previous;
+}
+
+/** A lone word starting with "/" or close to a command word is a mistyped command, not a question. */
+function looksLikeCommand(text: string, registry: CommandRegistry): boolean {
+  const trimmed = text.trim();
+  if (/^[/!]\S*$/.test(trimmed)) return true;
+  if (/\s/.test(trimmed) || trimmed.length > 20) return false;
+  return registry.suggest(trimmed).length > 0;
+}
+
+export type { Route, RouteHandler };

@@ -1,0 +1,91 @@
+import type { Language } from '../config/config-schema';
+
+/**
+ * What the core asks a channel to show. Channel-neutral: renderers turn a Reply into
+ * text with numbered choices, an Adaptive Card or Block Kit. The core never builds cards.
+ */
+export type Intent =
+  | 'welcome'
+  | 'help'
+  | 'show-step'
+  | 'ask-question'
+  | 'quiz-feedback'
+  | 'quiz-summary'
+  | 'course-map'
+  | 'progress'
+  | 'review'
+  | 'reflection'
+  | 'answer'
+  | 'not-covered'
+  | 'certificate'
+  | 'settings'
+  | 'notice'
+  | 'error';
+
+/** A button, a numbered text choice, or a typed command: the same thing to the core. */
+export interface Action {
+  /** Visible label, already localized. */
+  label: string;
+  /** Route name in the command registry, e.g. "next" or "quiz.answer". */
+  command: string;
+  /** String arguments sent back with the action. */
+  args?: Record<string, string>;
+  style?: 'primary' | 'default';
+}
+
+export interface ReplyItem {
+  title: string;
+  text?: string;
+  /** Short status badge such as "3/4" or "✓". */
+  badge?: string;
+  action?: Action;
+}
+
+export interface ReplyChoices {
+  /** single: one button per option; multiple: toggles plus a submit action. */
+  selection: 'single' | 'multiple';
+  /** Route that receives the answer; args carry the question id and the chosen option ids. */
+  command: string;
+  args: Record<string, string>;
+  options: { id: string; label: string }[];
+  submitLabel?: string;
+  /** Accessible label of the choice input (Adaptive Cards Input.ChoiceSet label). */
+  inputLabel?: string;
+}
+
+export interface ReplyFact {
+  label: string;
+  value: string;
+}
+
+export interface ReplyAttachment {
+  name: string;
+  contentType: string;
+  url: string;
+}
+
+export interface Reply {
+  intent: Intent;
+  lang: Language;
+  dir: 'ltr' | 'rtl';
+  title?: string;
+  /** Body text. Light Markdown only: **bold**, _italic_, "- " lists, blank-line paragraphs. */
+  text?: string;
+  /** Where the learner is, e.g. "Module 1 · Lesson 2 of 4 · Step 3 of 5". */
+  position?: string;
+  progress?: { done: number; total: number; label: string };
+  facts?: ReplyFact[];
+  items?: ReplyItem[];
+  choices?: ReplyChoices;
+  actions?: Action[];
+  attachments?: ReplyAttachment[];
+  /** A short plain-text summary for notifications and screen readers (fallbackText). */
+  summary: string;
+  /**
+   * Set when this reply supersedes an earlier interactive one (an answered quiz card):
+   * channels that can update messages replace it; others just send the reply.
+   */
+  replaces?: string;
+  /** Stable key of an interactive reply so a later reply can replace it. */
+  key?: string;
+}

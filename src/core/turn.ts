@@ -1,0 +1,57 @@
+import type { Language } from '../config/config-schema';
+import type { Translate } from '../i18n/i18n';
+import type { LearnerRecord } from './learner';
+import type { Reply } from './reply';
+
+export type ConversationScope = 'personal' | 'group' | 'channel';
+
+/** One incoming turn, already stripped of channel details by an adapter at the edge. */
+export interface TurnInput {
+  channelId: string;
+  userId: string;
+  userName?: string;
+  conversationId: string;
+  scope: ConversationScope;
+  /** Channel activity id; a repeated id is a retry and is not processed twice. */
+  activityId?: string;
+  /** Channel locale such as "fr-FR". */
+  locale?: string;
+  /** IANA time zone, when the channel sends one (Teams: localTimezone). */
+  timezone?: string;
+  /** Typed text, with any @mention of the bot removed. */
+  text?: string;
+  /** A pressed button or card action. */
+  action?: { command: string; args?: Record<string, string> };
+  /** A lifecycle event instead of a message. */
+  event?: 'installed';
+  now?: Date;
+}
+
+export interface TurnResult {
+  replies: Reply[];
+  /** True when the activity was a retry of one already handled. */
+  duplicate: boolean;
+  lang: Language;
+}
+
+/** What a route handler sees. Mutate `learner` (or a slice); the coach saves it atomically. */
+export interface Turn {
+  readonly input: TurnInput;
+  readonly learner: LearnerRecord;
+  readonly lang: Language;
+  readonly dir: 'ltr' | 'rtl';
+  readonly t: Translate;
+  readonly now: Date;
+  /** Arguments of a pressed action, or parsed from typed text. */
+  readonly args: Record<string, string>;
+  /** Typed text after the command word (for "ask <question>"), or the whole text for free text. */
+  readonly text: string;
+  /** Builds a reply in the turn's language; `summary` defaults to the title or text. */
+  reply(reply: Omit<Reply, 'lang' | 'dir' | 'summary'> & { summary?: string }): Reply;
+  /** A feature's own part of the learner record, created on first use. */
+  slice<T extends object>(name: string, init: () => T): T;
+  /** Changes the learner's language for the rest of the turn and later ones. */
+  setLanguage(lang: Language): void;
+}
+
+export type RouteHandler = (turn: Turn) => Promise<Reply[]> | Reply[];

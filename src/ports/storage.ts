@@ -1,0 +1,44 @@
+/**
+ * Storage port for learner data and bot state: a key-value store of JSON documents with
+ * optimistic concurrency. Every adapter (SQLite now, PostgreSQL for several instances)
+ * passes the same contract tests in test/storage/storage-contract.ts.
+ */
+export interface StoredDocument<T> {
+  value: T;
+  /** Opaque version tag; pass it back to `write` to update only if nobody else has. */
+  etag: string;
+}
+
+export interface WriteOptions {
+  /**
+   * Concurrency condition: an etag from `read` (update only that version), `"*new"` (create
+   * only if absent), or undefined (last writer wins).
+   */
+  ifMatch?: string;
+}
+
+export const CREATE_ONLY = '*new';
+
+export interface StoragePort {
+  /** Opens connections and creates tables; idempotent. */
+  open(): Promise<void>;
+  read<T>(key: string): Promise<StoredDocument<T> | undefined>;
+  /** Returns the new etag. Throws StorageConflictError when `ifMatch` does not hold. */
+  write<T>(key: string, value: T, options?: WriteOptions): Promise<string>;
+  /** Returns true when something was deleted. Throws StorageConflictError when `ifMatch` does not hold. */
+  delete(key: string, options?: WriteOptions): Promise<boolean>;
+  /** Keys starting with `prefix`, sorted, at most `limit` (default 1000), after `startAfter`. */
+  list(prefix: string, options?: { limit?: number; startAfter?: string }): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export class StorageConflictError extends Error {
+  readonly code = 'storage_conflict';
+  constructor(readonly key: string) {
+    super(`Storage conflict on "${key}": the document changed since it was read`);
+  }
+}
+
+export class StorageError extends Error {
+  readonly code = 'storage_error';
+}
