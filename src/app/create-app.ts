@@ -25,7 +25,9 @@ export interface App {
   storage: StoragePort;
   coach: Coach;
   server: Server;
-  /** Opens storage and loads content, then listens; resolves with the bound URL. */
+  /** Opens storage and loads content without listening (in-process use: `npm run chat`); idempotent. */
+  open(): Promise<void>;
+  /** Opens (see open()), then listens; resolves with the bound URL. */
   start(): Promise<string>;
   /** Stops accepting requests, waits for in-flight turns, closes storage. */
   stop(): Promise<void>;
@@ -68,6 +70,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   mountMessagesEndpoint(server, { adapter, logic, logger, maxBodyBytes: config.MAX_BODY_BYTES, inFlight, isReady: () => readiness.ready });
 
   let stopped = false;
+  let opening: Promise<void> | undefined;
+  // Everything a turn needs before the first request: storage, then content. Not listening.
+  const open = () => (opening ??= (async () => {
+    await storage.open();
+  })());
   return {
     config,
     logger,
@@ -75,8 +82,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     storage,
     coach,
     server,
+    open,
     async start() {
-      await storage.open();
+      await open();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => resolve());

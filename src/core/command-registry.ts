@@ -88,7 +88,7 @@ export class CommandRegistry {
     const normalized = normalizeCommandText(text);
     const scored = this.aliases()
       .map(({ alias }) => ({ alias, d: editDistance(normalized, alias, 2) }))
-      .filter((s) => s.d <= 2 && s.d < Math.max(2, normalized.length / 2))
+      .filter((s) => s.d <= 1 || (s.d === 2 && normalized.length >= 4))
       .sort((a, b) => a.d - b.d);
     return [...new Set(scored.map((s) => s.alias))].slice(0, 3);
   }

@@ -45,7 +45,10 @@ export interface Localizer {
   allTranslations(key: string): string[];
 }
 
-export const DEFAULT_LOCALES_DIR = path.resolve(__dirname, '..', '..', '..', 'locales');
+/** locales/ at the repo root, from src/i18n (ts-jest) or dist/src/i18n (compiled). */
+export const DEFAULT_LOCALES_DIR =
+  [path.resolve(__dirname, '..', '..', 'locales'), path.resolve(__dirname, '..', '..', '..', 'locales')].find((dir) => fs.existsSync(path.join(dir, 'en'))) ??
+  path.resolve(__dirname, '..', '..', '..', 'locales');
 
 export async function createLocalizer(localesDir = DEFAULT_LOCALES_DIR): Promise<Localizer> {
   const resources = readLocaleResources(localesDir);

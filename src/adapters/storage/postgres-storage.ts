@@ -17,12 +17,30 @@ export class PostgresStorage implements StoragePort {
     if (this.pool) return;
     const config = typeof this.connection === 'string' ? { connectionString: this.connection } : this.connection;
     const pool = new Pool({ max: 10, ...config });
-    await pool.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
-      key TEXT PRIMARY KEY,
-      value JSONB NOT NULL,
-      etag TEXT NOT NULL,
-      updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-    )`);
+    try {
+      // Several instances may start at once: serialise schema creation with an advisory lock,
+      // since concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog.
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.table]);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+          key TEXT PRIMARY KEY,
+          value JSONB NOT NULL,
+          etag TEXT NOT NULL,
+          updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )`);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
     this.pool = pool;
   }
 
@@ -67,7 +85,7 @@ export class PostgresStorage implements StoragePort {
 
   async list(prefix: string, options: { limit?: number; startAfter?: string } = {}): Promise<string[]> {
     const { rows } = await this.db.query(
-      `SELECT key FROM ${this.table} WHERE left(key, length($1)) = $1 AND key > $2 ORDER BY key COLLATE "C" LIMIT $3`,
+      `SELECT key FROM ${this.table} WHERE left(key, length($1)) = $1 AND key COLLATE "C" > $2 ORDER BY key COLLATE "C" LIMIT $3`,
       [prefix, options.startAfter ?? '', options.limit ?? 1000],
     );
     return rows.map((r) => r.key as string);

@@ -39,9 +39,25 @@ export function createBotAuthentication(config: AppConfig): ConfigurationBotFram
     MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
     CertificateThumbprint: config.MICROSOFT_APP_CERT_THUMBPRINT,
     CertificatePrivateKey: config.MICROSOFT_APP_CERT_KEY_FILE ? fs.readFileSync(config.MICROSOFT_APP_CERT_KEY_FILE, 'utf8') : undefined,
-    ToBotFromChannelOpenIdMetadataUrl: config.BOT_OPENID_METADATA_URL,
-    ToBotFromChannelTokenIssuer: config.BOT_TOKEN_ISSUER,
+    ...(config.BOT_OPENID_METADATA_URL ? publicCloudWithMetadata(config.BOT_OPENID_METADATA_URL, config.BOT_TOKEN_ISSUER) : {}),
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
   return new ConfigurationBotFrameworkAuthentication(options);
+}
+
+/**
+ * botbuilder treats any overridden endpoint as "everything is custom", so an OpenID metadata
+ * override (sovereign clouds, tests with a local signing key) must bring the other public
+ * cloud settings along explicitly.
+ */
+function publicCloudWithMetadata(metadataUrl: string, issuer = 'https://api.botframework.com'): Record<string, string> {
+  return {
+    ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+    ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+    ToBotFromChannelTokenIssuer: issuer,
+    OAuthUrl: 'https://api.botframework.com',
+    ToBotFromChannelOpenIdMetadataUrl: metadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+    CallerId: 'urn:botframework:azure',
+  };
 }

@@ -37,7 +37,7 @@ export function mountMessagesEndpoint(server: Server, options: MessagesEndpointO
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err);
       if ((err as { statusCode?: number }).statusCode === 401 || (err as Error).name === 'AuthenticationError') {
-        options.logger.warn({ correlationId }, 'rejected unauthenticated request');
+        options.logger.warn({ correlationId, reason: (err as Error).message }, 'rejected unauthenticated request');
         return sendError(res, new HttpError(401, 'unauthorized', 'Authentication failed'));
       }
       options.logger.error({ err, correlationId }, 'activity processing failed');

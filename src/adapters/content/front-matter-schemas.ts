@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Unquoted `id: true` / `id: false` in YAML is a boolean: accept it as the string id. */
+const optionId = z.preprocess((v) => (typeof v === 'boolean' ? String(v) : v), z.string().trim().min(1));
+const text = z.string().trim().min(1, 'must not be empty');
+const idList = z.array(z.string().trim().min(1));
+
+export const quizOptionSchema = z.object({
+  id: optionId,
+  text: text,
+  correct: z.boolean().optional(),
+  feedback: text.optional(),
+});
+
+export const quizItemSchema = z.object({
+  id: text,
+  type: z.enum(['single', 'multiple', 'truefalse']),
+  prompt: text,
+  options: z.array(quizOptionSchema).min(2, 'needs at least two options'),
+  explanation: text,
+  hint: text.optional(),
+  outcomes: idList.min(1, 'needs at least one learning-outcome id'),
+});
+
+export const courseFrontMatterSchema = z.object({
+  id: z.literal('course'),
+  title: text,
+  description: text,
+});
+
+export const moduleFrontMatterSchema = z.object({
+  id: text,
+  order: z.number().int().positive(),
+  title: text,
+  summary: text,
+  outcomes: z.array(z.object({ id: text, text: text })).min(1, 'needs at least one learning outcome'),
+  reflection: text,
+  quiz: z.array(quizItemSchema).min(1, 'needs at least one question'),
+});
+
+export const lessonFrontMatterSchema = z.object({
+  id: text,
+  module: text,
+  order: z.number().int().positive(),
+  title: text,
+  outcomes: idList.min(1, 'needs at least one learning-outcome id'),
+  quiz: z.array(quizItemSchema).min(1, 'needs at least one question'),
+});
+
+export const finalFrontMatterSchema = z.object({
+  id: z.literal('final'),
+  title: text,
+  intro: text.optional(),
+  quiz: z.array(quizItemSchema).min(1, 'needs at least one question'),
+});
+
+export type QuizItemInput = z.output<typeof quizItemSchema>;

@@ -1,0 +1,55 @@
+import type { Language } from '../config/config-schema';
+
+/** A numbered passage as given to the model; `n` is the number the model cites as [n]. */
+export interface NumberedPassage {
+  n: number;
+  title: string;
+  text: string;
+}
+
+export interface QaExchange {
+  question: string;
+  answer: string;
+}
+
+export interface GenerateAnswerInput {
+  question: string;
+  /** Language the answer must be written in. */
+  lang: Language;
+  passages: NumberedPassage[];
+}
+
+export interface CondenseInput {
+  question: string;
+  lang: Language;
+  history: QaExchange[];
+}
+
+/**
+ * A text generator for grounded answers (an OpenAI-compatible or Azure OpenAI model). Inputs are
+ * already redacted of personal data; the implementation must treat them as data and offer the
+ * model no tools.
+ */
+export interface LlmPort {
+  /** Identifies the model, for logs and the eval report. */
+  readonly id: string;
+  /** A standalone question from a follow-up and the conversation so far. */
+  condense(input: CondenseInput): Promise<string>;
+  /** An answer citing passages as [n], or exactly NOT_IN_COURSE_MARKER when they do not contain it. */
+  answer(input: GenerateAnswerInput): Promise<string>;
+}
+
+/** What the model replies when the passages do not answer the question. */
+export const NOT_IN_COURSE_MARKER = 'NOT_IN_COURSE';
+
+/** A failed model call (after retries), so the caller can fall back to the extractive answer. */
+export class LlmError extends Error {
+  constructor(
+    readonly code: 'timeout' | 'rate-limited' | 'server-error' | 'bad-response' | 'unavailable',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'LlmError';
+  }
+}

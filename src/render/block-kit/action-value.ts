@@ -1,0 +1,23 @@
+import type { Action } from '../../core/reply';
+import { SLACK_LIMITS } from './types';
+
+export class BlockKitLimitError extends Error {
+  readonly code = 'block_kit_limit';
+}
+
+/**
+ * The `value` of a govai-coach button: JSON { command, args }. Slack returns it unchanged
+ * when the button is pressed, natively or through Azure Bot Service.
+ */
+export function encodeActionValue(action: Pick<Action, 'command' | 'args'>): string {
+  const value = JSON.stringify({ command: action.command, args: action.args ?? {} });
+  if (value.length > SLACK_LIMITS.buttonValue) {
+    throw new BlockKitLimitError(`button value for "${action.command}" is ${value.length} characters (Slack allows ${SLACK_LIMITS.buttonValue})`);
+  }
+  return value;
+}
+
+/** Prefix of every action_id we generate, so interaction handlers can recognise our elements. */
+export const ACTION_ID_PREFIX = 'govai';
+/** Prefix of the checkbox elements of a multiple-choice question. */
+export const CHOICE_ACTION_ID_PREFIX = 'govai-choice';
