@@ -4,6 +4,7 @@ import { directionOf, toSupportedLanguage, type Localizer } from '../i18n/i18n';
 import type { Logger } from '../logging/logger';
 import { StorageConflictError, CREATE_ONLY, type StoragePort } from '../ports/storage';
 import { CommandRegistry, numberedChoices, type Route } from './command-registry';
+import { KeyedSerializer } from './keyed-serializer';
 import { learnerKey, newLearnerRecord, RECENT_ACTIVITY_LIMIT, type LearnerRecord } from './learner';
 import type { Action, Reply } from './reply';
 import type { RouteHandler, Turn, TurnInput, TurnResult } from './turn';
@@ -16,7 +17,8 @@ export interface CoachOptions {
   defaultLanguage: Language;
 }
 
-const MAX_ATTEMPTS = 4;
+/** Conflicts come from other instances writing the same learner; retry with jittered backoff. */
+const MAX_ATTEMPTS = 6;
 
 /**
  * The channel-neutral orchestrator: loads the learner, routes the turn, saves the learner
@@ -24,21 +26,28 @@ const MAX_ATTEMPTS = 4;
  * handler never loses progress: nothing is saved and the learner gets a localized error.
  */
 export class Coach {
+  private readonly serializer = new KeyedSerializer();
+
   constructor(private readonly options: CoachOptions) {}
 
   get registry(): CommandRegistry {
     return this.options.registry;
   }
 
-  async handle(input: TurnInput): Promise<TurnResult> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt(input);
-      } catch (err) {
-        if (err instanceof StorageConflictError && attempt < MAX_ATTEMPTS) continue;
-        return this.failure(input, err);
+  handle(input: TurnInput): Promise<TurnResult> {
+    return this.serializer.run(learnerKey(input.channelId, input.userId), async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(input);
+        } catch (err) {
+          if (err instanceof StorageConflictError && attempt < MAX_ATTEMPTS) {
+            await delay(Math.random() * 20 * attempt);
+            continue;
+          }
+          return this.failure(input, err);
+        }
       }
-    }
+    });
   }
 
   /** Reads a learner without changing it (for App Home views, reminders, facilitators). */
@@ -169,6 +178,8 @@ export class Coach {
     };
   }
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function helpAction(turn: Turn): Action {
   return { label: turn.t('common:actions.help'), command: 'help' };
