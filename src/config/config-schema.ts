@@ -79,6 +79,9 @@ export const configSchema = z
     SLACK_BOT_TOKEN: optionalString,
     SLACK_API_URL: url.default('https://slack.com/api/'),
 
+    /** How often the reminder scheduler looks for due nudges; 0 turns the scheduler off. */
+    REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+
     WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     DIRECTLINE_SECRET: optionalString,
   })

@@ -60,6 +60,22 @@ export class Coach {
     return learner?.language ?? toSupportedLanguage(locale) ?? this.options.defaultLanguage;
   }
 
+  /**
+   * Runs a route on a copy of the learner and saves nothing: for read-only views such as
+   * Slack's App Home, which must change neither progress nor the learner's numbered choices.
+   */
+  async preview(input: TurnInput): Promise<TurnResult> {
+    try {
+      const now = input.now ?? new Date();
+      const stored = await this.readLearner(input.channelId, input.userId);
+      const learner = stored ? structuredClone(stored) : newLearnerRecord(input.channelId, input.userId, now);
+      const turn = this.createTurn(input, learner, now);
+      return { replies: await this.dispatch(turn), duplicate: false, lang: turn.lang };
+    } catch (err) {
+      return this.failure(input, err);
+    }
+  }
+
   private async attempt(input: TurnInput): Promise<TurnResult> {
     const { storage } = this.options;
     const now = input.now ?? new Date();

@@ -34,9 +34,14 @@ export interface LlmPort {
   /** Identifies the model, for logs and the eval report. */
   readonly id: string;
   /** A standalone question from a follow-up and the conversation so far. */
-  condense(input: CondenseInput): Promise<string>;
+  condense(input: CondenseInput, options?: LlmCallOptions): Promise<string>;
   /** An answer citing passages as [n], or exactly NOT_IN_COURSE_MARKER when they do not contain it. */
-  answer(input: GenerateAnswerInput): Promise<string>;
+  answer(input: GenerateAnswerInput, options?: LlmCallOptions): Promise<string>;
+}
+
+export interface LlmCallOptions {
+  /** Aborts the call, retries included (the turn's overall deadline). */
+  signal?: AbortSignal;
 }
 
 /** What the model replies when the passages do not answer the question. */

@@ -49,6 +49,8 @@ export interface RetrievalPort {
   languages(): Language[];
   /** Inverse document frequency of an analysed term in one language's chunks (0 when unknown). */
   idf(term: string, lang: Language): number;
+  /** True when the term occurs in that language's chunks. */
+  knows(term: string, lang: Language): boolean;
   /** A chunk by id, e.g. the current step for "explain more". */
   chunk(id: string): Chunk | undefined;
   /** Every chunk of one language (for "closest lessons" and tests). */

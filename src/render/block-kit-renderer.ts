@@ -1,6 +1,6 @@
 import type { Translate } from '../i18n/i18n';
 import type { Action, Reply, ReplyChoices, ReplyItem } from '../core/reply';
-import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, encodeActionValue } from './block-kit/action-value';
+import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, SUBMIT_ACTION_ID, encodeActionValue } from './block-kit/action-value';
 import { splitText, toMrkdwn, truncate, escapeSlack } from './block-kit/mrkdwn';
 import { SLACK_LIMITS, type ActionsBlock, type Block, type BlockKitMessage, type ButtonElement, type CheckboxesElement, type SectionBlock } from './block-kit/types';
 
@@ -38,7 +38,7 @@ export function renderBlockKit(reply: Reply, t: Translate, options: BlockKitOpti
   const choices = reply.choices ? choiceBlocks(reply.choices, t, ids) : [];
   const actions = reply.actions?.length ? buttonRows(reply.actions.map((a) => button(a, ids))) : [];
   const attachments = reply.attachments?.length
-    ? sections(reply.attachments.map((a) => `<${a.url}|${escapeSlack(a.name).replace(/\|/g, '¦')}>`).join('\n'))
+    ? sections(reply.attachments.map((a) => `<${escapeSlack(a.url)}|${escapeSlack(a.name).replace(/\|/g, '¦')}>`).join('\n'))
     : [];
   const tail = [...choices, ...actions, ...attachments];
 
@@ -46,14 +46,14 @@ export function renderBlockKit(reply: Reply, t: Translate, options: BlockKitOpti
   let items = reply.items?.length ? fullItems(reply.items, ids.fork()) : [];
   if (fixed + body.length + items.length > maxBlocks && reply.items?.length) items = compactItems(reply.items, ids.fork());
 
-  let text = body;
+  let text: Block[] = body;
   const room = maxBlocks - fixed - items.length;
   if (text.length > room) {
     const keep = Math.max(0, room - 1);
     text = [...body.slice(0, keep), context(escapeSlack(t('slack:text.truncated')))];
   }
   const blocks = [...head, ...text, ...details, ...items, ...tail].slice(0, maxBlocks);
-  return { text: reply.summary, blocks };
+  return { text: escapeSlack(reply.summary), blocks };
 }
 
 /** Unique action ids within one message: govai-1, govai-2, ... (item buttons use a separate range). */
@@ -125,6 +125,7 @@ function choiceBlocks(choices: ReplyChoices, t: Translate, ids: ActionIds): Bloc
     });
   }
   const submit = button({ label: choices.submitLabel ?? t('slack:choices.submit'), command: choices.command, args: choices.args, style: 'primary' }, ids);
+  submit.action_id = SUBMIT_ACTION_ID;
   return [...blocks, ...buttonRows([...groups, submit])];
 }
 

@@ -14,17 +14,40 @@ function testConfig(dataDir: string): AppConfig {
   return loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ORG_NAME: 'Test Agency' }, repoRoot);
 }
 
-/** Runs the chat with the given lines on stdin (then end of input) and returns everything it printed. */
-async function chat(config: AppConfig, lines: string[], userId = 'ada'): Promise<string> {
+/** A running chat driven line by line, like a person at the keyboard. */
+function startChat(config: AppConfig, userId = 'ada') {
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
   output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
   const done = runChat({ config, input, output, identity: { userId, locale: 'en-GB' }, logger: createLogger({ level: 'silent' }) });
-  for (const line of lines) input.write(`${line}\n`);
-  input.end();
-  await done;
-  return printed;
+  return {
+    get printed() {
+      return printed;
+    },
+    type: (line: string) => input.write(`${line}\n`),
+    /** Resolves with the output printed after `from` once it matches `pattern`. */
+    async waitFor(pattern: RegExp, from = 0): Promise<RegExpExecArray> {
+      for (let i = 0; i < 500; i++) {
+        const m = pattern.exec(printed.slice(from));
+        if (m) return m;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`chat never printed ${pattern}; it printed:\n${printed}`);
+    },
+    async end(): Promise<string> {
+      input.end();
+      await done;
+      return printed;
+    },
+  };
+}
+
+/** Runs the chat with the given lines on stdin (then end of input) and returns everything it printed. */
+async function chat(config: AppConfig, lines: string[], userId = 'ada'): Promise<string> {
+  const session = startChat(config, userId);
+  for (const line of lines) session.type(line);
+  return session.end();
 }
 
 describe('npm run chat (terminal conversation)', () => {
@@ -47,17 +70,22 @@ describe('npm run chat (terminal conversation)', () => {
 
   it('typing the number of a button presses it, and the choice is kept in the SQLite file for the next session', async () => {
     const config = testConfig(dataDir);
-    const first = await chat(config, ['help']);
-    const languageButton = /(\d+)\. Language\b/.exec(first.slice(first.indexOf('What I can do')));
-    expect(languageButton).not.toBeNull();
+    const session = startChat(config);
+    await session.waitFor(/Welcome to/);
+    let mark = session.printed.length;
+    session.type('help');
+    const languageButton = await session.waitFor(/(\d+)\. Language\b/, mark);
 
-    const second = await chat(config, [languageButton![1]]);
-    expect(second).toContain('Choose the language I should use with you.');
-    const arabic = /(\d+)\. العربية/.exec(second);
-    expect(arabic).not.toBeNull();
+    mark = session.printed.length;
+    session.type(languageButton[1]);
+    await session.waitFor(/Choose the language I should use with you\./, mark);
+    const arabic = await session.waitFor(/(\d+)\. العربية/, mark);
 
-    // Ctrl-D (end of input) also ends the chat and closes storage cleanly.
-    await chat(config, [arabic![1]]);
+    mark = session.printed.length;
+    session.type(arabic[1]);
+    await session.waitFor(/Done: /, mark);
+    // End of input (Ctrl-D) ends the chat and closes storage; a new session finds the stored choice.
+    await session.end();
     const storage = new SqliteStorage(config.paths.sqlite);
     await storage.open();
     try {
@@ -68,8 +96,14 @@ describe('npm run chat (terminal conversation)', () => {
     }
   });
 
-  it('says so when a number matches no choice instead of guessing', async () => {
-    const out = await chat(testConfig(dataDir), ['help', '97']);
-    expect(out).toContain('I did not understand that');
+  it('typing 1 after the welcome presses its first button and starts the course; the next session resumes there', async () => {
+    const config = testConfig(dataDir);
+    const first = await chat(config, ['1', 'next']);
+    expect(first).toContain('1. Start or resume the course');
+    expect(first).toContain('About this course · Step 1 of 5');
+    expect(first).toContain('About this course · Step 2 of 5');
+    const second = await chat(config, ['start']);
+    expect(second).toContain('About this course · Step 2 of 5');
+    expect(second).not.toContain('Step 1 of 5');
   });
 });

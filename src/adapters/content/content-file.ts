@@ -33,8 +33,9 @@ export function parseContentFile(file: string, source: string, problems: Problem
   const firstLine = 2;
   const lineCounter = new LineCounter();
   const doc = parseDocument(lines.slice(1, end).join('\n'), { lineCounter, prettyErrors: false, uniqueKeys: true });
-  for (const e of doc.errors) error((e.linePos?.[0]?.line ?? 1) + firstLine - 1, `YAML: ${e.message.split('\n')[0]}`);
-  for (const w of doc.warnings) problems.push({ file, line: (w.linePos?.[0]?.line ?? 1) + firstLine - 1, severity: 'warning', message: `YAML: ${w.message.split('\n')[0]}` });
+  const yamlLine = (pos: [number, number]) => lineCounter.linePos(pos[0]).line + firstLine - 1;
+  for (const e of doc.errors) error(yamlLine(e.pos), `YAML: ${e.message.split('\n')[0]}`);
+  for (const w of doc.warnings) problems.push({ file, line: yamlLine(w.pos), severity: 'warning', message: `YAML: ${w.message.split('\n')[0]}` });
   const data = doc.errors.length ? undefined : doc.toJS();
   return {
     file,

@@ -1,5 +1,6 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { ConversationScope, TurnInput } from '../../core/turn';
+import { actionFromSlackChannelData, slackUserIdOf } from '../slack/slack-action-payload';
 
 /** Payload of our Action.Submit / Action.Execute buttons: { command, args }. */
 export function actionFromValue(value: unknown): TurnInput['action'] | undefined {
@@ -15,6 +16,11 @@ export function actionFromValue(value: unknown): TurnInput['action'] | undefined
   return { command: data.command, args };
 }
 
+/** The id a learner is keyed by: the Entra object id in Teams, the Slack user id via Azure, else from.id. */
+export function learnerUserIdOf(activity: Pick<Activity, 'channelId' | 'from'>): string {
+  return activity.channelId === 'slack' ? slackUserIdOf(activity.from.id) : (activity.from.aadObjectId ?? activity.from.id);
+}
+
 export function scopeOf(activity: Partial<Activity>): ConversationScope {
   const type = activity.conversation?.conversationType;
   if (type === 'channel') return 'channel';
@@ -27,7 +33,7 @@ export function activityToTurn(context: TurnContext): TurnInput | undefined {
   const activity = context.activity;
   const base = {
     channelId: activity.channelId,
-    userId: activity.from.aadObjectId ?? activity.from.id,
+    userId: learnerUserIdOf(activity),
     userName: activity.from.name || undefined,
     conversationId: activity.conversation.id,
     scope: scopeOf(activity),
@@ -37,7 +43,7 @@ export function activityToTurn(context: TurnContext): TurnInput | undefined {
   };
   switch (activity.type) {
     case 'message': {
-      const action = actionFromValue(activity.value);
+      const action = actionFromValue(activity.value) ?? (activity.channelId === 'slack' ? actionFromSlackChannelData(activity.channelData) : undefined);
       if (action) return { ...base, action };
       const text = TurnContext.removeRecipientMention(activity as Activity)?.trim() ?? activity.text?.trim() ?? '';
       return { ...base, text };
@@ -47,8 +53,15 @@ export function activityToTurn(context: TurnContext): TurnInput | undefined {
       const userJoinedPersonal = base.scope === 'personal' && (activity.membersAdded ?? []).some((m) => m.id !== activity.recipient.id);
       if (!botAdded && !userJoinedPersonal) return undefined;
       // Welcome the person in personal chats; in groups the bot is the one added.
-      const userId = userJoinedPersonal ? (activity.membersAdded!.find((m) => m.id !== activity.recipient.id)!.id ?? base.userId) : base.userId;
+      const joined = userJoinedPersonal ? activity.membersAdded!.find((m) => m.id !== activity.recipient.id) : undefined;
+      const userId = joined ? (joined.aadObjectId ?? joined.id) : base.userId;
       return { ...base, userId, event: 'installed' };
+    }
+    case 'invoke': {
+      // Teams universal actions (Action.Execute): value = { action: { verb, data: { command, args } } }.
+      if (activity.name !== 'adaptiveCard/action') return undefined;
+      const action = actionFromValue(activity.value);
+      return action ? { ...base, action } : undefined;
     }
     case 'installationUpdate':
       return activity.action === 'add' || activity.action === 'add-upgrade' ? { ...base, event: 'installed' } : undefined;

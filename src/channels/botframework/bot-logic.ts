@@ -1,4 +1,5 @@
-import type { InvokeResponse, TurnContext } from 'botbuilder';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import type { Reply } from '../../core/reply';
 import type { Coach } from '../../core/coach';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
@@ -8,12 +9,17 @@ import type { ActivityRendererRegistry } from './activity-renderer';
 /** Handles one invoke activity (e.g. Teams "adaptiveCard/action") and returns its response. */
 export type InvokeHandler = (context: TurnContext) => Promise<InvokeResponse>;
 
+/** Sends a turn's rendered activities (one per reply), e.g. updating cards a reply `replaces`. */
+export type ReplyDeliverer = (context: TurnContext, replies: Reply[], activities: Partial<Activity>[]) => Promise<void>;
+
 export interface BotLogicOptions {
   coach: Coach;
   localizer: Localizer;
   renderers: ActivityRendererRegistry;
   logger: Logger;
   invokeHandlers?: Record<string, InvokeHandler>;
+  /** Per channel id; channels without one get plain sendActivities. */
+  deliverers?: Record<string, ReplyDeliverer>;
   /** Called for every turn with a conversation, e.g. to store conversation references. */
   onConversation?: (context: TurnContext) => Promise<void>;
 }
@@ -40,6 +46,8 @@ export function createBotLogic(options: BotLogicOptions): (context: TurnContext)
     const result = await coach.handle(input);
     if (!result.replies.length) return;
     const activities = renderers.forChannel(activity.channelId).render(result.replies, localizer.forLanguage(result.lang));
-    await context.sendActivities(activities);
+    const deliver = options.deliverers?.[activity.channelId];
+    if (deliver) await deliver(context, result.replies, activities);
+    else await context.sendActivities(activities);
   };
 }

@@ -85,32 +85,43 @@ export function wordTokens(text: string): string[] {
   return text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
 }
 
-const termCache = new Map<string, string>();
+const termCache = new Map<string, string[]>();
 
-/** One word to its index term, or undefined for stop words and one-letter words. */
-export function analyzeWord(word: string, lang: Language): string | undefined {
+/**
+ * One word to its index terms: none for stop words and one-letter words; usually one stem.
+ * Snowball stemmers for es, fr and pt expect accents ("evaluación" → "evalu") while learners
+ * often type without them ("evaluacion" → "evaluacion"): an accented word also yields the stem
+ * of its unaccented spelling, so both spellings meet.
+ */
+export function analyzeWordTerms(word: string, lang: Language): string[] {
   const key = `${lang}\u0000${word}`;
   const cached = termCache.get(key);
-  if (cached !== undefined) return cached || undefined;
-  let term = '';
+  if (cached) return cached;
+  let terms: string[] = [];
   const lower = lang === 'ar' ? normalizeArabic(westernDigits(word)) : westernDigits(word).toLowerCase();
   const folded = foldText(lower, lang);
   if (!stopSet(lang).has(folded) && (folded.length > 1 || /\d/.test(folded))) {
-    // Stem before folding: the Snowball stemmers for es, fr and pt expect their accents.
-    term = /^\d/.test(folded) ? folded : foldText(stemmer(lang).stem(lower), lang);
+    if (/^\d/.test(folded)) terms = [folded];
+    else {
+      const stem = foldText(stemmer(lang).stem(lower), lang);
+      const plain = folded !== lower && lang !== 'ar' ? foldText(stemmer(lang).stem(folded), lang) : stem;
+      terms = plain === stem ? [stem] : [stem, plain];
+    }
   }
   if (termCache.size > 50000) termCache.clear();
-  termCache.set(key, term);
-  return term || undefined;
+  termCache.set(key, terms);
+  return terms;
+}
+
+/** The main index term of a word (its stem), or undefined for stop words. */
+export function analyzeWord(word: string, lang: Language): string | undefined {
+  return analyzeWordTerms(word, lang)[0];
 }
 
 /** Text to index terms (in order, with repeats). */
 export function analyze(text: string, lang: Language): string[] {
   const out: string[] = [];
-  for (const word of wordTokens(text)) {
-    const term = analyzeWord(word, lang);
-    if (term) out.push(term);
-  }
+  for (const word of wordTokens(text)) out.push(...analyzeWordTerms(word, lang));
   return out;
 }
 

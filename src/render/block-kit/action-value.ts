@@ -19,5 +19,7 @@ export function encodeActionValue(action: Pick<Action, 'command' | 'args'>): str
 
 /** Prefix of every action_id we generate, so interaction handlers can recognise our elements. */
 export const ACTION_ID_PREFIX = 'govai';
+/** action_id of the button that submits the checked options of a multiple-choice question. */
+export const SUBMIT_ACTION_ID = 'govai-submit';
 /** Prefix of the checkbox elements of a multiple-choice question. */
 export const CHOICE_ACTION_ID_PREFIX = 'govai-choice';

@@ -1,0 +1,51 @@
+import PDFDocument from 'pdfkit';
+import type { Translate } from '../../i18n/i18n';
+import type { CertificateRecord } from './certificate-store';
+
+export interface PdfOptions {
+  verifyUrl: string;
+  /** Compress content streams (default true); tests turn it off to read the text. */
+  compress?: boolean;
+}
+
+/** Renders the certificate of completion as an A4 landscape PDF. */
+export function renderCertificatePdf(record: CertificateRecord, t: Translate, options: PdfOptions): Promise<Buffer> {
+  const vars = { org: record.issuer.name, url: record.issuer.url };
+  const date = new Intl.DateTimeFormat(record.lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(record.issuedAt));
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 56,
+    compress: options.compress ?? true,
+    info: {
+      Title: `${t('course:certificate.document.heading')}: ${record.courseTitle}`,
+      Author: record.issuer.name,
+      Subject: `${record.learnerName} (${t('course:certificate.document.verification', { id: record.id })})`,
+      Keywords: record.id,
+      CreationDate: new Date(record.issuedAt),
+    },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const width = doc.page.width - 112;
+  const center = { align: 'center' as const, width };
+  doc.rect(28, 28, doc.page.width - 56, doc.page.height - 56).lineWidth(2).stroke('#1f4e79');
+  doc.moveDown(1.5).font('Helvetica').fontSize(14).fillColor('#333333').text(record.issuer.name, center);
+  doc.moveDown(1).font('Helvetica-Bold').fontSize(32).fillColor('#1f4e79').text(t('course:certificate.document.heading'), center);
+  doc.moveDown(1).font('Helvetica').fontSize(14).fillColor('#333333').text(t('course:certificate.document.certifies'), center);
+  doc.moveDown(0.5).font('Helvetica-Bold').fontSize(26).fillColor('#000000').text(record.learnerName, center);
+  doc.moveDown(0.5).font('Helvetica').fontSize(14).fillColor('#333333').text(t('course:certificate.document.completed'), center);
+  doc.moveDown(0.3).font('Helvetica-Bold').fontSize(18).text(record.courseTitle, center);
+  doc.moveDown(0.3).font('Helvetica').fontSize(14).text(t('course:certificate.document.passed'), center);
+  doc.moveDown(1.2).fontSize(12).text(t('course:certificate.document.date', { date }), center);
+  doc.text(t('course:certificate.document.issuedBy', vars), center);
+  doc.text(t('course:certificate.document.verification', { id: record.id }), center);
+  doc.text(t('course:certificate.document.verifyAt', { url: options.verifyUrl }), center);
+  doc.moveDown(1).fontSize(9).fillColor('#555555').text(t('course:certificate.document.notOfficial', vars), center);
+  doc.end();
+  return done;
+}

@@ -1,0 +1,35 @@
+import type { Translate } from '../../i18n/i18n';
+import type { CertificateRecord } from './certificate-store';
+
+/**
+ * An Open Badges 3.0 OpenBadgeCredential for a certificate. It is not signed (no `proof`):
+ * its authenticity is checked at the issuer's verification URL.
+ */
+export function buildOpenBadgeCredential(record: CertificateRecord, links: { verify: string; openBadge: string }, t: Translate): Record<string, unknown> {
+  const vars = { course: record.courseTitle, org: record.issuer.name };
+  return {
+    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+    id: `urn:uuid:${record.id}`,
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    name: `${t('course:certificate.document.heading')}: ${record.courseTitle}`,
+    description: t('course:certificate.document.badgeDescription', vars),
+    issuer: { id: record.issuer.url, type: ['Profile'], name: record.issuer.name, url: record.issuer.url },
+    validFrom: record.issuedAt,
+    awardedDate: record.issuedAt,
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [{ type: 'IdentityObject', hashed: false, identityHash: record.learnerName, identityType: 'name' }],
+      activityEndDate: record.completedAt,
+      achievement: {
+        id: `urn:govai-coach:course:${record.courseId}`,
+        type: ['Achievement'],
+        achievementType: 'CertificateOfCompletion',
+        name: record.courseTitle,
+        description: t('course:certificate.document.badgeDescription', vars),
+        criteria: { narrative: t('course:certificate.document.criteria') },
+        inLanguage: record.lang,
+      },
+    },
+    evidence: [{ id: links.verify, type: ['Evidence'], name: t('course:certificate.document.verification', { id: record.id }) }],
+  };
+}

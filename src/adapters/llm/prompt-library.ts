@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ChatPromptTemplate } from '@langchain/core/prompts';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { Language } from '../../config/config-schema';
+import type { CondenseInput, GenerateAnswerInput } from '../../ports/llm';
+
+/** prompts/ at the repository root, found from both src/ (ts-jest) and dist/src/ (built). */
+export const DEFAULT_PROMPTS_DIR = findUp(__dirname, path.join('prompts', 'answer.system.md')) ?? path.resolve(__dirname, '..', '..', '..', '..', 'prompts');
+
+function findUp(start: string, rel: string): string | undefined {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, rel))) return path.join(dir, path.dirname(rel));
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Spanish (español)', fr: 'French (français)', pt: 'Portuguese (português)', ar: 'Arabic (العربية)' };
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * The prompt templates in prompts/ (system + user pair per task), loaded as LangChain chat
+ * prompt templates. Learner text and retrieved text enter only as template values, inside
+ * data tags, with any tag-like text in them neutralised so they cannot close the tag and pose
+ * as instructions.
+ */
+export class PromptLibrary {
+  private constructor(
+    private readonly answerTemplate: ChatPromptTemplate,
+    private readonly condenseTemplate: ChatPromptTemplate,
+  ) {}
+
+  static load(dir = DEFAULT_PROMPTS_DIR): PromptLibrary {
+    const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
+    const pair = (task: string) =>
+      ChatPromptTemplate.fromMessages([
+        ['system', read(`${task}.system.md`)],
+        ['human', read(`${task}.user.md`)],
+      ]);
+    return new PromptLibrary(pair('answer'), pair('condense'));
+  }
+
+  async answerMessages(input: GenerateAnswerInput): Promise<ChatMessage[]> {
+    const passages = input.passages.map((p) => `<passage n="${p.n}" title="${asData(p.title).replace(/"/g, "'")}">\n${asData(p.text)}\n</passage>`).join('\n');
+    return toChat(await this.answerTemplate.formatMessages({ language: LANGUAGE_NAMES[input.lang], passages, question: asData(input.question) }));
+  }
+
+  async condenseMessages(input: CondenseInput): Promise<ChatMessage[]> {
+    const history = input.history.map((h) => `Learner: ${asData(h.question)}\nAssistant: ${asData(h.answer)}`).join('\n');
+    return toChat(await this.condenseTemplate.formatMessages({ language: LANGUAGE_NAMES[input.lang], history, question: asData(input.question) }));
+  }
+}
+
+/** Tag-like text in data cannot open or close the prompt's data sections. */
+export function asData(text: string): string {
+  return text.replace(/<\s*\/?\s*(passage|question|history|system|instructions?|assistant|user)\b[^>]*>/gi, (m) => m.replace(/</g, '‹').replace(/>/g, '›'));
+}
+
+function toChat(messages: BaseMessage[]): ChatMessage[] {
+  return messages.map((m) => {
+    const type = m.type;
+    const role = type === 'system' ? 'system' : type === 'ai' ? 'assistant' : 'user';
+    return { role, content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content) };
+  });
+}

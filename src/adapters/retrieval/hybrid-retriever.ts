@@ -1,0 +1,80 @@
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { Language } from '../../config/config-schema';
+import type { Chunk, RetrievalPort, RetrievalResult, SearchOptions } from '../../ports/retrieval';
+import { reciprocalRankFusion } from './fusion';
+import type { LexicalIndex } from './lexical-index';
+
+/** How deep each retriever looks before fusion. */
+const CANDIDATE_DEPTH = 20;
+/**
+ * The vector list's weight in the fusion (lexical = 1). Measured on our own held-out questions
+ * (bench/qa-heldout.jsonl, 45 questions in four languages), not the eval file: MRR@5 0.96 at
+ * 1.0, 0.99 at 0.7 and at 0.5; answers passed at all three. BM25 is precise on this terminology-
+ * heavy course; the local embedding adds recall for paraphrases and cross-language names.
+ */
+const VECTOR_WEIGHT = 0.7;
+
+/**
+ * Lexical (BM25) and vector (HNSWLib) retrieval fused with reciprocal rank fusion, filtered to
+ * one language; a language without content falls back to English and says so.
+ */
+export class HybridRetriever implements RetrievalPort {
+  private readonly byId = new Map<string, Chunk>();
+  private readonly byLang = new Map<Language, Chunk[]>();
+  /** Told when vector search fails (the answer then uses the lexical list alone). */
+  onVectorError?: (err: unknown) => void;
+
+  constructor(
+    chunks: Chunk[],
+    private readonly lexical: LexicalIndex,
+    private readonly vector: HNSWLib,
+  ) {
+    for (const chunk of chunks) {
+      this.byId.set(chunk.id, chunk);
+      this.byLang.set(chunk.lang, [...(this.byLang.get(chunk.lang) ?? []), chunk]);
+    }
+  }
+
+  languages(): Language[] {
+    return [...this.byLang.keys()];
+  }
+
+  chunk(id: string): Chunk | undefined {
+    return this.byId.get(id);
+  }
+
+  chunks(lang: Language): Chunk[] {
+    return this.byLang.get(lang) ?? [];
+  }
+
+  idf(term: string, lang: Language): number {
+    return this.lexical.idf(term, lang);
+  }
+
+  knows(term: string, lang: Language): boolean {
+    return this.lexical.knows(term, lang);
+  }
+
+  async search(query: string, lang: Language, options: SearchOptions = {}): Promise<RetrievalResult> {
+    const k = options.k ?? 5;
+    const mode = options.mode ?? 'hybrid';
+    const target: Language = this.byLang.has(lang) ? lang : 'en';
+    const lists: { ids: string[]; weight?: number }[] = [];
+    if (mode !== 'vector') lists.push({ ids: this.lexical.search(query, target, CANDIDATE_DEPTH).map((h) => h.id) });
+    if (mode !== 'lexical') {
+      try {
+        const hits = await this.vector.similaritySearchWithScore(query, CANDIDATE_DEPTH, (doc) => doc.metadata.lang === target);
+        lists.push({ ids: hits.map(([doc]) => String(doc.metadata.id)), weight: VECTOR_WEIGHT });
+      } catch (err) {
+        // A provider embedding that is unreachable must not stop answers: BM25 alone still works.
+        this.onVectorError?.(err);
+      }
+    }
+    const fused = reciprocalRankFusion(lists).filter((f) => this.byId.has(f.id));
+    return {
+      lang: target,
+      fellBack: target !== lang,
+      passages: fused.slice(0, k).map((f, i) => ({ chunk: this.byId.get(f.id)!, score: f.score, rank: i + 1 })),
+    };
+  }
+}

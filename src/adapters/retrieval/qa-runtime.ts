@@ -1,0 +1,71 @@
+import type { AppConfig } from '../../config/config';
+import { QaService } from '../../core/qa/answer-service';
+import type { Logger } from '../../logging/logger';
+import type { LlmPort } from '../../ports/llm';
+import type { Chunk } from '../../ports/retrieval';
+import { createOpenAiSetup, type OpenAiSetup } from '../llm/openai-client';
+import { OpenAiEmbeddings } from '../llm/openai-embeddings';
+import { OpenAiLlm } from '../llm/openai-llm';
+import { PromptLibrary } from '../llm/prompt-library';
+import { collectChunks } from './course-chunks';
+import type { HybridRetriever } from './hybrid-retriever';
+import { buildIndex, contentHash, ensureIndex, localEmbeddingChoice, type BuildProgress, type EmbeddingChoice, type IndexManifest } from './index-store';
+
+const loaded = new Map<string, { retriever: HybridRetriever; manifest: IndexManifest }>();
+
+/** The provider's embeddings when an embedding model is configured, else the local one. */
+export function embeddingChoiceFor(setup: OpenAiSetup | undefined): EmbeddingChoice {
+  if (setup?.embeddingModel) {
+    const embeddings = new OpenAiEmbeddings({ ...setup, embeddingModel: setup.embeddingModel });
+    return { id: embeddings.id, create: () => embeddings, restore: () => embeddings, persist: () => undefined };
+  }
+  return localEmbeddingChoice();
+}
+
+export function createLlm(setup: OpenAiSetup | undefined): LlmPort | undefined {
+  return setup ? new OpenAiLlm(setup, PromptLibrary.load()) : undefined;
+}
+
+export interface QaRuntime {
+  service: QaService;
+  retriever: HybridRetriever;
+  manifest: IndexManifest;
+  chunks: Chunk[];
+  rebuilt: boolean;
+  loadMs: number;
+}
+
+/**
+ * Reads the course (every language present) and the reference documents, then loads the
+ * index when it was built from exactly that content with the same embedding, or rebuilds it.
+ */
+export async function prepareQa(
+  config: AppConfig,
+  options: { logger?: Logger; rebuild?: boolean; offline?: boolean; onProgress?: (p: BuildProgress) => void } = {},
+): Promise<QaRuntime> {
+  const started = Date.now();
+  const setup = options.offline ? undefined : createOpenAiSetup(config);
+  const chunks = await collectChunks(config.paths.knowledge, config.paths.references);
+  let embedding = embeddingChoiceFor(setup);
+  const build = (choice: EmbeddingChoice) =>
+    options.rebuild ? buildIndex(config.paths.index, chunks, choice, options.onProgress).then((r) => ({ ...r, rebuilt: true })) : ensureIndex(config.paths.index, chunks, choice, options.onProgress);
+  let result: Awaited<ReturnType<typeof build>>;
+  const memoKey = contentHash(chunks, embedding.id);
+  try {
+    // Several apps in one process (tests, `npm run chat` after start) share one loaded index.
+    const memo = options.rebuild ? undefined : loaded.get(memoKey);
+    result = memo ? { ...memo, rebuilt: false } : await build(embedding);
+    loaded.set(memoKey, result);
+  } catch (err) {
+    if (embedding.id === localEmbeddingChoice().id) throw err;
+    // The provider's embeddings failed (network, quota): start with the local embedding rather than not at all.
+    options.logger?.warn({ err: (err as Error).message, embedding: embedding.id }, 'building the index with the provider embedding failed; using the local embedding');
+    embedding = localEmbeddingChoice();
+    result = await build(embedding);
+  }
+  result.retriever.onVectorError = (err) => options.logger?.warn({ err: (err as Error).message }, 'vector search failed; answering from the lexical index');
+  const service = new QaService({ retrieval: result.retriever, llm: createLlm(setup), maxQuestionChars: config.QA_MAX_QUESTION_CHARS, logger: options.logger });
+  const loadMs = Date.now() - started;
+  options.logger?.info({ chunks: chunks.length, byLanguage: result.manifest.byLanguage, rebuilt: result.rebuilt, embedding: embedding.id, ms: loadMs }, 'Q&A index ready');
+  return { service, retriever: result.retriever, manifest: result.manifest, chunks, rebuilt: result.rebuilt, loadMs };
+}

@@ -1,0 +1,127 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
+import type { Chunk } from '../../ports/retrieval';
+import { plainText } from './chunking';
+
+/**
+ * Extra reference documents for Q&A (REFERENCES_DIR): Markdown, plain text, HTML and PDF.
+ * A file's language is its first folder when that is a language code (references/es/...),
+ * else English. Documents are split at headings (Markdown, HTML) or blank lines, and the
+ * pieces packed into passages of about MAX_WORDS words so each one is citable on its own.
+ */
+const MAX_WORDS = 150;
+const EXTENSIONS = new Set(['.md', '.markdown', '.txt', '.html', '.htm', '.pdf']);
+
+export async function loadReferenceChunks(dir: string): Promise<Chunk[]> {
+  const files = await listFiles(dir);
+  const chunks: Chunk[] = [];
+  for (const rel of files) {
+    const ext = path.extname(rel).toLowerCase();
+    const raw = await fs.readFile(path.join(dir, rel));
+    const first = rel.split(/[\\/]/)[0];
+    const lang: Language = (SUPPORTED_LANGUAGES as readonly string[]).includes(first) && rel.includes('/') ? (first as Language) : 'en';
+    const sections = ext === '.pdf' ? textSections(await pdfText(raw)) : ext === '.html' || ext === '.htm' ? htmlSections(raw.toString('utf8')) : ext === '.txt' ? textSections(raw.toString('utf8')) : markdownSections(raw.toString('utf8'));
+    const docTitle = path.basename(rel, ext).replace(/[-_]+/g, ' ');
+    let n = 0;
+    for (const section of sections) {
+      for (const text of packParagraphs(section.paragraphs)) {
+        n++;
+        chunks.push({ id: `${lang}:ref:${rel}#${n}`, lang, kind: 'reference', title: section.title ? `${docTitle}: ${section.title}` : docTitle, text, source: rel });
+      }
+    }
+  }
+  return chunks;
+}
+
+interface Section {
+  title?: string;
+  paragraphs: string[];
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await fs.readdir(path.join(dir, prefix), { withFileTypes: true });
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(rel);
+  }
+  return out;
+}
+
+function markdownSections(source: string): Section[] {
+  const body = source.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
+  const sections: Section[] = [{ paragraphs: [] }];
+  for (const block of body.split(/\r?\n\s*\r?\n/)) {
+    const heading = /^#{1,6}\s+(.+?)\s*(\{#[^}]*\})?\s*$/m.exec(block);
+    if (heading && block.trim().startsWith('#')) {
+      sections.push({ title: plainText(heading[1]), paragraphs: [] });
+      const rest = block.trim().split(/\r?\n/).slice(1).join('\n');
+      if (rest.trim()) sections[sections.length - 1].paragraphs.push(plainText(rest));
+    } else if (block.trim()) sections[sections.length - 1].paragraphs.push(plainText(block));
+  }
+  return sections.filter((s) => s.paragraphs.length);
+}
+
+function textSections(source: string): Section[] {
+  return [{ paragraphs: source.split(/\r?\n\s*\r?\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !/^-- \d+ of \d+ --$/.test(p)) }];
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** HTML to sections at h1–h6; scripts, styles and tags are dropped, entities decoded. */
+export function htmlSections(html: string): Section[] {
+  const cleaned = html
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<(script|style|noscript|template|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]\s*>/gi, (_, t: string) => `\n\n\u0001${t.replace(/<[^>]*>/g, ' ')}\n\n`)
+    .replace(/<\/?(p|div|section|article|li|ul|ol|br|tr|table|blockquote|pre)\b[^>]*>/gi, '\n\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
+      e[0] === '#' ? String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (ENTITIES[e.toLowerCase()] ?? m),
+    );
+  const sections: Section[] = [{ paragraphs: [] }];
+  for (const block of cleaned.split(/\n\s*\n/)) {
+    const text = block.replace(/\s+/g, ' ').trim();
+    if (!text) continue;
+    if (text.startsWith('\u0001')) sections.push({ title: text.slice(1).trim(), paragraphs: [] });
+    else sections[sections.length - 1].paragraphs.push(text);
+  }
+  return sections.filter((s) => s.paragraphs.length);
+}
+
+async function pdfText(data: Buffer): Promise<string> {
+  const { PDFParse } = await import('pdf-parse');
+  const parser = new PDFParse({ data: new Uint8Array(data) });
+  try {
+    return (await parser.getText()).text;
+  } finally {
+    await parser.destroy();
+  }
+}
+
+/** Packs paragraphs into passages of at most about MAX_WORDS words (a long paragraph is split at sentences). */
+function packParagraphs(paragraphs: string[]): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let words = 0;
+  const flush = () => {
+    if (current.length) out.push(current.join(' '));
+    current = [];
+    words = 0;
+  };
+  const pieces = paragraphs.flatMap((p) => (countWords(p) > MAX_WORDS ? p.split(/(?<=[.!?؟])\s+/) : [p]));
+  for (const piece of pieces) {
+    const n = countWords(piece);
+    if (words && words + n > MAX_WORDS) flush();
+    current.push(piece);
+    words += n;
+  }
+  flush();
+  return out;
+}
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}

@@ -1,0 +1,108 @@
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import { learnerKey } from '../../core/learner';
+import { StorageConflictError, type StoragePort } from '../../ports/storage';
+import { learnerUserIdOf, scopeOf } from './activity-to-turn';
+
+export interface StoredConversationReference {
+  reference: Partial<ConversationReference>;
+  scope: 'personal' | 'group' | 'channel';
+  /** False once the channel said the bot can no longer post there (uninstalled, blocked). */
+  active: boolean;
+  inactiveReason?: string;
+  updatedAt: string;
+}
+
+interface StoredCardActivity {
+  activityId: string;
+  updatedAt: string;
+}
+
+/** The learner's one-to-one conversation: `convref:learner:<channel>:<user>`. */
+export function learnerReferenceKey(learner: string): string {
+  return `convref:${learner}`;
+}
+
+/** A group chat or channel conversation: `convref:conversation:<channel>:<conversation>`. */
+export function conversationReferenceKey(channelId: string, conversationId: string): string {
+  return `convref:conversation:${channelId}:${conversationId}`;
+}
+
+function cardKey(channelId: string, conversationId: string, key: string): string {
+  return `cardref:${channelId}:${conversationId}:${key}`;
+}
+
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * Durable conversation references (for proactive messages) and the activity ids of cards
+ * that later replies may replace. Writes only when something changed, so ordinary messages
+ * do not cost a storage write each.
+ */
+export class ConversationReferenceStore {
+  private readonly lastSaved = new Map<string, string>();
+
+  constructor(private readonly storage: StoragePort) {}
+
+  /** Stores (or refreshes) the reference of the conversation an activity belongs to. */
+  async remember(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (!activity.conversation?.id || !activity.serviceUrl) return;
+    const scope = scopeOf(activity);
+    const removed = isBotRemoval(activity);
+    const reference = TurnContext.getConversationReference(activity);
+    delete reference.activityId;
+    // A Teams channel message's conversation id names its thread (";messageid=…"); keep the channel.
+    if (scope === 'channel' && reference.conversation) reference.conversation = { ...reference.conversation, id: channelConversationId(reference.conversation.id) };
+    const key =
+      scope === 'personal' ? learnerReferenceKey(learnerKey(activity.channelId, learnerUserIdOf(activity))) : conversationReferenceKey(activity.channelId, reference.conversation!.id);
+    const doc: StoredConversationReference = {
+      reference,
+      scope,
+      active: !removed,
+      ...(removed ? { inactiveReason: 'removed' } : {}),
+      updatedAt: new Date().toISOString(),
+    };
+    const fingerprint = JSON.stringify([reference.serviceUrl, reference.conversation?.id, reference.bot?.id, doc.active]);
+    if (this.lastSaved.get(key) === fingerprint) return;
+    await this.storage.write(key, doc);
+    this.lastSaved.set(key, fingerprint);
+  }
+
+  read(key: string): Promise<StoredConversationReference | undefined> {
+    return this.storage.read<StoredConversationReference>(key).then((d) => d?.value);
+  }
+
+  /** Marks a reference unusable (403/404 from the channel) so nobody retries it forever. */
+  async markInactive(key: string, reason: string): Promise<void> {
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+      const stored = await this.storage.read<StoredConversationReference>(key);
+      if (!stored) return;
+      try {
+        await this.storage.write(key, { ...stored.value, active: false, inactiveReason: reason, updatedAt: new Date().toISOString() }, { ifMatch: stored.etag });
+        this.lastSaved.delete(key);
+        return;
+      } catch (err) {
+        if (!(err instanceof StorageConflictError) || attempt === WRITE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  async saveCardActivity(channelId: string, conversationId: string, key: string, activityId: string): Promise<void> {
+    const doc: StoredCardActivity = { activityId, updatedAt: new Date().toISOString() };
+    await this.storage.write(cardKey(channelId, conversationId, key), doc);
+  }
+
+  async cardActivityId(channelId: string, conversationId: string, key: string): Promise<string | undefined> {
+    return (await this.storage.read<StoredCardActivity>(cardKey(channelId, conversationId, key)))?.value.activityId;
+  }
+}
+
+function channelConversationId(id: string): string {
+  return id.split(';messageid=')[0];
+}
+
+function isBotRemoval(activity: Activity): boolean {
+  if (activity.type === 'installationUpdate') return activity.action === 'remove' || activity.action === 'remove-upgrade';
+  if (activity.type === 'conversationUpdate') return (activity.membersRemoved ?? []).some((m) => m.id === activity.recipient?.id);
+  return false;
+}

@@ -1,0 +1,112 @@
+import { TurnContext, type InvokeResponse } from 'botbuilder';
+import type { Coach } from '../../../core/coach';
+import type { Reply } from '../../../core/reply';
+import type { TurnResult } from '../../../core/turn';
+import { directionOf, toSupportedLanguage, type Localizer } from '../../../i18n/i18n';
+import type { Language } from '../../../config/config-schema';
+import type { Logger } from '../../../logging/logger';
+import { ADAPTIVE_CARD_CONTENT_TYPE, cardActivity, replyToCard } from '../../../render/adaptive-card-renderer';
+import { activityToTurn, scopeOf } from '../activity-to-turn';
+import type { InvokeHandler } from '../bot-logic';
+import type { ConversationReferenceStore } from '../conversation-references';
+import type { BotFrameworkProactiveSender } from '../proactive-sender';
+import { rememberCard } from './teams-deliverer';
+
+export interface CardActionInvokeOptions {
+  coach: Coach;
+  localizer: Localizer;
+  logger: Logger;
+  references: ConversationReferenceStore;
+  /** Delivers results that took longer than the budget, after the "working on it" card. */
+  proactive: Pick<BotFrameworkProactiveSender, 'sendToReference'>;
+  defaultLanguage: Language;
+  /** Teams waits 5 s for a card action; answer well before that. */
+  budgetMs?: number;
+}
+
+const DEFAULT_BUDGET_MS = 4000;
+
+/**
+ * `adaptiveCard/action` (Action.Execute): runs the pressed button as a turn and answers with
+ * the updated card, which replaces the pressed one (an answered quiz card becomes its feedback).
+ * Further replies of the turn are sent as messages. In group chats and channels the card stays
+ * as it is for everyone and the replies are posted as new messages.
+ */
+export function createCardActionInvokeHandler(options: CardActionInvokeOptions): InvokeHandler {
+  const { coach, localizer, logger, references } = options;
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+
+  /** A short notice: a replacement card in a personal chat; elsewhere a message only the presser sees. */
+  const noticeCard = (lang: Language, titleKey: string, textKey: string, personal: boolean, withActions = true): InvokeResponse => {
+    const t = localizer.forLanguage(lang);
+    if (!personal) return messageResponse(t(textKey));
+    const reply: Reply = {
+      intent: 'notice',
+      lang,
+      dir: directionOf(lang),
+      title: t(titleKey),
+      text: t(textKey),
+      summary: t(textKey),
+      actions: !withActions ? [] : [
+        ...(coach.registry.get('start') ? [{ label: t('common:actions.start'), command: 'start', style: 'primary' as const }] : []),
+        { label: t('common:actions.help'), command: 'help' },
+      ],
+    };
+    return cardResponse(replyToCard(reply, t, { actionMode: 'execute' }));
+  };
+
+  return async (context) => {
+    const input = activityToTurn(context);
+    const fallbackLang = toSupportedLanguage(context.activity.locale) ?? options.defaultLanguage;
+    if (!input?.action) return noticeCard(fallbackLang, 'teams:invoke.invalidTitle', 'teams:invoke.invalid', scopeOf(context.activity) === 'personal');
+    const personal = input.scope === 'personal';
+
+    const handling = coach.handle(input);
+    const result = await withinBudget(handling, budgetMs);
+    if (result === 'late') {
+      // Answer now; post the result as messages once the turn finishes.
+      const reference = TurnContext.getConversationReference(context.activity);
+      delete reference.activityId; // new messages in the conversation, not replies to the invoke
+      handling
+        .then((late) => (late.duplicate ? undefined : options.proactive.sendToReference(reference, late.replies)))
+        .catch((err) => logger.error({ err }, 'late card action result could not be delivered'));
+      return noticeCard(coach.languageFor(undefined, input.locale), 'teams:invoke.workingTitle', 'teams:invoke.working', personal, false);
+    }
+    if (result.duplicate) return noticeCard(result.lang, 'teams:invoke.duplicateTitle', 'teams:invoke.duplicate', personal);
+    const t = localizer.forLanguage(result.lang);
+    if (!personal) {
+      // In group chats and channels an updated card would change the message for everyone, and
+      // replies are personal: keep the card, post the replies, and tell the presser briefly.
+      for (const reply of result.replies) await context.sendActivity(cardActivity(reply, t, 'execute'));
+      return messageResponse(t('teams:invoke.repliedBelow'));
+    }
+    const [first, ...rest] = result.replies;
+    if (!first) return messageResponse('');
+
+    for (const reply of rest) {
+      const sent = await context.sendActivity(cardActivity(reply, t, 'execute'));
+      if (reply.key && sent?.id) await rememberCard(references, input.channelId, input.conversationId, reply.key, sent.id, logger);
+    }
+    // The pressed card is replaced by the first reply: remember it under that reply's key.
+    if (first.key && context.activity.replyToId) await rememberCard(references, input.channelId, input.conversationId, first.key, context.activity.replyToId, logger);
+    return cardResponse(replyToCard(first, t, { actionMode: 'execute' }));
+  };
+}
+
+/** Teams shows the text briefly to the person who pressed the button and leaves the card as it was. */
+function messageResponse(text: string): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } };
+}
+
+function cardResponse(card: unknown): InvokeResponse {
+  return { status: 200, body: { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card } };
+}
+
+function withinBudget(work: Promise<TurnResult>, ms: number): Promise<TurnResult | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,45 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import type { Reply } from '../../../core/reply';
+import type { Logger } from '../../../logging/logger';
+import type { ReplyDeliverer } from '../bot-logic';
+import type { ConversationReferenceStore } from '../conversation-references';
+
+/**
+ * Teams delivery: a reply that `replaces` an earlier keyed card updates that message in place
+ * (so an answered quiz card cannot be answered again); other replies are sent. Cards with a
+ * `key` have their activity id remembered for later replacement.
+ */
+export function createTeamsDeliverer(references: ConversationReferenceStore, logger: Logger): ReplyDeliverer {
+  return async (context, replies, activities) => {
+    for (let i = 0; i < activities.length; i++) {
+      await deliverOne(context, replies[i], activities[i], references, logger);
+    }
+  };
+}
+
+async function deliverOne(context: TurnContext, reply: Reply | undefined, activity: Partial<Activity>, references: ConversationReferenceStore, logger: Logger): Promise<void> {
+  const { channelId, conversation } = context.activity;
+  if (reply?.replaces) {
+    const previousId = await references.cardActivityId(channelId, conversation.id, reply.replaces);
+    if (previousId) {
+      try {
+        await context.updateActivity({ ...activity, id: previousId });
+        return;
+      } catch (err) {
+        // The message may be too old or deleted: sending the reply is still correct.
+        logger.warn({ err, key: reply.replaces }, 'could not update the previous card; sending instead');
+      }
+    }
+  }
+  const sent = await context.sendActivity(activity);
+  if (reply?.key && sent?.id) await rememberCard(references, channelId, conversation.id, reply.key, sent.id, logger);
+}
+
+export async function rememberCard(references: ConversationReferenceStore, channelId: string, conversationId: string, key: string, activityId: string, logger: Logger): Promise<void> {
+  try {
+    await references.saveCardActivity(channelId, conversationId, key, activityId);
+  } catch (err) {
+    // Losing this only means a later reply is sent instead of updating the card.
+    logger.warn({ err, key }, 'could not remember the card activity id');
+  }
+}

@@ -1,0 +1,72 @@
+import type { types, webApi } from '@slack/bolt';
+import type { Language } from '../../config/config-schema';
+import type { Reply } from '../../core/reply';
+import type { Localizer } from '../../i18n/i18n';
+import type { Logger } from '../../logging/logger';
+import type { StoragePort } from '../../ports/storage';
+import { renderBlockKit } from '../../render/block-kit-renderer';
+
+export interface SlackTarget {
+  channel: string;
+  threadTs?: string;
+}
+
+export interface MessageLocation {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * Posts replies to Slack. A reply that `replaces` an earlier interactive one (an answered
+ * quiz question) updates that message with chat.update, so its buttons are gone and the
+ * question cannot be answered twice. Where each keyed message lives is kept in storage
+ * (`slack-message:<user>:<key>`), so typed answers ("2") update the question too.
+ */
+export class SlackDelivery {
+  constructor(
+    private readonly storage: StoragePort,
+    private readonly localizer: Localizer,
+    private readonly logger: Logger,
+  ) {}
+
+  async send(client: webApi.WebClient, userId: string, target: SlackTarget, replies: Reply[], lang: Language, pressed?: MessageLocation): Promise<void> {
+    const t = this.localizer.forLanguage(lang);
+    for (const reply of replies) {
+      const message = renderBlockKit(reply, t);
+      const previous = reply.replaces ? ((await this.lookup(userId, reply.replaces)) ?? pressed) : undefined;
+      if (previous && (await this.update(client, previous, message))) {
+        if (reply.key) await this.remember(userId, reply.key, previous);
+        continue;
+      }
+      const posted = await client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, text: message.text, blocks: message.blocks as types.KnownBlock[] });
+      if (reply.key && posted.channel && posted.ts) await this.remember(userId, reply.key, { channel: posted.channel, ts: posted.ts });
+    }
+  }
+
+  private async update(client: webApi.WebClient, at: MessageLocation, message: ReturnType<typeof renderBlockKit>): Promise<boolean> {
+    try {
+      await client.chat.update({ channel: at.channel, ts: at.ts, text: message.text, blocks: message.blocks as types.KnownBlock[] });
+      return true;
+    } catch (err) {
+      // The message may have been deleted: post the reply as a new message instead.
+      this.logger.warn({ err, channel: at.channel }, 'chat.update failed; posting a new message');
+      return false;
+    }
+  }
+
+  private async lookup(userId: string, key: string): Promise<MessageLocation | undefined> {
+    return (await this.storage.read<MessageLocation>(messageKey(userId, key)))?.value;
+  }
+
+  private async remember(userId: string, key: string, at: MessageLocation): Promise<void> {
+    try {
+      await this.storage.write(messageKey(userId, key), at);
+    } catch (err) {
+      this.logger.warn({ err }, 'could not remember the Slack message of a keyed reply');
+    }
+  }
+}
+
+function messageKey(userId: string, key: string): string {
+  return `slack-message:${userId}:${key}`;
+}

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Request, Response, Server } from 'restify';
+import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
+import { directionOf, toSupportedLanguage, type Localizer } from '../../i18n/i18n';
+import type { Logger } from '../../logging/logger';
+import { sendError } from '../botframework/messages-endpoint';
+import { HttpError } from '../http/read-json-body';
+import { acceptedLanguage } from './accept-language';
+import { assertAllowedClient, type DirectLineAccessMode } from './directline-access';
+import { DIRECTLINE_BASE_PATH } from './directline-endpoint';
+
+export interface WebChatPageOptions {
+  localizer: Localizer;
+  logger: Logger;
+  defaultLanguage: Language;
+  access: DirectLineAccessMode;
+  /** Folder with index.html, page.js and page.css. */
+  publicDir: string;
+  /** Microsoft's Web Chat browser bundle (UMD, defines window.WebChat). */
+  webChatBundle: string;
+}
+
+/** Files the page loads; nothing else under /webchat/ is served. */
+const ASSETS: Record<string, { type: string; file: (o: WebChatPageOptions) => string }> = {
+  'page.js': { type: 'text/javascript; charset=utf-8', file: (o) => path.join(o.publicDir, 'page.js') },
+  'page.css': { type: 'text/css; charset=utf-8', file: (o) => path.join(o.publicDir, 'page.css') },
+  'webchat.js': { type: 'text/javascript; charset=utf-8', file: (o) => o.webChatBundle },
+};
+
+// Web Chat injects its styles at run time (emotion), so styles need 'unsafe-inline'; scripts do not.
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** The local web chat page at GET /, in the language of ?lang= or the browser's Accept-Language. */
+export function mountWebChatPage(server: Server, options: WebChatPageOptions): void {
+  const template = fs.readFileSync(path.join(options.publicDir, 'index.html'), 'utf8');
+
+  server.get('/', async (req: Request, res: Response) => {
+    try {
+      assertAllowedClient(req, options.access);
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      const chosen = toSupportedLanguage(query.get('lang'));
+      const lang = chosen ?? acceptedLanguage(req.headers['accept-language']) ?? options.defaultLanguage;
+      const html = renderPage(template, options.localizer, lang, Boolean(chosen), options.access);
+      securityHeaders(res);
+      res.header('Content-Type', 'text/html; charset=utf-8');
+      res.header('Cache-Control', 'no-store');
+      res.status(200);
+      res.end(html);
+    } catch (err) {
+      if (err instanceof HttpError) return sendError(res, err);
+      options.logger.error({ err }, 'web chat page failed');
+      sendError(res, new HttpError(500, 'internal_error', 'Internal error'));
+    }
+  });
+
+  server.get('/webchat/:file', async (req: Request, res: Response) => {
+    try {
+      assertAllowedClient(req, options.access);
+      const asset = Object.prototype.hasOwnProperty.call(ASSETS, req.params.file) ? ASSETS[req.params.file] : undefined;
+      if (!asset) throw new HttpError(404, 'not_found', 'No such file');
+      const body = await fs.promises.readFile(asset.file(options));
+      securityHeaders(res);
+      res.header('Content-Type', asset.type);
+      res.header('Cache-Control', 'no-cache');
+      res.status(200);
+      res.end(body);
+    } catch (err) {
+      if (err instanceof HttpError) return sendError(res, err);
+      options.logger.error({ err, file: req.params.file }, 'web chat asset failed');
+      sendError(res, new HttpError(500, 'internal_error', 'Internal error'));
+    }
+  });
+}
+
+export function renderPage(template: string, localizer: Localizer, lang: Language, explicit: boolean, access: DirectLineAccessMode): string {
+  const t = localizer.forLanguage(lang);
+  const languageOptions = SUPPORTED_LANGUAGES.map(
+    (code) => `<option value="${code}" lang="${code}"${code === lang ? ' selected' : ''}>${escapeHtml(t(`common:language.names.${code}`))}</option>`,
+  ).join('');
+  const config = {
+    lang,
+    /** Whether the language was picked on the page (else the browser's own locale is used). */
+    explicitLanguage: explicit,
+    directLine: DIRECTLINE_BASE_PATH,
+    access,
+    strings: {
+      connecting: t('webchat:status.connecting'),
+      botInitials: t('webchat:page.botInitials'),
+      tokenRequired: t('webchat:errors.tokenRequired'),
+      loopbackOnly: t('webchat:errors.loopbackOnly'),
+      connectFailed: t('webchat:errors.connectFailed'),
+    },
+  };
+  const values: Record<string, string> = {
+    lang,
+    dir: directionOf(lang),
+    title: escapeHtml(t('webchat:page.title')),
+    heading: escapeHtml(t('webchat:page.heading')),
+    intro: escapeHtml(t('webchat:page.intro')),
+    chatLabel: escapeHtml(t('webchat:page.chatLabel')),
+    languageLabel: escapeHtml(t('webchat:page.languageLabel')),
+    noscript: escapeHtml(t('webchat:page.noscript')),
+    languageOptions,
+    // JSON in a non-executed script element; "<" escaped so it cannot close the element.
+    config: JSON.stringify(config).replace(/</g, '\\u003c'),
+  };
+  return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => values[name] ?? m);
+}
+
+function securityHeaders(res: Response): void {
+  res.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.header('X-Content-Type-Options', 'nosniff');
+  res.header('Referrer-Policy', 'no-referrer');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

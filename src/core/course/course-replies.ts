@@ -1,0 +1,254 @@
+import type { Action, Reply, ReplyItem } from '../reply';
+import type { Turn } from '../turn';
+import type { Course, CourseModule, Lesson, QuizQuestion } from './content-model';
+import { indexOf, quizQuestionIds } from './course-index';
+import { PASS_MARK, type Grade } from './grading';
+import { allModulesDone, certificateEligible, lessonCounts, type CourseProgress, type QuizSession } from './progress-state';
+import { dueQuestionIds, nextDue } from './review-schedule';
+
+/** Reply builders for the course: every reply reads well as plain text with numbered choices. */
+
+const pct = (score: number) => Math.round(score * 100);
+
+export function action(turn: Turn, key: string, command: string, args?: Record<string, string>, primary = false): Action {
+  return { label: turn.t(`course:actions.${key}`), command, ...(args ? { args } : {}), ...(primary ? { style: 'primary' as const } : {}) };
+}
+
+export function aboutStepReply(turn: Turn, course: Course, index: number): Reply {
+  const step = course.about[index];
+  const last = index === course.about.length - 1;
+  return turn.reply({
+    intent: 'show-step',
+    title: step.title,
+    text: step.body,
+    position: turn.t('course:position.about', { step: index + 1, steps: course.about.length }),
+    actions: [action(turn, last ? 'startLesson' : 'next', 'next', undefined, true), ...(index > 0 ? [action(turn, 'back', 'back')] : []), action(turn, 'repeat', 'repeat')],
+  });
+}
+
+export function lessonStepReply(turn: Turn, module: CourseModule, lesson: Lesson, index: number): Reply {
+  const step = lesson.steps[index];
+  const last = index === lesson.steps.length - 1;
+  return turn.reply({
+    intent: 'show-step',
+    title: index === 0 ? `${lesson.title}: ${step.title}` : step.title,
+    text: step.body,
+    position: turn.t('course:position.step', { module: module.order, lesson: lesson.order, lessons: module.lessons.length, step: index + 1, steps: lesson.steps.length }),
+    actions: [action(turn, last ? 'takeQuiz' : 'next', 'next', undefined, true), action(turn, 'back', 'back'), action(turn, 'repeat', 'repeat')],
+  });
+}
+
+export function reflectionReply(turn: Turn, module: CourseModule): Reply {
+  return turn.reply({
+    intent: 'reflection',
+    title: turn.t('course:reflection.title', { module: module.title }),
+    text: [module.reflection, turn.t('course:reflection.after')].join('\n\n'),
+    position: turn.t('course:position.reflection', { module: module.order }),
+    actions: [action(turn, 'moduleQuiz', 'next', undefined, true), action(turn, 'back', 'back')],
+  });
+}
+
+function quizPosition(turn: Turn, course: Course, session: QuizSession): string {
+  const index = indexOf(course);
+  const vars = { question: session.index + 1, questions: session.questionIds.length };
+  if (session.scope === 'lesson') {
+    const found = index.lessons.get(session.owner)!;
+    return turn.t('course:position.lessonQuiz', { ...vars, module: found.module.order, lesson: found.lesson.order });
+  }
+  if (session.scope === 'module') return turn.t('course:position.moduleQuiz', { ...vars, module: index.modules.get(session.owner)!.order });
+  return turn.t(`course:position.${session.scope}`, vars);
+}
+
+export function questionKey(session: QuizSession, questionId: string): string {
+  return `quiz:${session.owner}:${questionId}`;
+}
+
+export function questionReply(turn: Turn, course: Course, session: QuizSession, question: QuizQuestion, options: { hint?: boolean; notice?: string } = {}): Reply {
+  const t = turn.t;
+  const multiple = question.type === 'multiple';
+  const text = [
+    options.notice,
+    question.prompt,
+    multiple ? t('course:quiz.selectAll') : undefined,
+    options.hint && question.hint ? `**${t('course:quiz.hint')}:** ${question.hint}` : undefined,
+  ].filter(Boolean).join('\n\n');
+  const key = questionKey(session, question.id);
+  return turn.reply({
+    intent: 'ask-question',
+    title: t(`course:quiz.title.${session.scope}`),
+    text,
+    position: quizPosition(turn, course, session),
+    choices: {
+      selection: multiple ? 'multiple' : 'single',
+      command: 'quiz.answer',
+      args: { question: question.id },
+      options: question.options.map((o) => ({ id: o.id, label: o.text })),
+      ...(multiple ? { submitLabel: t('course:actions.submit') } : {}),
+      inputLabel: t('course:quiz.inputLabel'),
+    },
+    actions: question.hint && !options.hint ? [action(turn, 'hint', 'quiz.hint', { question: question.id })] : [],
+    key,
+    ...(options.hint || options.notice ? { replaces: key } : {}),
+    summary: question.prompt,
+  });
+}
+
+export function feedbackReply(turn: Turn, course: Course, session: QuizSession, question: QuizQuestion, grade: Grade): Reply {
+  const t = turn.t;
+  const lastQuestion = session.index >= session.questionIds.length - 1;
+  const list = (options: { text: string }[]) => options.map((o) => o.text).join('; ');
+  const feedbackLines = [...grade.selected, ...grade.missed].filter((o) => o.feedback).map((o) => `- ${o.text}: ${o.feedback}`);
+  const parts = [
+    `**${t('course:quiz.yourAnswer')}:** ${list(grade.selected)}`,
+    ...(grade.correct ? [] : [`**${t(grade.correctOptions.length > 1 ? 'course:quiz.correctAnswers' : 'course:quiz.correctAnswer')}:** ${list(grade.correctOptions)}`]),
+    ...(question.type === 'multiple' && !grade.correct && grade.missed.length && !grade.wrong.length ? [t('course:quiz.partial')] : []),
+    ...(feedbackLines.length ? [feedbackLines.join('\n')] : []),
+    question.explanation,
+    ...(!grade.correct && session.scope !== 'review' ? [t('course:quiz.addedToReview')] : []),
+  ];
+  return turn.reply({
+    intent: 'quiz-feedback',
+    title: grade.correct ? t('course:quiz.correct') : t('course:quiz.incorrect'),
+    text: parts.join('\n\n'),
+    position: quizPosition(turn, course, session),
+    actions: [action(turn, lastQuestion ? 'seeScore' : 'nextQuestion', 'next', undefined, true)],
+    replaces: questionKey(session, question.id),
+    summary: `${grade.correct ? t('course:quiz.correct') : t('course:quiz.incorrect')} ${question.prompt}`.slice(0, 300),
+  });
+}
+
+export function summaryReply(turn: Turn, course: Course, progress: CourseProgress, session: QuizSession): Reply {
+  const t = turn.t;
+  const answered = session.questionIds.filter((id) => id in session.answered);
+  const right = answered.filter((id) => session.answered[id]).length;
+  const total = session.questionIds.length;
+  const lines = [t('course:summary.score', { right, total, percent: pct(total ? right / total : 0) })];
+  let passed = true;
+  if (session.scope === 'module' || session.scope === 'final') {
+    const score = progress.quizScores[session.owner];
+    passed = score?.passed === true;
+    if (session.retry) lines.push(t('course:summary.overall', { percent: pct(score?.score ?? 0) }));
+    lines.push(t(passed ? 'course:summary.passed' : 'course:summary.notPassed', { pass: pct(PASS_MARK) }));
+    if (session.scope === 'module' && passed && !progress.modulesDone[session.owner]) lines.push(t('course:summary.lessonsMissing'));
+    if (session.scope === 'final' && passed) lines.push(t('course:summary.certificateReady'));
+  }
+  if (right < total && session.scope !== 'review') lines.push(t('course:summary.missedToReview'));
+  const index = indexOf(course);
+  const results = progress.quizResults[session.owner] ?? {};
+  const missed = session.scope === 'review' ? [] : quizQuestionIds(index, session.owner).filter((id) => results[id] !== true);
+  const actions: Action[] = [];
+  if (session.scope === 'final' && passed) actions.push(action(turn, 'certificate', 'certificate', undefined, true));
+  actions.push(action(turn, 'continue', 'next', undefined, !(session.scope === 'final' && passed)));
+  if (missed.length) actions.push(action(turn, 'retryMissed', 'quiz.retry', { quiz: session.owner }));
+  return turn.reply({
+    intent: 'quiz-summary',
+    title: t(`course:summary.title.${session.scope}`),
+    text: lines.join('\n\n'),
+    progress: { done: right, total, label: t('course:summary.label') },
+    actions,
+  });
+}
+
+function moduleBadge(progress: CourseProgress, module: CourseModule): string {
+  if (progress.modulesDone[module.id]) return '✓';
+  return `${module.lessons.filter((l) => progress.lessonsDone[l.id]).length}/${module.lessons.length}`;
+}
+
+export function courseMapReply(turn: Turn, course: Course, progress: CourseProgress): Reply {
+  const t = turn.t;
+  const items: ReplyItem[] = course.modules.map((m) => ({
+    title: t('course:map.module', { order: m.order, title: m.title }),
+    text: m.summary,
+    badge: moduleBadge(progress, m),
+    action: { label: t('course:map.module', { order: m.order, title: m.title }), command: 'module.open', args: { module: m.id } },
+  }));
+  if (allModulesDone(progress, course)) {
+    items.push({ title: t('course:map.final'), badge: progress.finalPassedAt ? '✓' : undefined, action: { label: t('course:actions.finalAssessment'), command: 'quiz', args: { id: 'final' } } });
+  }
+  return turn.reply({
+    intent: 'course-map',
+    title: course.title,
+    text: t('course:map.intro'),
+    items,
+    actions: [action(turn, 'resume', 'start', undefined, true), action(turn, 'progress', 'progress')],
+  });
+}
+
+export function moduleReply(turn: Turn, module: CourseModule, progress: CourseProgress): Reply {
+  const t = turn.t;
+  const items: ReplyItem[] = module.lessons.map((l) => ({
+    title: t('course:map.lesson', { order: l.order, title: l.title }),
+    badge: progress.lessonsDone[l.id] ? '✓' : undefined,
+    action: { label: t('course:map.lesson', { order: l.order, title: l.title }), command: 'lesson.open', args: { lesson: l.id } },
+  }));
+  const score = progress.quizScores[module.id];
+  const quizText = score ? t(score.passed ? 'course:map.quizPassed' : 'course:map.quizNotPassed', { percent: pct(score.score) }) : t('course:map.quizNotTaken');
+  return turn.reply({
+    intent: 'course-map',
+    title: t('course:map.module', { order: module.order, title: module.title }),
+    text: [module.intro ?? module.summary, quizText].join('\n\n'),
+    position: t('course:position.module', { module: module.order }),
+    items,
+    actions: [action(turn, 'reflection', 'reflection', { module: module.id }), action(turn, 'moduleQuiz', 'quiz', { id: module.id }), action(turn, 'modules', 'modules')],
+  });
+}
+
+export function progressReply(turn: Turn, course: Course, progress: CourseProgress): Reply {
+  const t = turn.t;
+  const lessons = lessonCounts(progress, course);
+  const due = dueQuestionIds(progress.reviews, turn.now).length;
+  const upcoming = nextDue(progress.reviews);
+  const modulesDone = course.modules.filter((m) => progress.modulesDone[m.id]).length;
+  const final = progress.quizScores.final;
+  const finalText = progress.finalPassedAt
+    ? t('course:progress.finalPassed', { percent: pct(final?.score ?? 1) })
+    : allModulesDone(progress, course)
+      ? final
+        ? t('course:progress.finalNotPassed', { percent: pct(final.score) })
+        : t('course:progress.finalAvailable')
+      : t('course:progress.finalLocked');
+  const items: ReplyItem[] = course.modules.map((m) => {
+    const score = progress.quizScores[m.id];
+    return {
+      title: t('course:map.module', { order: m.order, title: m.title }),
+      text: t('course:progress.moduleLine', {
+        done: m.lessons.filter((l) => progress.lessonsDone[l.id]).length,
+        total: m.lessons.length,
+        quiz: score ? `${pct(score.score)}%` : '–',
+      }),
+      badge: moduleBadge(progress, m),
+    };
+  });
+  const actions: Action[] = [action(turn, 'resume', 'start', undefined, true)];
+  if (due) actions.push(action(turn, 'review', 'review'));
+  if (allModulesDone(progress, course) && !progress.finalPassedAt) actions.push(action(turn, 'finalAssessment', 'quiz', { id: 'final' }));
+  if (certificateEligible(progress, course)) actions.push(action(turn, 'certificate', 'certificate'));
+  actions.push(action(turn, 'modules', 'modules'));
+  return turn.reply({
+    intent: 'progress',
+    title: t('course:progress.title'),
+    progress: { done: lessons.done, total: lessons.total, label: t('course:progress.lessons') },
+    facts: [
+      { label: t('course:progress.modulesDone'), value: `${modulesDone}/${course.modules.length}` },
+      { label: t('course:progress.reviewsDue'), value: String(due) },
+      ...(!due && upcoming ? [{ label: t('course:progress.nextReview'), value: formatDate(upcoming, turn) }] : []),
+      { label: t('course:progress.final'), value: finalText },
+    ],
+    items,
+    actions,
+    summary: t('course:progress.summary', { done: lessons.done, total: lessons.total, due }),
+  });
+}
+
+export function notice(turn: Turn, text: string, actions: Action[] = []): Reply {
+  return turn.reply({ intent: 'notice', text, actions });
+}
+
+export function formatDate(date: Date, turn: Turn): string {
+  const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+  try {
+    return new Intl.DateTimeFormat(turn.lang, { ...options, timeZone: turn.learner.timezone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(turn.lang, options).format(date);
+  }
+}

@@ -1,0 +1,94 @@
+import type { Course } from './content-model';
+import { allLessons, indexOf, quizQuestionIds, type QuizScope } from './course-index';
+import { PASS_MARK, scoreOf } from './grading';
+import type { StoredReviewCard } from './review-schedule';
+
+export const COURSE_SLICE = 'course';
+
+export interface QuizSession {
+  scope: QuizScope;
+  /** Lesson id, module id, "final" or "review". */
+  owner: string;
+  questionIds: string[];
+  index: number;
+  /** Question id → answered correctly, for questions answered in this session. */
+  answered: Record<string, boolean>;
+  /** Only the questions missed before. */
+  retry?: boolean;
+  /** Where a review session returns to. */
+  returnTo?: LearningPlace;
+}
+
+export type LearningPlace =
+  | { kind: 'about'; index: number }
+  | { kind: 'step'; lessonId: string; index: number }
+  | { kind: 'reflection'; moduleId: string };
+
+export type Place = LearningPlace | { kind: 'quiz'; session: QuizSession } | { kind: 'quiz-done'; session: QuizSession };
+
+export interface QuizScore {
+  score: number;
+  passed: boolean;
+  at: string;
+}
+
+/** The course feature's slice of the learner record (JSON only). */
+export interface CourseProgress {
+  version: 1;
+  place?: Place;
+  /** Lesson id → when its steps and quiz were completed. */
+  lessonsDone: Record<string, string>;
+  /** Quiz owner → question id → latest answer was correct. */
+  quizResults: Record<string, Record<string, boolean>>;
+  /** Module and final scores (latest, over every question of that quiz). */
+  quizScores: Record<string, QuizScore>;
+  /** Module id → when it was completed (all lessons done and module quiz passed). */
+  modulesDone: Record<string, string>;
+  finalPassedAt?: string;
+  /** Spaced-review deck: question id → FSRS card. */
+  reviews: Record<string, StoredReviewCard>;
+  certificateId?: string;
+  /** The name to print, when the learner typed one. */
+  certificateName?: string;
+}
+
+export function newCourseProgress(): CourseProgress {
+  return { version: 1, lessonsDone: {}, quizResults: {}, quizScores: {}, modulesDone: {}, reviews: {} };
+}
+
+/** Reads the slice from a stored learner record without creating it. */
+export function progressOf(data: Record<string, unknown>): CourseProgress {
+  return (data[COURSE_SLICE] as CourseProgress | undefined) ?? newCourseProgress();
+}
+
+/** Scores a module or final quiz over all its questions and records the result. */
+export function recordQuizScore(progress: CourseProgress, course: Course, owner: string, now: Date): QuizScore {
+  const ids = quizQuestionIds(indexOf(course), owner);
+  const score = scoreOf(progress.quizResults[owner] ?? {}, ids);
+  const result = { score, passed: score >= PASS_MARK, at: now.toISOString() };
+  progress.quizScores[owner] = result;
+  if (owner === 'final' && result.passed) progress.finalPassedAt ??= result.at;
+  refreshCompletion(progress, course, now);
+  return result;
+}
+
+/** A module is complete when all its lessons are done and its quiz is passed. */
+export function refreshCompletion(progress: CourseProgress, course: Course, now: Date): void {
+  for (const module of course.modules) {
+    const complete = module.lessons.every((l) => progress.lessonsDone[l.id]) && progress.quizScores[module.id]?.passed === true;
+    if (complete) progress.modulesDone[module.id] ??= now.toISOString();
+  }
+}
+
+export function allModulesDone(progress: CourseProgress, course: Course): boolean {
+  return course.modules.every((m) => progress.modulesDone[m.id]);
+}
+
+export function certificateEligible(progress: CourseProgress, course: Course): boolean {
+  return allModulesDone(progress, course) && Boolean(progress.finalPassedAt);
+}
+
+export function lessonCounts(progress: CourseProgress, course: Course): { done: number; total: number } {
+  const lessons = allLessons(course);
+  return { done: lessons.filter((l) => progress.lessonsDone[l.id]).length, total: lessons.length };
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import pino from 'pino';
+import { createLocalizer, type Localizer } from '../../src/i18n/i18n';
+import { Coach } from '../../src/core/coach';
+import { CommandRegistry } from '../../src/core/command-registry';
+import { registerHelp } from '../../src/core/basics/help';
+import { registerWelcome } from '../../src/core/basics/welcome';
+import { registerLanguage } from '../../src/core/basics/language';
+import { registerCourse } from '../../src/core/course/journey';
+import type { CourseCatalog } from '../../src/core/course/content-model';
+import type { Reply } from '../../src/core/reply';
+import type { TurnInput, TurnResult } from '../../src/core/turn';
+import { loadCourseCatalog } from '../../src/adapters/content/course-loader';
+import { CertificateStore } from '../../src/adapters/certificates/certificate-store';
+import type { StoragePort } from '../../src/ports/storage';
+import { renderText } from '../../src/render/text-renderer';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const KNOWLEDGE_DIR = path.join(REPO_ROOT, 'knowledge');
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'course-broken');
+/** Public schemas live in ../shared next to the repository (also in CI). */
+export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
+
+export const silentLogger = pino({ level: 'silent' });
+
+let catalogPromise: Promise<CourseCatalog> | undefined;
+export function realCatalog(): Promise<CourseCatalog> {
+  return (catalogPromise ??= loadCourseCatalog(KNOWLEDGE_DIR));
+}
+
+let localizerPromise: Promise<Localizer> | undefined;
+export function localizer(): Promise<Localizer> {
+  return (localizerPromise ??= createLocalizer(path.join(REPO_ROOT, 'locales')));
+}
+
+export interface Harness {
+  coach: Coach;
+  certificates: CertificateStore;
+  /** Sends one turn as the same learner; `now` defaults to the harness clock. */
+  send(input: Partial<TurnInput>): Promise<TurnResult>;
+  say(text: string, extra?: Partial<TurnInput>): Promise<Reply[]>;
+  press(command: string, args?: Record<string, string>, extra?: Partial<TurnInput>): Promise<Reply[]>;
+  clock: { now: Date };
+  text(reply: Reply): Promise<string>;
+}
+
+/** A coach with the course feature over the given storage, talking as one Teams learner. */
+export async function courseHarness(storage: StoragePort, start = new Date('2026-03-02T09:00:00Z')): Promise<Harness> {
+  const loc = await localizer();
+  const catalog = await realCatalog();
+  const registry = new CommandRegistry(loc);
+  registerHelp(registry);
+  registerLanguage(registry);
+  registerWelcome(registry, 'Test Org');
+  const certificates = new CertificateStore(storage, { issuer: { name: 'Test Org', url: 'https://example.org' }, baseUrl: () => 'http://127.0.0.1:1' });
+  registerCourse(registry, { catalog, certificates });
+  const coach = new Coach({ storage, localizer: loc, registry, logger: silentLogger, defaultLanguage: 'en' });
+  const clock = { now: start };
+  const send = (input: Partial<TurnInput>) =>
+    coach.handle({ channelId: 'msteams', userId: 'u1', userName: 'Amina Diallo', conversationId: 'c1', scope: 'personal', now: clock.now, ...input });
+  return {
+    coach,
+    certificates,
+    clock,
+    send,
+    say: async (text, extra) => (await send({ text, ...extra })).replies,
+    press: async (command, args, extra) => (await send({ action: { command, args }, ...extra })).replies,
+    text: async (reply) => renderText(reply, loc.forLanguage(reply.lang)),
+  };
+}

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import PDFDocument from 'pdfkit';
+import { chunksFromCourse } from '../../src/adapters/retrieval/chunking';
+import { collectChunks } from '../../src/adapters/retrieval/course-chunks';
+import { reciprocalRankFusion } from '../../src/adapters/retrieval/fusion';
+import { buildIndex, isFresh, loadIndex, localEmbeddingChoice } from '../../src/adapters/retrieval/index-store';
+import { LexicalIndex } from '../../src/adapters/retrieval/lexical-index';
+import { LocalHashEmbeddings } from '../../src/adapters/retrieval/local-embeddings';
+import { loadReferenceChunks } from '../../src/adapters/retrieval/reference-documents';
+import { loadLanguage } from '../../src/adapters/content/course-loader';
+import { fixtureChunks, makeCourse, tempDir } from './qa-fixtures';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+describe('chunking', () => {
+  it('makes one passage per step, with module, lesson, step, title, language and source', () => {
+    const chunks = chunksFromCourse(makeCourse('es'));
+    const step = chunks.find((c) => c.id === 'es:m1-l1-s1')!;
+    expect(step).toMatchObject({ kind: 'step', lang: 'es', moduleId: 'm1', lessonId: 'm1-l1', stepId: 'm1-l1-s1', title: 'X-Road en Estonia', moduleTitle: 'Gobernanza de datos', lessonTitle: 'Compartir datos con responsabilidad', source: 'es/m1/l1.md' });
+    expect(chunks.filter((c) => c.kind === 'step')).toHaveLength(4);
+    const quiz = chunks.find((c) => c.kind === 'quiz')!;
+    expect(quiz.title).toBe('¿Qué país creó X-Road?');
+    expect(quiz.text).toContain('Estonia creó X-Road');
+  });
+
+  it('indexes every step of the real English course, once', async () => {
+    const { course } = await loadLanguage(path.join(REPO_ROOT, 'knowledge'), 'en');
+    const chunks = await collectChunks(path.join(REPO_ROOT, 'knowledge'));
+    const english = chunks.filter((c) => c.lang === 'en' && c.kind === 'step');
+    const stepCount = course!.modules.flatMap((m) => m.lessons).reduce((n, l) => n + l.steps.length, 0);
+    expect(english).toHaveLength(stepCount);
+    expect(new Set(chunks.map((c) => c.id)).size).toBe(chunks.length);
+  });
+
+  it('reads reference documents in Markdown, text, HTML and PDF, with HTML tags and scripts stripped', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'es'));
+    fs.writeFileSync(path.join(dir, 'guide.md'), '---\ntitle: x\n---\n# Open data\n\nOpen data should be **free** to reuse.\n\n## Licences\n\nUse an open licence such as CC BY 4.0.\n');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'First paragraph about sandboxes.\n\nSecond paragraph about pilots.');
+    fs.writeFileSync(path.join(dir, 'es', 'pagina.html'), '<html><head><title>t</title><script>alert("x")</script></head><body><h2>Registro de algoritmos</h2><p>Amsterdam abrió su registro en 2020 &amp; Helsinki también.</p></body></html>');
+    const pdf = new PDFDocument();
+    const parts: Buffer[] = [];
+    pdf.on('data', (b: Buffer) => parts.push(b));
+    const done = new Promise((r) => pdf.on('end', r));
+    pdf.text('The Digital Services Charter was signed in 2019.');
+    pdf.end();
+    await done;
+    fs.writeFileSync(path.join(dir, 'charter.pdf'), Buffer.concat(parts));
+
+    const chunks = await loadReferenceChunks(dir);
+    const byTitle = (t: string) => chunks.find((c) => c.title.includes(t));
+    expect(byTitle('guide: Licences')?.text).toBe('Use an open licence such as CC BY 4.0.');
+    expect(byTitle('guide: Open data')?.text).toBe('Open data should be free to reuse.');
+    expect(byTitle('notes')?.text).toContain('Second paragraph about pilots.');
+    const html = byTitle('Registro de algoritmos')!;
+    expect(html).toMatchObject({ lang: 'es', kind: 'reference' });
+    expect(html.text).toBe('Amsterdam abrió su registro en 2020 & Helsinki también.');
+    expect(chunks.some((c) => c.text.includes('alert'))).toBe(false);
+    expect(byTitle('charter')?.text).toContain('Digital Services Charter was signed in 2019');
+  });
+});
+
+describe('lexical index (BM25)', () => {
+  const index = new LexicalIndex(fixtureChunks());
+
+  it('finds a passage by stemmed, accent-free words, only in the requested language', () => {
+    const hits = index.search('sesgos de automatizacion', 'es', 5);
+    expect(hits[0].id).toBe('es:m1-l2-s1');
+    expect(hits.every((h) => h.id.startsWith('es:'))).toBe(true);
+    expect(index.search('automation biases', 'en', 5)[0].id).toBe('en:m1-l2-s1');
+  });
+
+  it('has nothing for a language without content', () => {
+    expect(index.search('X-Road', 'fr', 5)).toEqual([]);
+  });
+});
+
+describe('local embedding', () => {
+  it('puts a passage closer to a paraphrase of it than to an unrelated passage', async () => {
+    const docs = ['Estonia launched the X-Road data exchange layer in 2001.', 'Automation bias means trusting a computer output too much.', 'Plain language helps people understand letters.'];
+    const e = LocalHashEmbeddings.fit(docs, 512);
+    const [a, b, c] = await e.embedDocuments(docs);
+    const q = await e.embedQuery('When did Estonia launch X-Road?');
+    const cos = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
+    expect(cos(q, a)).toBeGreaterThan(cos(q, b));
+    expect(cos(q, a)).toBeGreaterThan(cos(q, c));
+    expect(Math.abs(cos(a, a) - 1)).toBeLessThan(1e-9);
+  });
+});
+
+describe('reciprocal rank fusion', () => {
+  it('ranks a document both retrievers agree on above one that only one ranks first', () => {
+    const fused = reciprocalRankFusion([{ ids: ['a', 'b', 'c'] }, { ids: ['b', 'd', 'a'] }]);
+    expect(fused.map((f) => f.id)).toEqual(['b', 'a', 'd', 'c']);
+  });
+});
+
+describe('index on disk', () => {
+  it('builds, reloads, and is stale when the content or the embedding changes', async () => {
+    const dir = path.join(tempDir(), 'index');
+    const chunks = fixtureChunks();
+    const embedding = localEmbeddingChoice(256);
+    const built = await buildIndex(dir, chunks, embedding);
+    expect(built.manifest).toMatchObject({ chunkCount: chunks.length, byLanguage: { en: 6, es: 6 }, embeddingId: embedding.id });
+    expect(isFresh(dir, chunks, embedding)).toBe(true);
+    expect(isFresh(dir, chunks, localEmbeddingChoice(512))).toBe(false);
+    const edited = chunks.map((c, i) => (i === 0 ? { ...c, text: `${c.text} Edited.` } : c));
+    expect(isFresh(dir, edited, embedding)).toBe(false);
+
+    const { retriever } = await loadIndex(dir, embedding);
+    const result = await retriever.search('When did Estonia launch X-Road?', 'en', { mode: 'vector' });
+    expect(result.passages[0].chunk.text).toContain('X-Road');
+    expect(result.passages.slice(0, 2).map((p) => p.chunk.id)).toContain('en:m1-l1-s1');
+    expect(result.passages.every((p) => p.chunk.lang === 'en')).toBe(true);
+  });
+});

@@ -1,0 +1,105 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseQueryString } from 'node:querystring';
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>;
+  /** What the recorder answered (e.g. the ts of a posted message). */
+  response: Record<string, any>;
+}
+
+/**
+ * A stand-in for Slack's Web API on 127.0.0.1: records every call (chat.postMessage,
+ * chat.update, views.publish, ...) and answers ok:true as Bolt's WebClient expects.
+ */
+export class SlackApiRecorder {
+  readonly calls: RecordedCall[] = [];
+  private server?: http.Server;
+  private ts = 1700000000;
+  private waiters: (() => void)[] = [];
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const args = /json/.test(String(req.headers['content-type'])) ? JSON.parse(raw || '{}') : decodeForm(raw);
+        const response = this.answer(method, args);
+        this.calls.push({ method, args, response });
+        for (const w of this.waiters.splice(0)) w();
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(response));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/api/`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  of(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** chat.postMessage calls to one channel. */
+  postsTo(channel: string): RecordedCall[] {
+    return this.of('chat.postMessage').filter((c) => c.args.channel === channel);
+  }
+
+  /** Resolves once `count` calls of `method` have been recorded (fails the test after 10 s). */
+  waitFor(method: string, count = 1): Promise<RecordedCall[]> {
+    return this.until(() => this.of(method), count, method);
+  }
+
+  /** Resolves once `count` chat.update calls were made in `channel`. */
+  waitForUpdate(channel: string, count = 1): Promise<RecordedCall[]> {
+    return this.until(() => this.of('chat.update').filter((c) => c.args.channel === channel), count, `chat.update in ${channel}`);
+  }
+
+  /** Resolves once `count` messages were posted to `channel`. */
+  waitForChannel(channel: string, count = 1): Promise<RecordedCall[]> {
+    return this.until(() => this.postsTo(channel), count, `chat.postMessage to ${channel}`);
+  }
+
+  private async until(select: () => RecordedCall[], count: number, what: string): Promise<RecordedCall[]> {
+    const deadline = Date.now() + 10_000;
+    while (select().length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} ${what} call(s), got ${select().length}: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+    return select();
+  }
+
+  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' };
+      case 'users.info':
+        return { ok: true, user: { id: args.user, locale: 'en-US' } };
+      case 'chat.postMessage':
+        return { ok: true, channel: String(args.channel).startsWith('U') ? 'DBOTDM' : args.channel, ts: `${++this.ts}.000100` };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+/** WebClient sends form fields; blocks and views are JSON strings inside them. */
+function decodeForm(raw: string): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(parseQueryString(raw))) {
+    const value = Array.isArray(v) ? v[0] : v;
+    out[k] = typeof value === 'string' && /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return out;
+}
