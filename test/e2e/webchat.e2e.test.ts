@@ -162,6 +162,7 @@ describe('local web chat in Chromium', () => {
         body: JSON.stringify({ user: { id: 'jane', name: 'Jane' } }),
       });
       const { token } = (await response.json()) as { token: string };
+      await page.goto('about:blank'); // a hash change alone would not reload the page
       await page.goto(`${securedUrl}/#token=${token}`);
       await botSays('Welcome to AI and Digital Transformation in Government');
       await type('help');

@@ -91,6 +91,15 @@ describe('LLM answers over the OpenAI wire format', () => {
     expect(a.notices).toContain('llm-fallback');
   });
 
+  it('keeps to the overall answer deadline across retries, then answers extractively', async () => {
+    server.script(hang());
+    const service = new QaService({ retrieval: retriever, llm: new OpenAiLlm(createOpenAiSetup(settings(url, { LLM_TIMEOUT_MS: 5000, LLM_MAX_RETRIES: 2 }))!, PromptLibrary.load()), maxQuestionChars: 500, llmBudgetMs: 300 });
+    const a = answerOf(await service.ask({ question: 'When did Estonia launch X-Road?', lang: 'en' }));
+    expect(a.generator).toBe('extractive');
+    expect(a.notices).toContain('llm-fallback');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('drops a cited number that was not retrieved and flags it', async () => {
     server.script(completion('X-Road started in 2001 [1]. It won prizes [9].'));
     const a = answerOf(await serviceWith().ask({ question: 'When did Estonia launch X-Road?', lang: 'en' }));

@@ -47,8 +47,11 @@ describe('chunking', () => {
     pdf.end();
     await done;
     fs.writeFileSync(path.join(dir, 'charter.pdf'), Buffer.concat(parts));
+    fs.writeFileSync(path.join(dir, 'broken.pdf'), 'not a pdf');
 
-    const chunks = await loadReferenceChunks(dir);
+    const skipped: string[] = [];
+    const chunks = await loadReferenceChunks(dir, (file) => skipped.push(file));
+    expect(skipped).toEqual(['broken.pdf']);
     const byTitle = (t: string) => chunks.find((c) => c.title.includes(t));
     expect(byTitle('guide: Licences')?.text).toBe('Use an open licence such as CC BY 4.0.');
     expect(byTitle('guide: Open data')?.text).toBe('Open data should be free to reuse.');
@@ -58,6 +61,7 @@ describe('chunking', () => {
     expect(html.text).toBe('Amsterdam abrió su registro en 2020 & Helsinki también.');
     expect(chunks.some((c) => c.text.includes('alert'))).toBe(false);
     expect(byTitle('charter')?.text).toContain('Digital Services Charter was signed in 2019');
+    await expect(loadReferenceChunks(path.join(dir, 'missing'))).rejects.toThrow('does not exist');
   });
 });
 

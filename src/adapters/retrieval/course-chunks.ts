@@ -8,13 +8,13 @@ import { loadReferenceChunks } from './reference-documents';
  * the optional reference documents. A translation that is still in progress is indexed from
  * the files that are valid, so Q&A can use what exists; files with errors are left out.
  */
-export async function collectChunks(knowledgeDir: string, referencesDir?: string): Promise<Chunk[]> {
+export async function collectChunks(knowledgeDir: string, referencesDir?: string, onSkipped?: (file: string, reason: string) => void): Promise<Chunk[]> {
   const chunks: Chunk[] = [];
   for (const lang of await contentLanguages(knowledgeDir)) {
     const load = await loadLanguage(knowledgeDir, lang);
     if (!load.course) continue;
     chunks.push(...chunksFromCourse(load.course).filter((c) => !load.filesWithErrors.has(c.source)));
   }
-  if (referencesDir) chunks.push(...(await loadReferenceChunks(referencesDir)));
+  if (referencesDir) chunks.push(...(await loadReferenceChunks(referencesDir, onSkipped)));
   return chunks;
 }

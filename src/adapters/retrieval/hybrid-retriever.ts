@@ -63,7 +63,8 @@ export class HybridRetriever implements RetrievalPort {
     if (mode !== 'vector') lists.push({ ids: this.lexical.search(query, target, CANDIDATE_DEPTH).map((h) => h.id) });
     if (mode !== 'lexical') {
       try {
-        const hits = await this.vector.similaritySearchWithScore(query, CANDIDATE_DEPTH, (doc) => doc.metadata.lang === target);
+        const depth = Math.min(CANDIDATE_DEPTH, this.byId.size);
+        const hits = await this.vector.similaritySearchWithScore(query, depth, (doc) => doc.metadata.lang === target);
         lists.push({ ids: hits.map(([doc]) => String(doc.metadata.id)), weight: VECTOR_WEIGHT });
       } catch (err) {
         // A provider embedding that is unreachable must not stop answers: BM25 alone still works.

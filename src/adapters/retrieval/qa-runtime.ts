@@ -45,7 +45,9 @@ export async function prepareQa(
 ): Promise<QaRuntime> {
   const started = Date.now();
   const setup = options.offline ? undefined : createOpenAiSetup(config);
-  const chunks = await collectChunks(config.paths.knowledge, config.paths.references);
+  const chunks = await collectChunks(config.paths.knowledge, config.paths.references, (file, reason) =>
+    options.logger?.warn({ file, reason }, 'reference document skipped: it could not be read'),
+  );
   let embedding = embeddingChoiceFor(setup);
   const build = (choice: EmbeddingChoice) =>
     options.rebuild ? buildIndex(config.paths.index, chunks, choice, options.onProgress).then((r) => ({ ...r, rebuilt: true })) : ensureIndex(config.paths.index, chunks, choice, options.onProgress);

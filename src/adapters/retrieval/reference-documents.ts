@@ -13,7 +13,18 @@ import { plainText } from './chunking';
 const MAX_WORDS = 150;
 const EXTENSIONS = new Set(['.md', '.markdown', '.txt', '.html', '.htm', '.pdf']);
 
-export async function loadReferenceChunks(dir: string): Promise<Chunk[]> {
+export class ReferencesError extends Error {
+  readonly code = 'references-missing';
+  constructor(dir: string) {
+    super(`REFERENCES_DIR ${dir} does not exist or is not a folder`);
+    this.name = 'ReferencesError';
+  }
+}
+
+/** A file that cannot be read (a damaged PDF) is skipped and reported; the others are indexed. */
+export async function loadReferenceChunks(dir: string, onSkipped?: (file: string, reason: string) => void): Promise<Chunk[]> {
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new ReferencesError(dir);
   const files = await listFiles(dir);
   const chunks: Chunk[] = [];
   for (const rel of files) {
@@ -21,7 +32,13 @@ export async function loadReferenceChunks(dir: string): Promise<Chunk[]> {
     const raw = await fs.readFile(path.join(dir, rel));
     const first = rel.split(/[\\/]/)[0];
     const lang: Language = (SUPPORTED_LANGUAGES as readonly string[]).includes(first) && rel.includes('/') ? (first as Language) : 'en';
-    const sections = ext === '.pdf' ? textSections(await pdfText(raw)) : ext === '.html' || ext === '.htm' ? htmlSections(raw.toString('utf8')) : ext === '.txt' ? textSections(raw.toString('utf8')) : markdownSections(raw.toString('utf8'));
+    let sections: Section[];
+    try {
+      sections = ext === '.pdf' ? textSections(await pdfText(raw)) : ext === '.html' || ext === '.htm' ? htmlSections(raw.toString('utf8')) : ext === '.txt' ? textSections(raw.toString('utf8')) : markdownSections(raw.toString('utf8'));
+    } catch (err) {
+      onSkipped?.(rel, (err as Error).message);
+      continue;
+    }
     const docTitle = path.basename(rel, ext).replace(/[-_]+/g, ' ');
     let n = 0;
     for (const section of sections) {
