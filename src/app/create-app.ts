@@ -15,6 +15,7 @@ import { loadCourseCatalog } from '../adapters/content/course-loader';
 import { CertificateStore } from '../adapters/certificates/certificate-store';
 import { mountCertificatesRoute } from '../channels/http/certificates-route';
 import { registerReminders } from '../core/reminders/register-reminders';
+import { registerFacilitation } from '../core/facilitation/register-facilitation';
 import { registerQa } from '../core/qa/qa-routes';
 import type { QaService } from '../core/qa/answer-service';
 import { currentPosition } from '../core/course/current-position';
@@ -86,6 +87,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   registerWelcome(registry, config.ORG_NAME);
   registerCourse(registry, { catalog, certificates });
   registerReminders(registry, storage);
+  registerFacilitation(registry, { catalog, storage });
   // Q&A: free text is a question. The index is loaded in open() (rebuilt there when missing or stale).
   let qaService: QaService | undefined;
   registerQa(registry, {

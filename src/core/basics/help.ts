@@ -2,11 +2,18 @@ import type { CommandRegistry } from '../command-registry';
 import type { Action, Reply } from '../reply';
 import type { Turn } from '../turn';
 
-/** Commands offered as buttons under help and the welcome, when their routes exist. */
-const QUICK_COMMANDS = ['start', 'modules', 'progress', 'review', 'language'];
+/**
+ * Commands offered as buttons under help and the welcome, when their routes exist: the
+ * learner journey in personal chats, facilitation first in groups and channels.
+ */
+const QUICK_COMMANDS = {
+  personal: ['start', 'modules', 'progress', 'review', 'language'],
+  group: ['discuss', 'modules', 'language'],
+};
 
 export function quickActions(turn: Turn, registry: CommandRegistry): Action[] {
-  return QUICK_COMMANDS.filter((name) => registry.get(name)).map((name) => ({
+  const names = turn.input.scope === 'personal' ? QUICK_COMMANDS.personal : QUICK_COMMANDS.group;
+  return names.filter((name) => registry.get(name)).map((name) => ({
     label: turn.t(`common:actions.${name}`),
     command: name,
     style: name === 'start' ? 'primary' : 'default',
