@@ -23,6 +23,12 @@ export const CONFIDENCE_THRESHOLD = 0.5;
 /** At most about this many words in an extractive answer (one chat message). */
 export const MAX_ANSWER_WORDS = 120;
 
+/**
+ * Module overviews say what a module will teach ("you will learn the four risk tiers"), not the
+ * facts themselves: their sentences must beat a lesson's by a clear margin to be quoted.
+ */
+const KIND_WEIGHT: Partial<Record<RetrievedPassage['chunk']['kind'], number>> = { module: 0.6 };
+
 /** Passages considered for sentences: the rest are too far down to be worth quoting. */
 const SENTENCE_POOL = 4;
 
@@ -83,13 +89,16 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
   const candidates: Candidate[] = [];
   pool.forEach((p, pi) => {
     // Earlier passages are more likely to be on topic: a gentle decay keeps a perfect sentence in passage 3 competitive.
-    const decay = 1 / (1 + 0.2 * pi);
+    const decay = (1 / (1 + 0.2 * pi)) * (KIND_WEIGHT[p.chunk.kind] ?? 1);
     // A sentence inherits part of its passage's headings (the step "Robodebt in Australia" is about Robodebt even
     // where a sentence says "the scheme"), and is weighed by how much of the question its whole passage covers.
     const heading = new Set(analyze(`${p.chunk.title} ${p.chunk.lessonTitle ?? ''}`, lang));
     const whole = new Set([...heading, ...analyze(p.chunk.text, lang)]);
     const totalWeight = terms.reduce((sum, t) => sum + weight.get(t)!, 0) || 1;
     const coverage = terms.filter((t) => whole.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
+    // A step whose own title carries the question's words ("The four risk tiers") is the one about it.
+    const own = new Set(analyze(p.chunk.title, lang));
+    const titleBoost = 1 + terms.filter((t) => own.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
     sentencesOf[pi].forEach((text, index) => {
       // A question is never an answer.
       if (/[?؟]$/.test(text)) return;
@@ -102,7 +111,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
       for (let i = 1; i < seq.length; i++) if (weight.has(seq[i - 1]) && weight.has(seq[i]) && seq[i - 1] !== seq[i]) score += 0.25 * weight.get(seq[i])!;
       if (focus === 'when' && /\b(1[89]|20)\d\d\b/.test(westernize(text))) score *= 1.5;
       if (focus === 'how-many' && /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b/i.test(westernize(text))) score *= 1.4;
-      candidates.push({ passage: pi, index, text, score: score * decay * coverage, words: wordCount(text) });
+      candidates.push({ passage: pi, index, text, score: score * decay * coverage * titleBoost, words: wordCount(text) });
     });
   });
   const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score);

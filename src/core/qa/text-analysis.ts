@@ -16,21 +16,24 @@ const STOP_WORDS: Record<Language, string> = {
     i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out over own same
     she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was
     we were what when where which while who whom whose why will with would you your yours yourself yourselves tell explain describe define
-    mean means meaning please know does did many much kind kinds type types say said says happen happened`,
+    mean means meaning please know does did many much kind kinds type types say said says happen happened stand stands
+    acronym abbreviation`,
   es: `a al algo algunas algunos ante antes como con contra cual cuales cuando cuándo cuál cuáles de del desde donde dónde durante e el él ella
     ellas ellos en entre era eran es esa esas ese eso esos esta estaba estas este esto estos fue fueron ha han hay la las le les lo los mas más me
     mi mis muy no nos o os otra otras otro otros para pero poco por porque qué que quien quién quienes se sea ser si sí sin sobre son su sus
-    también te tiene tienen todo todos tu tus un una uno unos y ya yo cómo como cuánto cuánta cuántos cuántas significa explica dime`,
+    también te tiene tienen todo todos tu tus un una uno unos y ya yo cómo como cuánto cuánta cuántos cuántas significa explica dime
+    siglas sigla acrónimo`,
   fr: `a à au aux avec ce ces cet cette comme dans de des du elle elles en est et être été eu il ils je la le les leur leurs lui ma mais me même
     mes moi mon ne nos notre nous on ou où par pas pour qu que quel quelle quelles quels qui sa sans se ses son sont sur ta te tes toi ton tu un
-    une vos votre vous y quand comment combien pourquoi quoi est-ce ont été sont était étaient cela ça ceci l d s c n qu j m t explique signifie`,
+    une vos votre vous y quand comment combien pourquoi quoi est-ce ont été sont était étaient cela ça ceci l d s c n qu j m t explique signifie
+    acronyme sigle veut dire ai as avons avez suis es sommes êtes fait faut peut,
   pt: `a à ao aos as às com como da das de do dos e é ela elas ele eles em entre era eram essa essas esse esses esta estas este estes eu foi
     foram há isso isto já lhe lhes mais mas me mesmo meu minha muito na nas nem no nos nós o os ou para pela pelas pelo pelos por qual quais
     quando quanto quantos quantas que quem se sem ser seu seus sua suas também te tem têm um uma umas uns você vocês onde porque como significa
-    explique diga`,
+    explique diga sigla acrónimo acrônimo`,
   ar: `في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين هو هي هم هن أن ان إن كان كانت يكون ما ماذا متى كيف لماذا أين اين هل كم أي اي
     او أو و ثم قد لقد لا لم لن بين كل بعض عند عندما حتى إذا اذا فيما ضد نحو لدى منذ خلال بعد قبل فوق تحت أيضا ايضا كما لكن بل غير تم التى
-    ذات الى اشرح يعني`,
+    ذات الى اشرح يعني اختصار تعني`,
 };
 
 const stopSets = new Map<Language, Set<string>>();
