@@ -17,6 +17,8 @@ export interface GenerateAnswerInput {
   /** Language the answer must be written in. */
   lang: Language;
   passages: NumberedPassage[];
+  /** 'explain': a fuller explanation of passage 1 (the current step) instead of an answer to a question. */
+  task?: 'answer' | 'explain';
 }
 
 export interface CondenseInput {

@@ -144,6 +144,15 @@ describe('LLM answers over the OpenAI wire format', () => {
     expect(a.passages[0].chunk.title).toBe('Robodebt');
   });
 
+  it('"explain more" asks the model to expand the current step, given as passage 1', async () => {
+    server.script(completion('X-Road lets registers share data once [1], like FAIR data [2].'));
+    const a = answerOf(await serviceWith().explain('m1-l1-s1', 'en'));
+    expect(a.generator).toBe('llm');
+    const user = server.requests[0].body.messages[1].content as string;
+    expect(user).toContain('fuller explanation of this step');
+    expect(user).toMatch(/<passage n="1" title="[^"]*X-Road in Estonia">/);
+  });
+
   it('calls an Azure OpenAI deployment with its api-version', async () => {
     server.script(completion('X-Road is from 2001 [1].'));
     const service = new QaService({

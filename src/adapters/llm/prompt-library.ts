@@ -31,22 +31,24 @@ export interface ChatMessage {
 export class PromptLibrary {
   private constructor(
     private readonly answerTemplate: ChatPromptTemplate,
+    private readonly explainTemplate: ChatPromptTemplate,
     private readonly condenseTemplate: ChatPromptTemplate,
   ) {}
 
   static load(dir = DEFAULT_PROMPTS_DIR): PromptLibrary {
     const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8').trim();
-    const pair = (task: string) =>
+    const pair = (system: string, user: string) =>
       ChatPromptTemplate.fromMessages([
-        ['system', read(`${task}.system.md`)],
-        ['human', read(`${task}.user.md`)],
+        ['system', read(`${system}.system.md`)],
+        ['human', read(`${user}.user.md`)],
       ]);
-    return new PromptLibrary(pair('answer'), pair('condense'));
+    return new PromptLibrary(pair('answer', 'answer'), pair('answer', 'explain'), pair('condense', 'condense'));
   }
 
   async answerMessages(input: GenerateAnswerInput): Promise<ChatMessage[]> {
     const passages = input.passages.map((p) => `<passage n="${p.n}" title="${asData(p.title).replace(/"/g, "'")}">\n${asData(p.text)}\n</passage>`).join('\n');
-    return toChat(await this.answerTemplate.formatMessages({ language: LANGUAGE_NAMES[input.lang], passages, question: asData(input.question) }));
+    const template = input.task === 'explain' ? this.explainTemplate : this.answerTemplate;
+    return toChat(await template.formatMessages({ language: LANGUAGE_NAMES[input.lang], passages, question: asData(input.question) }));
   }
 
   async condenseMessages(input: CondenseInput): Promise<ChatMessage[]> {

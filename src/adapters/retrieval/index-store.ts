@@ -5,7 +5,7 @@ import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { z } from 'zod';
-import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
+import { SUPPORTED_LANGUAGES } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
 import { HybridRetriever } from './hybrid-retriever';
 import { LexicalIndex } from './lexical-index';
@@ -181,8 +181,4 @@ export async function ensureIndex(
     }
   }
   return { ...(await buildIndex(dir, chunks, embedding, onProgress)), rebuilt: true };
-}
-
-export function languagesOf(chunks: Chunk[]): Language[] {
-  return SUPPORTED_LANGUAGES.filter((l) => chunks.some((c) => c.lang === l));
 }

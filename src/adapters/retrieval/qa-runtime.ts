@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AppConfig } from '../../config/config';
 import { QaService } from '../../core/qa/answer-service';
 import type { Logger } from '../../logging/logger';
@@ -45,7 +47,10 @@ export async function prepareQa(
 ): Promise<QaRuntime> {
   const started = Date.now();
   const setup = options.offline ? undefined : createOpenAiSetup(config);
-  const chunks = await collectChunks(config.paths.knowledge, config.paths.references, (file, reason) =>
+  // knowledge/references/ is the documented default place for extra reference documents.
+  const defaultReferences = path.join(config.paths.knowledge, 'references');
+  const referencesDir = config.paths.references ?? (fs.existsSync(defaultReferences) ? defaultReferences : undefined);
+  const chunks = await collectChunks(config.paths.knowledge, referencesDir, (file, reason) =>
     options.logger?.warn({ file, reason }, 'reference document skipped: it could not be read'),
   );
   let embedding = embeddingChoiceFor(setup);

@@ -113,7 +113,7 @@ export class QaService {
     const notices: QaNotice[] = step.lang !== lang ? ['language-fallback'] : [];
     // Offline, repeating the step is no help: quote the related passages from other steps.
     const signal = this.options.llm ? AbortSignal.timeout(this.options.llmBudgetMs ?? 10000) : undefined;
-    return this.compose(query, lang, this.options.llm ? retrieved : { ...retrieved, passages: passages.slice(1) }, notices, signal);
+    return this.compose(query, lang, this.options.llm ? retrieved : { ...retrieved, passages: passages.slice(1) }, notices, signal, 'explain');
   }
 
   private async standaloneQuestion(question: string, lang: Language, history: QaExchange[], signal?: AbortSignal): Promise<string> {
@@ -167,12 +167,12 @@ export class QaService {
     return { kind: 'not-covered', ...retrieved, closest, notices: notices.filter((n) => n !== 'language-fallback') };
   }
 
-  private async compose(question: string, lang: Language, retrieved: Retrieved, notices: QaNotice[], signal?: AbortSignal): Promise<QaAnswer> {
+  private async compose(question: string, lang: Language, retrieved: Retrieved, notices: QaNotice[], signal?: AbortSignal, task: 'answer' | 'explain' = 'answer'): Promise<QaAnswer> {
     const { llm, logger, retrieval } = this.options;
     if (llm) {
       try {
         const passages = retrieved.passages.map((p, i) => ({ n: i + 1, title: passageTitle(p.chunk), text: redactPersonalData(p.chunk.text) }));
-        const raw = await llm.answer({ question: redactPersonalData(question), lang, passages }, { signal });
+        const raw = await llm.answer({ question: redactPersonalData(task === 'explain' ? retrieved.passages[0].chunk.title : question), lang, passages, task }, { signal });
         if (raw.trim() === NOT_IN_COURSE_MARKER || raw.includes(NOT_IN_COURSE_MARKER)) return this.notCovered(retrieved, notices);
         const checked = checkCitations(raw, passages.length);
         if (checked.used.length) {

@@ -1,7 +1,7 @@
 import type { Language } from '../../config/config-schema';
 import type { RetrievedPassage } from '../../ports/retrieval';
 import { splitSentences, wordCount } from './sentences';
-import { analyze, questionFocus } from './text-analysis';
+import { analyze, isQuestionFraming, questionFocus, westernDigits } from './text-analysis';
 
 /**
  * Confidence = the IDF-weighted share of the question's content terms that the best of the
@@ -28,6 +28,10 @@ export const MAX_ANSWER_WORDS = 120;
  * facts themselves: their sentences must beat a lesson's by a clear margin to be quoted.
  */
 const KIND_WEIGHT: Partial<Record<RetrievedPassage['chunk']['kind'], number>> = { module: 0.6 };
+
+/** Counts written as words, for "how many" questions. Arabic words are matched inside words (they take prefixes). */
+const NUMBER_WORDS =
+  /(?<!\p{L})(one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|thousand|million|billion|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien|mil|millones|deux|trois|quatre|cinq|sept|huit|neuf|dix|cent|mille|millions|milliards|dois|duas|três|quatro|sete|oito|nove|dez|cem|milhões|mil milhões)(?!\p{L})|ثلاث|أربع|خمس|ست|سبع|ثمان|تسع|عشر|مئة|مائة|ألف|مليون|مليار/iu;
 
 /** Passages considered for sentences: the rest are too far down to be worth quoting. */
 const SENTENCE_POOL = 4;
@@ -64,7 +68,9 @@ export function retrievalConfidence(
   idf: (term: string) => number,
   known?: (term: string) => boolean,
 ): number {
-  const terms = [...new Set(analyze(question, lang))].filter((t) => !known || known(t));
+  const all = [...new Set(analyze(question, lang))].filter((t) => !known || known(t));
+  const topical = all.filter((t) => !isQuestionFraming(t, lang));
+  const terms = topical.length ? topical : all;
   if (!terms.length || !passages.length) return 0;
   const weight = (t: string) => Math.max(idf(t), 0.05);
   const total = terms.reduce((s, t) => s + weight(t), 0);
@@ -100,8 +106,8 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
     const own = new Set(analyze(p.chunk.title, lang));
     const titleBoost = 1 + terms.filter((t) => own.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
     sentencesOf[pi].forEach((text, index) => {
-      // A question is never an answer.
-      if (/[?؟]$/.test(text)) return;
+      // A question is never an answer, and a short line without a full stop is a heading or a list of options.
+      if (/[?؟]$/.test(text) || (!/[.!؟。:;)"”»]$/.test(text) && wordCount(text) < 8)) return;
       const seq = analyze(text, lang);
       const present = new Set(seq);
       let score = 0;
@@ -109,8 +115,8 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
       else if (heading.has(t)) score += 0.5 * weight.get(t)!;
       // Query terms that stay together ("data minimisation", "automation bias") count extra.
       for (let i = 1; i < seq.length; i++) if (weight.has(seq[i - 1]) && weight.has(seq[i]) && seq[i - 1] !== seq[i]) score += 0.25 * weight.get(seq[i])!;
-      if (focus === 'when' && /\b(1[89]|20)\d\d\b/.test(westernize(text))) score *= 1.5;
-      if (focus === 'how-many' && /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion)\b/i.test(westernize(text))) score *= 1.4;
+      if (focus === 'when' && /\b(1[89]|20)\d\d\b/.test(westernDigits(text))) score *= 1.5;
+      if (focus === 'how-many' && (/\d/.test(westernDigits(text)) || NUMBER_WORDS.test(text))) score *= 1.4;
       candidates.push({ passage: pi, index, text, score: score * decay * coverage * titleBoost, words: wordCount(text) });
     });
   });
@@ -145,8 +151,8 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
   }
   if (words < 25) take(siblings.find((c) => c.index === best.index - 1));
 
-  // Output grouped by passage in rank order, sentences in their original order, one citation per passage.
-  const usedPassages = [...new Set(chosen.map((c) => c.passage))].sort((a, b) => a - b);
+  // Output grouped by passage, the passage of the best sentence first, sentences in their original order, one citation per passage.
+  const usedPassages = [...new Set(chosen.map((c) => c.passage))];
   const parts = usedPassages.map((pi, n) => {
     const text = chosen
       .filter((c) => c.passage === pi)
@@ -156,8 +162,4 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
     return `${text} [${n + 1}]`;
   });
   return { confident: confidence >= CONFIDENCE_THRESHOLD, confidence, text: parts.join(' '), cited: usedPassages.map((pi) => pool[pi]) };
-}
-
-function westernize(text: string): string {
-  return text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660));
 }

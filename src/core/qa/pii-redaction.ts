@@ -9,7 +9,7 @@ const DIGIT_RUN = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().\/-]{4,}\d(?![\p{L}\p{N}])/g
 /** Letters and digits mixed, 7+ characters, at least 5 digits: passports, IBANs, tax ids. */
 const ALNUM_ID = /(?<![\p{L}\p{N}])(?=[A-Za-z0-9]*\d{2})(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{7,34}(?![\p{L}\p{N}])/gu;
 
-export const REDACTED = { email: '[email]', phone: '[phone]', id: '[id number]' } as const;
+const REDACTED = { email: '[email]', phone: '[phone]', id: '[id number]' } as const;
 
 export function redactPersonalData(text: string): string {
   return text

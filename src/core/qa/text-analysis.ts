@@ -26,7 +26,7 @@ const STOP_WORDS: Record<Language, string> = {
   fr: `a à au aux avec ce ces cet cette comme dans de des du elle elles en est et être été eu il ils je la le les leur leurs lui ma mais me même
     mes moi mon ne nos notre nous on ou où par pas pour qu que quel quelle quelles quels qui sa sans se ses son sont sur ta te tes toi ton tu un
     une vos votre vous y quand comment combien pourquoi quoi est-ce ont été sont était étaient cela ça ceci l d s c n qu j m t explique signifie
-    acronyme sigle veut dire ai as avons avez suis es sommes êtes fait faut peut,
+    acronyme sigle veut dire ai as avons avez suis es sommes êtes fait faut peut`,
   pt: `a à ao aos as às com como da das de do dos e é ela elas ele eles em entre era eram essa essas esse esses esta estas este estes eu foi
     foram há isso isto já lhe lhes mais mas me mesmo meu minha muito na nas nem no nos nós o os ou para pela pelas pelo pelos por qual quais
     quando quanto quantos quantas que quem se sem ser seu seus sua suas também te tem têm um uma umas uns você vocês onde porque como significa
@@ -36,7 +36,30 @@ const STOP_WORDS: Record<Language, string> = {
     ذات الى اشرح يعني اختصار تعني`,
 };
 
+/**
+ * Words that frame a question rather than name its topic ("what went wrong with X", "how does X
+ * work", "¿qué pasó con X?"). They stay searchable, but do not count against coverage when
+ * judging whether the course covers a question.
+ */
+const QUESTION_FRAMING: Record<Language, string> = {
+  en: 'happen happened happens went go goes gone wrong work works example examples',
+  es: 'pasó pasa paso ocurrió ocurre salió sale mal funciona funcionan ejemplo ejemplos',
+  fr: 'passé passe arrivé arrive mal marche fonctionne fonctionnent exemple exemples',
+  pt: 'aconteceu acontece correu corre mal funciona funcionam exemplo exemplos',
+  ar: 'حدث يحدث جرى يعمل تعمل مثال أمثلة',
+};
+
 const stopSets = new Map<Language, Set<string>>();
+const framingSets = new Map<Language, Set<string>>();
+
+export function isQuestionFraming(term: string, lang: Language): boolean {
+  let set = framingSets.get(lang);
+  if (!set) {
+    set = new Set(QUESTION_FRAMING[lang].split(/\s+/).flatMap((w) => analyzeWordTerms(w, lang)));
+    framingSets.set(lang, set);
+  }
+  return set.has(term);
+}
 const stemmers = new Map<Language, Stemmer>();
 
 function stopSet(lang: Language): Set<string> {
@@ -132,7 +155,7 @@ export function analyze(text: string, lang: Language): string[] {
 export type QuestionFocus = 'when' | 'how-many' | 'other';
 
 const WHEN = /\b(when|what year|which year|since when|cu[aá]ndo|desde cu[aá]ndo|en qu[eé] a[nñ]o|quand|en quelle ann[ée]e|depuis quand|quando|em que ano|desde quando)\b|متى|في أي عام|في اي عام|منذ متى/i;
-const HOW_MANY = /\b(how many|how much|what percentage|what share|cu[aá]nt[oa]s?|combien|quant[oa]s?)\b|كم/i;
+const HOW_MANY = /\b(how many|how much|how long|how old|what percentage|what share|cu[aá]nt[oa]s?|combien|quant[oa]s?)\b|كم/i;
 
 export function questionFocus(question: string): QuestionFocus {
   if (WHEN.test(question)) return 'when';

@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { prepareQa } from '../../src/adapters/retrieval/qa-runtime';
+import { tempDir } from './qa-fixtures';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+describe('Q&A runtime: course plus reference documents, rebuilt only when stale', () => {
+  it('answers from a reference document and rebuilds when a document is added', async () => {
+    const refs = tempDir();
+    fs.writeFileSync(path.join(refs, 'city-ai-policy.md'), '# Municipal AI policy\n\nThe Riverton city council approved its municipal AI policy in March 2022 after a public consultation.\n');
+    const config = loadConfig({ KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REFERENCES_DIR: refs, INDEX_DIR: path.join(tempDir(), 'index'), LOG_LEVEL: 'silent' }, REPO_ROOT);
+
+    const first = await prepareQa(config, { offline: true });
+    expect(first.rebuilt).toBe(true);
+    expect(first.manifest.byLanguage.en).toBeGreaterThan(100);
+    const a = await first.service.ask({ question: 'When did the Riverton city council approve its municipal AI policy?', lang: 'en' });
+    expect(a.kind).toBe('answer');
+    if (a.kind !== 'answer') return;
+    expect(a.text).toContain('March 2022');
+    expect(a.citations[0]).toMatchObject({ source: 'city-ai-policy.md', lessonId: undefined });
+
+    expect((await prepareQa(config, { offline: true })).rebuilt).toBe(false);
+    fs.writeFileSync(path.join(refs, 'more.txt'), 'Another note about procurement checklists.');
+    const third = await prepareQa(config, { offline: true });
+    expect(third.rebuilt).toBe(true);
+    expect(third.chunks.some((c) => c.source === 'more.txt')).toBe(true);
+  });
+});
