@@ -3,39 +3,26 @@ import type { Server } from 'restify';
 import type { AppConfig } from '../config/config';
 import { createLocalizer, type Localizer } from '../i18n/i18n';
 import { createLogger, type Logger } from '../logging/logger';
+import type { ProactivePort } from '../ports/proactive';
 import type { StoragePort } from '../ports/storage';
 import { Coach } from '../core/coach';
-import { CommandRegistry } from '../core/command-registry';
-import { registerHelp } from '../core/basics/help';
-import { registerLanguage } from '../core/basics/language';
-import { registerWelcome } from '../core/basics/welcome';
-import { registerCourse } from '../core/course/journey';
 import type { CourseCatalog } from '../core/course/content-model';
+import type { QaService } from '../core/qa/answer-service';
+import { ReminderScheduler } from '../core/reminders/reminder-scheduler';
 import { loadCourseCatalog } from '../adapters/content/course-loader';
 import { CertificateStore } from '../adapters/certificates/certificate-store';
-import { mountCertificatesRoute } from '../channels/http/certificates-route';
-import { registerReminders } from '../core/reminders/register-reminders';
-import { registerFacilitation } from '../core/facilitation/register-facilitation';
-import { registerQa } from '../core/qa/qa-routes';
-import type { QaService } from '../core/qa/answer-service';
-import { currentPosition } from '../core/course/current-position';
 import { prepareQa } from '../adapters/retrieval/qa-runtime';
-import { ReminderScheduler } from '../core/reminders/reminder-scheduler';
-import { submitCardRenderer, teamsCardRenderer } from '../render/adaptive-card-renderer';
-import { ConversationReferenceStore } from '../channels/botframework/conversation-references';
-import { BotFrameworkProactiveSender } from '../channels/botframework/proactive-sender';
-import { createCardActionInvokeHandler } from '../channels/botframework/teams/card-action-invoke';
-import { createTeamsDeliverer } from '../channels/botframework/teams/teams-deliverer';
-import { ActivityRendererRegistry } from '../channels/botframework/activity-renderer';
-import { slackActivityRenderer } from '../channels/slack/slack-activity-renderer';
-import { mountSlack } from '../channels/slack/slack-channel';
-import { mountWebChat } from '../channels/webchat/mount-webchat';
-import { createBotAuthentication, selectAuthMode } from '../channels/botframework/bot-authentication';
-import { createBotLogic } from '../channels/botframework/bot-logic';
+import { selectAuthMode } from '../channels/botframework/bot-authentication';
 import { mountMessagesEndpoint } from '../channels/botframework/messages-endpoint';
-import { ValidatedCloudAdapter } from '../channels/botframework/validated-cloud-adapter';
+import { mountCertificatesRoute } from '../channels/http/certificates-route';
 import { createHttpServer, InFlightTracker, type ReadinessState } from '../channels/http/http-server';
+import { ProactiveByChannel } from '../channels/proactive-by-channel';
+import { mountSlack, SLACK_CHANNEL_ID } from '../channels/slack/slack-channel';
+import { SlackProactiveSender } from '../channels/slack/slack-proactive-sender';
+import { mountWebChat } from '../channels/webchat/mount-webchat';
+import { createBotFrameworkEdge } from './create-bot-framework-edge';
 import { createStorage } from './create-storage';
+import { registerFeatures } from './register-features';
 import { VERSION } from './version';
 
 export interface App {
@@ -80,59 +67,27 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     baseUrl: () => publicUrl ?? `http://${config.HOST}:${config.PORT}`,
   });
 
-  // Core features register their commands and buttons in the route registry.
-  const registry = new CommandRegistry(localizer);
-  registerHelp(registry);
-  registerLanguage(registry);
-  registerWelcome(registry, config.ORG_NAME);
-  registerCourse(registry, { catalog, certificates });
-  registerReminders(registry, storage);
-  registerFacilitation(registry, { catalog, storage });
-  // Q&A: free text is a question. The index is loaded in open() (rebuilt there when missing or stale).
   let qaService: QaService | undefined;
-  registerQa(registry, {
-    service: () => qaService,
-    currentStepId: (turn) => currentPosition(turn.learner, catalog, turn.lang).step?.id,
-    openLessonCommand: 'lesson.open',
-  });
-
+  const registry = registerFeatures({ config, localizer, storage, catalog, certificates, qaService: () => qaService });
   const coach = new Coach({ storage, localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE });
-
-  // The Bot Framework edge.
-  const renderers = new ActivityRendererRegistry().set(['msteams'], teamsCardRenderer);
-  // Slack through Azure Bot Service: Block Kit in channelData, never Adaptive Cards.
-  renderers.set(['slack'], slackActivityRenderer);
-  // Local web chat (Direct Line): the same cards as Teams, with Action.Submit buttons.
-  renderers.set(['webchat', 'directline'], submitCardRenderer);
-  const adapter = new ValidatedCloudAdapter(createBotAuthentication(config));
-  adapter.onTurnError = async (context, error) => {
-    logger.error({ err: error, activityId: context.activity.id }, 'unhandled turn error');
-  };
-  // Teams: conversation references for proactive messages, universal actions, card updates.
-  const references = new ConversationReferenceStore(storage);
-  const proactive = new BotFrameworkProactiveSender({ adapter, appId: config.MICROSOFT_APP_ID ?? '', references, renderers, localizer, logger });
-  const reminderScheduler = new ReminderScheduler({ storage, proactive, localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE });
-  const logic = createBotLogic({
-    coach,
-    localizer,
-    renderers,
-    logger,
-    onConversation: (context) => references.remember(context).catch((err) => logger.warn({ err }, 'could not store the conversation reference')),
-    invokeHandlers: {
-      'adaptiveCard/action': createCardActionInvokeHandler({ coach, localizer, logger, references, proactive, defaultLanguage: config.DEFAULT_LANGUAGE }),
-    },
-    deliverers: { msteams: createTeamsDeliverer(references, logger) },
-  });
+  const edge = createBotFrameworkEdge({ config, coach, localizer, storage, logger });
 
   const readiness: ReadinessState = { ready: false, startedAt: Date.now(), version: VERSION };
+  const isReady = () => readiness.ready;
   const inFlight = new InFlightTracker();
   const server = createHttpServer(logger, readiness);
-  mountMessagesEndpoint(server, { adapter, logic, logger, maxBodyBytes: config.MAX_BODY_BYTES, inFlight, isReady: () => readiness.ready });
+  mountMessagesEndpoint(server, { adapter: edge.adapter, logic: edge.logic, logger, maxBodyBytes: config.MAX_BODY_BYTES, inFlight, isReady });
   mountCertificatesRoute(server, { certificates, localizer, logger });
-  // Native Slack (Events API, interactions, /course) on the same server when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
-  if (config.slackEnabled) mountSlack({ config, coach, localizer, storage, logger, server, inFlight, isReady: () => readiness.ready });
+  // Native Slack (Events API, interactions, /course) when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
+  const slack = config.slackEnabled ? mountSlack({ config, coach, localizer, storage, logger, server, inFlight, isReady }) : undefined;
   // Local web chat at GET / with the bot's own Direct Line endpoint (loopback only unless DIRECTLINE_SECRET is set).
-  if (config.WEBCHAT_ENABLED) mountWebChat(server, { config, adapter, logic, logger, localizer, inFlight, isReady: () => readiness.ready });
+  if (config.WEBCHAT_ENABLED) mountWebChat(server, { config, adapter: edge.adapter, logic: edge.logic, logger, localizer, inFlight, isReady });
+
+  // Reminders reach each learner through their own channel: native Slack when it is on, Bot Framework otherwise.
+  const proactive: ProactivePort = slack
+    ? new ProactiveByChannel(edge.proactive, { [SLACK_CHANNEL_ID]: new SlackProactiveSender(() => slack.client, localizer, logger) })
+    : edge.proactive;
+  const reminderScheduler = new ReminderScheduler({ storage, proactive, localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE });
 
   let stopped = false;
   let opening: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
+import { localeString } from '../support/app-harness';
 
 /**
  * The local web chat end to end: Debian's Chromium (headless) opens the page served by the
@@ -137,7 +138,7 @@ describe('local web chat in Chromium', () => {
     await page.waitForURL(/lang=ar/);
     await expect(page.locator('html').getAttribute('dir')).resolves.toBe('rtl');
     // Web Chat gets "ar" as its locale, so the bot answers in Arabic: right-to-left cards.
-    await botSays('Welcome to AI and Digital Transformation in Government');
+    await botSays(localeString('ar', 'common', 'welcome.title'));
     await expect(page.locator('.ac-adaptiveCard[dir="rtl"]').count()).resolves.toBeGreaterThan(0);
     await shot('06-arabic');
   });

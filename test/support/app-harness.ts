@@ -71,3 +71,15 @@ export async function exchange(url: string, activity: Record<string, unknown>, h
   if (res.status !== 200) throw new Error(`POST /api/messages answered ${res.status}: ${JSON.stringify(res.body)}`);
   return (res.body?.activities ?? []) as any[];
 }
+
+/** A string from locales/<lang>/<namespace>.json, so tests follow the translations. */
+export function localeString(lang: string, namespace: string, key: string): string {
+  const resources = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'locales', lang, `${namespace}.json`), 'utf8')) as Record<string, unknown>;
+  const value = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], resources);
+  if (typeof value !== 'string') throw new Error(`locales/${lang}/${namespace}.json has no string at ${key}`);
+  return value;
+}
+
+export function escapeRegExp(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}

@@ -7,6 +7,7 @@ import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import { createLogger } from '../../src/logging/logger';
 import type { LearnerRecord } from '../../src/core/learner';
 import { runChat } from '../../src/cli/chat';
+import { escapeRegExp, localeString } from '../support/app-harness';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -83,7 +84,7 @@ describe('npm run chat (terminal conversation)', () => {
 
     mark = session.printed.length;
     session.type(arabic[1]);
-    await session.waitFor(/Done: /, mark);
+    await session.waitFor(escapeRegExp(localeString('ar', 'common', 'language.changed')), mark);
     // End of input (Ctrl-D) ends the chat and closes storage; a new session finds the stored choice.
     await session.end();
     const storage = new SqliteStorage(config.paths.sqlite);

@@ -1,0 +1,44 @@
+import type { AppConfig } from '../config/config';
+import type { StoragePort } from '../ports/storage';
+import type { CertificateIssuer } from '../ports/certificates';
+import { CommandRegistry } from '../core/command-registry';
+import { registerHelp } from '../core/basics/help';
+import { registerLanguage } from '../core/basics/language';
+import { registerWelcome } from '../core/basics/welcome';
+import type { CourseCatalog } from '../core/course/content-model';
+import { currentPosition } from '../core/course/current-position';
+import { registerCourse } from '../core/course/journey';
+import { registerFacilitation } from '../core/facilitation/register-facilitation';
+import type { QaService } from '../core/qa/answer-service';
+import { registerQa } from '../core/qa/qa-routes';
+import { registerReminders } from '../core/reminders/register-reminders';
+import type { Localizer } from '../i18n/i18n';
+
+export interface FeatureDeps {
+  config: AppConfig;
+  localizer: Localizer;
+  storage: StoragePort;
+  catalog: CourseCatalog;
+  certificates: CertificateIssuer;
+  /** The Q&A service once its index is loaded (see App.open()). */
+  qaService: () => QaService | undefined;
+}
+
+/** Every channel-neutral feature registers its commands, buttons and events here; help lists them in this order. */
+export function registerFeatures(deps: FeatureDeps): CommandRegistry {
+  const { config, storage, catalog } = deps;
+  const registry = new CommandRegistry(deps.localizer);
+  registerHelp(registry);
+  registerLanguage(registry);
+  registerWelcome(registry, config.ORG_NAME);
+  registerCourse(registry, { catalog, certificates: deps.certificates });
+  registerReminders(registry, storage);
+  registerFacilitation(registry, { catalog, storage });
+  // Free text is a question for Q&A.
+  registerQa(registry, {
+    service: deps.qaService,
+    currentStepId: (turn) => currentPosition(turn.learner, catalog, turn.lang).step?.id,
+    openLessonCommand: 'lesson.open',
+  });
+  return registry;
+}
