@@ -99,9 +99,9 @@ export class Coach {
     return { replies, duplicate: false, lang: turn.lang };
   }
 
-  private createTurn(input: TurnInput, learner: LearnerRecord, now: Date): Turn & { args: Record<string, string>; text: string } {
+  private createTurn(input: TurnInput, learner: LearnerRecord, now: Date, fixedLang?: Language): Turn & { args: Record<string, string>; text: string } {
     const { localizer } = this.options;
-    let lang = this.languageFor(learner, input.locale);
+    let lang = fixedLang ?? this.languageFor(learner, input.locale);
     const turn = {
       input,
       learner,
@@ -128,6 +128,12 @@ export class Coach {
       setLanguage(next: Language) {
         lang = next;
         learner.language = next;
+      },
+      inLanguage: (other: Language): Turn => {
+        const view = this.createTurn(input, learner, now, other);
+        Object.assign(view.args, turn.args);
+        view.text = turn.text;
+        return view;
       },
     };
     return turn;

@@ -52,6 +52,8 @@ export interface Turn {
   slice<T extends object>(name: string, init: () => T): T;
   /** Changes the learner's language for the rest of the turn and later ones. */
   setLanguage(lang: Language): void;
+  /** The same turn answering in another language, without changing the learner's choice (a question asked in Spanish gets a Spanish answer). */
+  inLanguage(lang: Language): Turn;
 }
 
 export type RouteHandler = (turn: Turn) => Promise<Reply[]> | Reply[];

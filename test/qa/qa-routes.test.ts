@@ -69,6 +69,17 @@ describe('Q&A routes through the coach', () => {
     expect(fr.replies[0].text).toContain(tf('qa:notice.languageFallback', { language: tf('common:language.names.fr'), contentLanguage: tf('common:language.names.en') }));
   });
 
+  it('answers a question written in another course language in that language, and offers to keep it', async () => {
+    const asked = await send('u6', '¿Qué son los principios FAIR?', 'en-US');
+    const [reply] = asked.replies;
+    expect(reply.lang).toBe('es');
+    expect(reply.text).toContain('localizables, accesibles, interoperables y reutilizables');
+    const keep = reply.actions?.find((a) => a.command === 'language');
+    expect(keep?.args).toEqual({ lang: 'es' });
+    // The learner's own language is unchanged until they press that button.
+    expect((await send('u6', 'What does FAIR data mean?', 'en-US')).replies[0].lang).toBe('en');
+  });
+
   it('says when the course does not cover a question and lists the closest lessons as buttons', async () => {
     const t = localizer.forLanguage('en');
     const { replies } = await send('u5', 'How do I bake sourdough bread?');

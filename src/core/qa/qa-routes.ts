@@ -6,6 +6,7 @@ import type { Turn } from '../turn';
 import type { QaAnswer, QaNotice, QaService } from './answer-service';
 import type { Citation } from './citations';
 import { redactPersonalData } from './pii-redaction';
+import { detectQuestionLanguage } from './question-language';
 
 export const QA_SLICE = 'qa';
 /** Exchanges kept for condensing follow-ups; answers are shortened, questions redacted. */
@@ -31,13 +32,20 @@ export interface QaRouteDeps {
  */
 export function registerQa(registry: CommandRegistry, deps: QaRouteDeps): void {
   const openLesson = deps.openLessonCommand ?? 'lesson.open';
-  const ask = async (turn: Turn, question: string): Promise<Reply[]> => {
+  const ask = async (learnerTurn: Turn, question: string): Promise<Reply[]> => {
     const service = deps.service();
-    if (!service) return [notice(turn, turn.t('qa:notReady'))];
+    if (!service) return [notice(learnerTurn, learnerTurn.t('qa:notReady'))];
+    // A question clearly written in another course language is answered in that language.
+    const asked = detectQuestionLanguage(question);
+    const turn = asked && asked !== learnerTurn.lang ? learnerTurn.inLanguage(asked) : learnerTurn;
     const state = turn.slice<QaState>(QA_SLICE, () => ({ history: [] }));
     const answer = await service.ask({ question, lang: turn.lang, history: state.history });
     if (answer.kind === 'answer') remember(state, question, answer.text);
-    return [withFirstWelcome(turn, answerReply(turn, answer, openLesson))];
+    const reply = withFirstWelcome(turn, answerReply(turn, answer, openLesson));
+    if (turn === learnerTurn) return [reply];
+    // Offer to keep that language for everything else (lessons, quizzes, buttons).
+    const keep: Action = { label: turn.t('qa:actions.keepLanguage', { language: turn.t(`common:language.names.${turn.lang}`) }), command: 'language', args: { lang: turn.lang } };
+    return [{ ...reply, actions: [...(reply.actions ?? []), keep] }];
   };
 
   registry.fallback((turn) => ask(turn, turn.text));

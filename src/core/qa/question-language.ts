@@ -1,0 +1,43 @@
+import type { Language } from '../../config/config-schema';
+
+/**
+ * Function words that mark one of the Latin-script course languages and are rare in the
+ * others. Words shared by two languages ("la", "que", "de", "a") are left out on purpose.
+ */
+const MARKERS: Record<Exclude<Language, 'ar'>, string[]> = {
+  en: ['the', 'what', 'when', 'which', 'who', 'why', 'how', 'is', 'are', 'was', 'were', 'does', 'did', 'do', 'of', 'and', 'to', 'it', 'can', 'should', 'about', 'many', 'with', 'from'],
+  es: ['qué', 'cuál', 'cuáles', 'cuándo', 'cómo', 'quién', 'dónde', 'el', 'los', 'las', 'es', 'son', 'del', 'y', 'por', 'una', 'fue', 'cuántos', 'cuántas', 'puedo', 'debo', 'sobre', 'con', 'lo', 'hay'],
+  fr: ['quel', 'quelle', 'quels', 'quelles', 'quand', 'comment', 'qui', 'le', 'les', 'est', 'sont', 'du', 'des', 'et', 'pour', 'une', 'un', 'combien', 'pourquoi', 'ce', 'ou', 'dans', 'au', 'aux', 'je', 'puis'],
+  pt: ['qual', 'quais', 'quando', 'como', 'quem', 'onde', 'os', 'é', 'são', 'do', 'da', 'dos', 'das', 'e', 'um', 'uma', 'foi', 'quantos', 'quantas', 'posso', 'devo', 'sobre', 'com', 'o', 'no', 'na', 'não'],
+};
+
+/** Characters that only (or mostly) one of the languages uses. */
+const LETTERS: [RegExp, Exclude<Language, 'ar'>, number][] = [
+  [/[¿¡ñ]/g, 'es', 2],
+  [/[ãõ]|ção|ções/g, 'pt', 2],
+  [/[èêëîïôûùœ]|qu'|l'|d'|c'est/g, 'fr', 2],
+];
+
+const ARABIC = /[\u0600-\u06ff]/g;
+
+/**
+ * The language a question is written in, when that is clear; otherwise undefined so the
+ * learner's own language is kept. Short or mixed questions ("GDPR?") are never reassigned.
+ */
+export function detectQuestionLanguage(question: string): Language | undefined {
+  const letters = question.replace(/[^\p{L}]/gu, '');
+  if (!letters) return undefined;
+  const arabic = (question.match(ARABIC) ?? []).length;
+  if (arabic / letters.length > 0.4) return 'ar';
+
+  const lower = question.toLowerCase();
+  const words = lower.split(/[^\p{L}'’]+/u).filter(Boolean);
+  const scores = new Map<Exclude<Language, 'ar'>, number>();
+  for (const [lang, markers] of Object.entries(MARKERS) as [Exclude<Language, 'ar'>, string[]][]) {
+    scores.set(lang, words.filter((w) => markers.includes(w)).length);
+  }
+  for (const [pattern, lang, weight] of LETTERS) scores.set(lang, (scores.get(lang) ?? 0) + (lower.match(pattern) ?? []).length * weight);
+  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
+  const [[best, top], [, second]] = ranked;
+  return top >= 2 && top >= second * 2 && top - second >= 2 ? best : undefined;
+}

@@ -1,0 +1,22 @@
+import { detectQuestionLanguage } from '../../src/core/qa/question-language';
+
+describe('question language detection', () => {
+  it.each([
+    ['What did the court decide about the SyRI system?', 'en'],
+    ['When do the prohibitions in the EU AI Act start to apply?', 'en'],
+    ['¿Cuándo se aprobó la Recomendación de la UNESCO sobre la ética de la IA?', 'es'],
+    ['¿Qué es el sesgo de automatización?', 'es'],
+    ["Quand le règlement européen sur l'intelligence artificielle est-il entré en vigueur ?", 'fr'],
+    ['Quels sont les quatre principes POUR ?', 'fr'],
+    ['O que decidiu o tribunal sobre o sistema SyRI?', 'pt'],
+    ['Quando o RGPD começou a ser aplicado?', 'pt'],
+    ['متى اعتمدت الدول الأعضاء في اليونسكو التوصية الخاصة بأخلاقيات الذكاء الاصطناعي؟', 'ar'],
+    ['ما هو نظام X-Road في إستونيا؟', 'ar'],
+  ])('recognises %s as %s', (question, lang) => {
+    expect(detectQuestionLanguage(question)).toBe(lang);
+  });
+
+  it.each(['GDPR?', 'X-Road', 'Robodebt 2016', 'WCAG 2.2 AA'])('leaves a question without clear language words alone: %s', (question) => {
+    expect(detectQuestionLanguage(question)).toBeUndefined();
+  });
+});
