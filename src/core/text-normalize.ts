@@ -25,3 +25,8 @@ export function editDistance(a: string, b: string, max = 3): number {
   }
   return prev[b.length];
 }
+
+/** Eastern Arabic (and Persian) digits to Western digits, so "٠٨:٣٠" reads as "08:30". */
+export function westernDigits(text: string): string {
+  return text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+}

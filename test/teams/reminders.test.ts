@@ -55,6 +55,8 @@ describe('reminder times', () => {
     expect(parseReminderTime('8:75')).toBeUndefined();
     expect(parseReminderTime('tomorrow')).toBeUndefined();
     expect(parseReminderTime('8')).toBeUndefined();
+    expect(parseReminderTime('ذكّرني الساعة ٠٨:٣٠')).toBe('08:30');
+    expect(parseReminderTime('٠٧٫١٥')).toBe('07:15');
   });
 
   it('computes the next daily occurrence in the learner\'s time zone, across daylight-saving changes', () => {

@@ -1,7 +1,8 @@
 import type { Language } from '../../config/config-schema';
 import type { RetrievedPassage } from '../../ports/retrieval';
 import { splitSentences, wordCount } from './sentences';
-import { analyze, isQuestionFraming, questionFocus, westernDigits } from './text-analysis';
+import { westernDigits } from '../text-normalize';
+import { analyze, isQuestionFraming, questionFocus } from './text-analysis';
 
 /**
  * Confidence = the IDF-weighted share of the question's content terms that the best of the

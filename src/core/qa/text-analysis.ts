@@ -1,5 +1,6 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import type { Language } from '../../config/config-schema';
+import { westernDigits } from '../text-normalize';
 
 /**
  * Per-language text analysis shared by the lexical index, the local embedding and the
@@ -80,10 +81,6 @@ function stemmer(lang: Language): Stemmer {
   return s;
 }
 
-/** Eastern Arabic (and Persian) digits to Western digits. */
-export function westernDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
-}
 
 /** Arabic: drop diacritics and tatweel, unify alef, yeh, teh marbuta, hamza seats. */
 export function normalizeArabic(text: string): string {

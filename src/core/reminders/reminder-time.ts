@@ -1,10 +1,12 @@
+import { westernDigits } from '../text-normalize';
+
 /** Daily reminder times ("HH:MM", 24-hour) in a learner's IANA time zone. */
 
 export const DEFAULT_TIME_ZONE = 'UTC';
 
 /** "08:30", "8:30", "at 8.30", "18h00", "8am", "6:15 pm" → "08:30"; undefined when no valid time. */
 export function parseReminderTime(text: string): string | undefined {
-  const m = text.trim().toLowerCase().match(/(?:^|\s)(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\s|$)/);
+  const m = westernDigits(text).replace(/٫/g, ':').trim().toLowerCase().match(/(?:^|\s)(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\s|$)/);
   if (!m || (m[2] === undefined && !m[3])) return undefined;
   let hour = Number(m[1]);
   const minute = Number(m[2] ?? '0');
