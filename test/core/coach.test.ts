@@ -68,6 +68,14 @@ describe('Coach', () => {
     expect(after.replies[0].lang).toBe('fr');
   });
 
+  it('switches language when the learner types its name in any course language', async () => {
+    const { coach } = await setup();
+    for (const [typed, lang] of [['language Português', 'pt'], ['idioma español', 'es'], ['اللغة العربية', 'ar'], ['langue anglais', 'en'], ['language fr', 'fr']] as const) {
+      const result = await coach.handle({ ...base, text: typed });
+      expect(result.lang).toBe(lang);
+    }
+  });
+
   it('lets a learner type the number of a button, and several numbers for a multiple-choice question', async () => {
     const { coach, seen } = await setup();
     await coach.handle({ ...base, action: { command: 'ask' } });

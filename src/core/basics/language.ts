@@ -11,8 +11,8 @@ export function registerLanguage(registry: CommandRegistry): void {
     helpKey: 'common:help.commands.language',
     takesText: true,
     handler: (turn): Reply[] => {
-      const wanted = (turn.args.lang ?? normalizeCommandText(turn.text)).slice(0, 2) as Language;
-      if ((SUPPORTED_LANGUAGES as readonly string[]).includes(wanted)) {
+      const wanted = languageNamed(turn.args.lang ?? turn.text);
+      if (wanted) {
         turn.setLanguage(wanted);
         return [turn.reply({ intent: 'settings', text: turn.t('common:language.changed'), actions: [{ label: turn.t('common:actions.help'), command: 'help' }] })];
       }
@@ -26,4 +26,19 @@ export function registerLanguage(registry: CommandRegistry): void {
       ];
     },
   });
+}
+
+/** Language names as people type them, in the five course languages (accents and case folded). */
+const LANGUAGE_NAMES: Record<Language, string[]> = {
+  en: ['en', 'english', 'ingles', 'anglais', 'الانجليزيه', 'الانكليزيه'],
+  es: ['es', 'spanish', 'espanol', 'castellano', 'espagnol', 'espanhol', 'الاسبانيه'],
+  fr: ['fr', 'french', 'frances', 'francais', 'الفرنسيه'],
+  pt: ['pt', 'portuguese', 'portugues', 'portugais', 'البرتغاليه'],
+  ar: ['ar', 'arabic', 'arabe', 'العربيه', 'عربي'],
+};
+
+function languageNamed(text: string): Language | undefined {
+  const word = normalizeCommandText(text).replace(/[أإآ]/g, 'ا').replace(/ة/g, 'ه');
+  if (!word) return undefined;
+  return (Object.keys(LANGUAGE_NAMES) as Language[]).find((lang) => LANGUAGE_NAMES[lang].includes(word));
 }
