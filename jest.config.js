@@ -10,4 +10,5 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!uuid/)'],
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
