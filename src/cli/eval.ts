@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../config/repo-root';
 import { z } from 'zod';
 import { loadConfig } from '../config/config';
 import { SUPPORTED_LANGUAGES, type Language } from '../config/config-schema';
@@ -25,7 +26,7 @@ const questionSchema = z.object({
 });
 type EvalQuestion = z.infer<typeof questionSchema>;
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const REPO_ROOT = repoRoot();
 const DEFAULT_FILE = path.resolve(REPO_ROOT, '..', 'shared', 'eval', 'questions.dev.jsonl');
 
 interface Scores {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../config/repo-root';
 import dotenv from 'dotenv';
 import JSZip from 'jszip';
 
@@ -59,7 +60,7 @@ export async function buildTeamsPackage(options: TeamsPackageOptions): Promise<s
 
 /** `npm run package:teams`: reads MICROSOFT_APP_ID (and ORG_NAME, ORG_URL, PUBLIC_BASE_URL) from the environment or .env. */
 async function main(): Promise<void> {
-  const root = path.resolve(__dirname, '..', '..', '..');
+  const root = repoRoot();
   const envFile = path.join(process.cwd(), '.env');
   const env = { ...(fs.existsSync(envFile) ? dotenv.parse(fs.readFileSync(envFile)) : {}), ...process.env };
   const blank = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../config/repo-root';
 import { PNG } from 'pngjs';
 
 /**
@@ -62,6 +63,6 @@ export function writeTeamsIcons(dir: string): string[] {
 }
 
 if (require.main === module) {
-  const dir = path.resolve(__dirname, '..', '..', '..', 'deployment', 'teams');
+  const dir = path.join(repoRoot(), 'deployment', 'teams');
   for (const file of writeTeamsIcons(dir)) process.stdout.write(`${file}\n`);
 }

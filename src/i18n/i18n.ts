@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { SUPPORTED_LANGUAGES, type Language } from '../config/config-schema';
+import { repoRoot } from '../config/repo-root';
 
 export type { Language };
 export type Translate = TFunction;
@@ -45,10 +46,7 @@ export interface Localizer {
   allTranslations(key: string): string[];
 }
 
-/** locales/ at the repo root, from src/i18n (ts-jest) or dist/src/i18n (compiled). */
-export const DEFAULT_LOCALES_DIR =
-  [path.resolve(__dirname, '..', '..', 'locales'), path.resolve(__dirname, '..', '..', '..', 'locales')].find((dir) => fs.existsSync(path.join(dir, 'en'))) ??
-  path.resolve(__dirname, '..', '..', '..', 'locales');
+export const DEFAULT_LOCALES_DIR = path.join(repoRoot(), 'locales');
 
 export async function createLocalizer(localesDir = DEFAULT_LOCALES_DIR): Promise<Localizer> {
   const resources = readLocaleResources(localesDir);

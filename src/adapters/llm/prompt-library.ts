@@ -3,17 +3,10 @@ import path from 'node:path';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { Language } from '../../config/config-schema';
+import { repoRoot } from '../../config/repo-root';
 import type { CondenseInput, GenerateAnswerInput } from '../../ports/llm';
 
-/** prompts/ at the repository root, found from both src/ (ts-jest) and dist/src/ (built). */
-export const DEFAULT_PROMPTS_DIR = findUp(__dirname, path.join('prompts', 'answer.system.md')) ?? path.resolve(__dirname, '..', '..', '..', '..', 'prompts');
-
-function findUp(start: string, rel: string): string | undefined {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, rel))) return path.join(dir, path.dirname(rel));
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
+export const DEFAULT_PROMPTS_DIR = path.join(repoRoot(), 'prompts');
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Spanish (español)', fr: 'French (français)', pt: 'Portuguese (português)', ar: 'Arabic (العربية)' };
 

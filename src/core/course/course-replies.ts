@@ -34,7 +34,13 @@ export function lessonStepReply(turn: Turn, module: CourseModule, lesson: Lesson
     title: index === 0 ? `${lesson.title}: ${step.title}` : step.title,
     text: step.body,
     position: turn.t('course:position.step', { module: module.order, lesson: lesson.order, lessons: module.lessons.length, step: index + 1, steps: lesson.steps.length }),
-    actions: [action(turn, last ? 'takeQuiz' : 'next', 'next', undefined, true), action(turn, 'back', 'back'), action(turn, 'repeat', 'repeat')],
+    actions: [
+      action(turn, last ? 'takeQuiz' : 'next', 'next', undefined, true),
+      action(turn, 'back', 'back'),
+      action(turn, 'repeat', 'repeat'),
+      // Answered by the Q&A feature's "explain" route, grounded in this step.
+      action(turn, 'explain', 'explain', { step: step.id }),
+    ],
   });
 }
 
