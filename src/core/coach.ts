@@ -154,13 +154,18 @@ export class Coach {
     const text = turn.text;
     if (!text) return this.unknownCommand(turn, '');
 
-    const picked = pickNumberedChoice(text, turn.learner.pendingActions);
+    const pending = turn.learner.pendingActions;
+    const picked = pickNumberedChoice(text, pending);
     if (picked) {
       const route = registry.get(picked.command);
       if (route) {
         Object.assign(turn.args, picked.args ?? {});
         return route.handler(turn);
       }
+    }
+    if (pending.length && NUMBERS.test(text)) {
+      // The learner only mistyped the number: offer the same choices again.
+      return [turn.reply({ intent: 'notice', text: turn.t('common:text.noSuchChoice', { max: pending.length }), actions: pending })];
     }
     const match = registry.match(text);
     if (match) {
@@ -207,9 +212,11 @@ export function helpAction(turn: Turn): Action {
   return { label: turn.t('common:actions.help'), command: 'help' };
 }
 
+const NUMBERS = /^\s*\d+(\s*[,;\s]\s*\d+)*\s*$/;
+
 /** "2" picks the second numbered choice; "1,3" picks several options of a multiple-choice question. */
 function pickNumberedChoice(text: string, pending: Action[]): Action | undefined {
-  if (!pending.length || !/^\s*\d+(\s*[,;\s]\s*\d+)*\s*$/.test(text)) return undefined;
+  if (!pending.length || !NUMBERS.test(text)) return undefined;
   const picks = [...new Set(text.split(/[,;\s]+/).filter(Boolean).map(Number))];
   const actions = picks.map((n) => pending[n - 1]);
   if (actions.some((a) => !a)) return undefined;

@@ -86,6 +86,7 @@ export class CommandRegistry {
   /** For a one-word unknown command ("nxt", "/foo"): the closest command words, if any. */
   suggest(text: string): string[] {
     const normalized = normalizeCommandText(text);
+    if (!/\p{L}/u.test(normalized)) return [];
     const scored = this.aliases()
       .map(({ alias }) => ({ alias, d: editDistance(normalized, alias, 2) }))
       .filter((s) => s.d <= 1 || (s.d === 2 && normalized.length >= 4))

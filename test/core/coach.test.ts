@@ -86,6 +86,16 @@ describe('Coach', () => {
     expect(help.replies[0].intent).toBe('help');
   });
 
+  it('offers the same choices again when the typed number is not one of them', async () => {
+    const { coach } = await setup();
+    await coach.handle({ ...base, action: { command: 'ask' } });
+    const wrong = await coach.handle({ ...base, text: '9' });
+    expect(wrong.replies[0].text).toMatch(/from 1 to 4/);
+    expect(wrong.replies[0].actions).toHaveLength(4);
+    const help = await coach.handle({ ...base, text: '4' });
+    expect(help.replies[0].intent).toBe('help');
+  });
+
   it('treats a number with no pending choices as free text', async () => {
     const { coach } = await setup();
     const result = await coach.handle({ ...base, text: '42' });
