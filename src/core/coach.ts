@@ -159,7 +159,9 @@ export class Coach {
     if (picked) {
       const route = registry.get(picked.command);
       if (route) {
+        // A typed number is a button press: the digits are not text for the route.
         Object.assign(turn.args, picked.args ?? {});
+        turn.text = '';
         return route.handler(turn);
       }
     }

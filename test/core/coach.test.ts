@@ -27,8 +27,9 @@ async function setup() {
   });
   registry.add({
     name: 'pick',
+    takesText: true,
     handler: (turn) => {
-      seen.push(JSON.stringify(turn.args));
+      seen.push(JSON.stringify({ ...turn.args, ...(turn.text ? { text: turn.text } : {}) }));
       return [turn.reply({ intent: 'notice', text: `picked ${turn.args.answer}` })];
     },
   });

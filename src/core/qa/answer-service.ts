@@ -107,8 +107,15 @@ export class QaService {
     const step = retrieval.chunk(`${lang}:${stepId}`) ?? retrieval.chunk(`en:${stepId}`);
     if (!step) return { kind: 'unknown-step' };
     const query = `${step.title}. ${keyWords(step, 8, (t) => retrieval.idf(t, step.lang)).join(' ')}`;
-    const result = await retrieval.search(`${step.title}\n${step.text}`, step.lang, { k: this.k + 1 });
-    const passages = [{ chunk: step, score: 1, rank: 0 }, ...result.passages.filter((p) => p.chunk.id !== step.id)].slice(0, this.k).map((p, i) => ({ ...p, rank: i + 1 }));
+    const result = await retrieval.search(`${step.title}\n${step.text}`, step.lang, { k: this.k * 4 });
+    // Related material from the same lesson (its quiz explanations, neighbouring steps), then the
+    // same module, explains a step better than a passage that merely shares words with it.
+    const closeness = (c: Chunk) => (c.lessonId && c.lessonId === step.lessonId ? 2 : c.moduleId && c.moduleId === step.moduleId ? 1.4 : 1);
+    const related = result.passages
+      .filter((p) => p.chunk.id !== step.id)
+      .map((p) => ({ ...p, score: p.score * closeness(p.chunk) }))
+      .sort((a, b) => b.score - a.score);
+    const passages = [{ chunk: step, score: 1, rank: 0 }, ...related].slice(0, this.k).map((p, i) => ({ ...p, rank: i + 1 }));
     const retrieved = { passages, contentLang: step.lang, confidence: 1, query };
     const notices: QaNotice[] = step.lang !== lang ? ['language-fallback'] : [];
     // Offline, repeating the step is no help: quote the related passages from other steps.
