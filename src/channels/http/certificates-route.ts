@@ -34,9 +34,10 @@ export function mountCertificatesRoute(server: Server, options: CertificatesRout
       const links = options.certificates.links(record.id);
       const t = options.localizer.forLanguage(record.lang);
       if (format === 'pdf') {
-        // The PDF uses the standard Latin fonts, which cannot draw Arabic script: Arabic certificates print in English.
-        const pdfT = record.lang === 'ar' ? options.localizer.forLanguage('en') : t;
-        const pdf = await renderCertificatePdf(record, pdfT, { verifyUrl: links.verify });
+        // Arabic names and titles print correctly (DejaVu Sans), but pdfkit has no bidirectional layout
+        // for whole Arabic sentences mixed with dates and URLs: the Arabic certificate's wording is English.
+        const pdfLang = record.lang === 'ar' ? 'en' : record.lang;
+        const pdf = await renderCertificatePdf(record, options.localizer.forLanguage(pdfLang), { verifyUrl: links.verify, lang: pdfLang });
         res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': pdf.length, 'Content-Disposition': `inline; filename="certificate-${record.id}.pdf"` });
         res.write(pdf);
         res.end();
