@@ -7,6 +7,7 @@ import { createApp, type App } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/config';
 import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import { renderCertificatePdf } from '../../src/adapters/certificates/certificate-pdf';
+import { pdfText } from '../../src/adapters/retrieval/reference-documents';
 import { buildOpenBadgeCredential } from '../../src/adapters/certificates/open-badge';
 import type { CertificateRecord } from '../../src/adapters/certificates/certificate-store';
 import { indexOf } from '../../src/core/course/course-index';
@@ -15,17 +16,6 @@ import type { TurnInput } from '../../src/core/turn';
 import { KNOWLEDGE_DIR, localizer, REPO_ROOT, SHARED_DIR, silentLogger } from './harness';
 
 const schema = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, 'schemas', 'openbadges', 'achievementcredential.json'), 'utf8'));
-
-/** The text a PDF reader extracts from every page. */
-async function pdfText(pdf: Buffer): Promise<string> {
-  const { PDFParse } = await import('pdf-parse');
-  const parser = new PDFParse({ data: new Uint8Array(pdf) });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
 
 function badgeValidator() {
   const ajv = new Ajv2019({ strict: false, allErrors: true });

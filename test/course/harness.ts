@@ -15,11 +15,11 @@ import { CertificateStore } from '../../src/adapters/certificates/certificate-st
 import type { StoragePort } from '../../src/ports/storage';
 import { renderText } from '../../src/render/text-renderer';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+import { REPO_ROOT } from '../support/app-harness';
+
+export { REPO_ROOT, SHARED_DIR } from '../support/app-harness';
 export const KNOWLEDGE_DIR = path.join(REPO_ROOT, 'knowledge');
 export const FIXTURES_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'course-broken');
-/** Public schemas live in ../shared next to the repository (also in CI). */
-export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
 
 export const silentLogger = pino({ level: 'silent' });
 

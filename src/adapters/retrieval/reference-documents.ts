@@ -108,7 +108,8 @@ export function htmlSections(html: string): Section[] {
   return sections.filter((s) => s.paragraphs.length);
 }
 
-async function pdfText(data: Buffer): Promise<string> {
+/** The text a PDF reader extracts from every page. */
+export async function pdfText(data: Buffer): Promise<string> {
   const { PDFParse } = await import('pdf-parse');
   const parser = new PDFParse({ data: new Uint8Array(data) });
   try {
