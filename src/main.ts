@@ -1,6 +1,7 @@
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/config';
 import { UnsafeBindError } from './channels/botframework/bot-authentication';
+import { startupBanner } from './app/startup-banner';
 
 /** `npm start`: validate configuration, build the app, listen, and shut down gracefully. */
 async function main(): Promise<void> {
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const url = await app.start();
-  process.stdout.write(`govai-coach listening on ${url} (POST /api/messages, GET /healthz)\n`);
+  process.stdout.write(`${startupBanner(url, app.config).join('\n')}\n`);
   const shutdown = (signal: string) => {
     app.logger.info({ signal }, 'shutting down');
     app.stop().then(

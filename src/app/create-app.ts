@@ -3,24 +3,54 @@ import type { Server } from 'restify';
 import type { AppConfig } from '../config/config';
 import { createLocalizer, type Localizer } from '../i18n/i18n';
 import { createLogger, type Logger } from '../logging/logger';
+import type { MetricsPort } from '../ports/metrics';
 import type { ProactivePort } from '../ports/proactive';
 import type { StoragePort } from '../ports/storage';
 import { Coach } from '../core/coach';
 import type { CourseCatalog } from '../core/course/content-model';
 import type { QaService } from '../core/qa/answer-service';
 import { ReminderScheduler } from '../core/reminders/reminder-scheduler';
+import { ExportLinks, buildCohortExport } from '../core/cohorts/cohort-export';
+import { FacilitatorRoles } from '../core/cohorts/facilitator-roles';
+import { registerCohorts } from '../core/cohorts/register-cohorts';
+import { cohortPersonalDataSource } from '../core/cohorts/cohort-personal-data';
+import { registerExpertQuestions } from '../core/cohorts/expert-questions';
+import { closestPassages } from '../core/cohorts/expert-passages';
+import { WelcomeDispatcher } from '../core/cohorts/welcome-dispatcher';
+import { PacingNudges } from '../core/cohorts/pacing-nudges';
+import type { CohortChannelPort } from '../ports/cohort-channels';
+import { TeamsCohortChannel } from '../channels/botframework/teams/teams-cohort-channel';
+import { teamsRosterWatcher } from '../channels/botframework/teams/teams-roster-watcher';
+import { mountCohortExportRoute } from '../channels/http/cohort-export-route';
+import { LrsClient } from '../adapters/xapi/lrs-client';
+import { withoutTrailingSlashes } from '../core/text-normalize';
+import { statementsFor } from '../adapters/xapi/progress-statements';
+import { XapiOutbox } from '../adapters/xapi/xapi-outbox';
+import { SlackCohortChannel } from '../channels/slack/slack-cohort-channel';
+import { watchSlackRoster } from '../channels/slack/slack-roster-watcher';
 import { loadCourseCatalog } from '../adapters/content/course-loader';
 import { CertificateStore } from '../adapters/certificates/certificate-store';
 import { prepareQa } from '../adapters/retrieval/qa-runtime';
+import { MeasuredProactive } from '../adapters/metrics/measured-proactive';
+import { withStorageMetrics } from '../adapters/metrics/measured-storage';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
 import { selectAuthMode } from '../channels/botframework/bot-authentication';
 import { mountMessagesEndpoint } from '../channels/botframework/messages-endpoint';
 import { mountCertificatesRoute } from '../channels/http/certificates-route';
+import { mountMetricsRoute } from '../channels/http/metrics-route';
+import { mountCorrelationIds } from '../channels/http/correlation-ids';
 import { createHttpServer, InFlightTracker, type ReadinessState } from '../channels/http/http-server';
+import { mountLocalHostGuard } from '../channels/http/local-host-guard';
+import { mountReadinessRoute } from '../channels/http/readiness-route';
 import { ProactiveByChannel } from '../channels/proactive-by-channel';
 import { mountSlack, SLACK_CHANNEL_ID } from '../channels/slack/slack-channel';
 import { SlackProactiveSender } from '../channels/slack/slack-proactive-sender';
 import { mountWebChat } from '../channels/webchat/mount-webchat';
+import { directLineServiceUrl } from '../channels/webchat/directline-endpoint';
+import { CONNECTOR_KEY_HEADER, DIRECT_LINE_CONNECTOR_KEY } from '../channels/webchat/directline-connector-key';
+import { mountPrivacyRoutes } from '../channels/http/privacy-routes';
 import { createBotFrameworkEdge } from './create-bot-framework-edge';
+import { createPrivacy, type Privacy } from './create-privacy';
 import { createStorage } from './create-storage';
 import { registerFeatures } from './register-features';
 import { VERSION } from './version';
@@ -33,8 +63,16 @@ export interface App {
   coach: Coach;
   /** Daily learner nudges; ticks by itself after start() unless REMINDER_TICK_SECONDS=0. */
   reminders: ReminderScheduler;
+  /** Operational metrics (served at GET /metrics); features report rate-limited turns and the like here. */
+  metrics: MetricsPort;
+  /** Cohort welcomes and delivery reports; ticks by itself after start() unless COHORT_TICK_SECONDS=0. */
+  cohortWelcomes: WelcomeDispatcher;
+  /** xAPI statements waiting for the LRS (only with LRS_ENDPOINT); ticks by itself after start() unless XAPI_TICK_SECONDS=0. */
+  xapiOutbox?: XapiOutbox;
   /** The loaded course content (English always; translations without errors). */
   catalog: CourseCatalog;
+  /** Personal-data registry (features register their exporters and erasers), audit log, retention purge. */
+  privacy: Privacy;
   server: Server;
   /** Opens storage and loads content without listening (in-process use: `npm run chat`); idempotent. */
   open(): Promise<void>;
@@ -57,7 +95,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     logger.warn({ host: config.HOST }, 'ALLOW_ANONYMOUS_ON_NETWORK=true: /api/messages accepts UNAUTHENTICATED requests on a network interface');
   }
   const localizer = await createLocalizer();
-  const storage = overrides.storage ?? createStorage(config);
+  const metrics = new PrometheusMetrics();
+  const storage = withStorageMetrics(overrides.storage ?? createStorage(config, { logger }), metrics);
   // Invalid English content stops the app here with the full file:line report (CourseContentError).
   const catalog = await loadCourseCatalog(config.paths.knowledge, logger);
   // Certificate links use PUBLIC_BASE_URL, else the URL the server listens on (known after start()).
@@ -67,34 +106,104 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     baseUrl: () => publicUrl ?? `http://${config.HOST}:${config.PORT}`,
   });
 
+  // Personal data of every feature (export, erasure), the audit log and the retention purge.
+  const privacy = createPrivacy({ config, storage, logger, certificates, catalog, baseUrl: () => publicUrl ?? `http://${config.HOST}:${config.PORT}` });
+
   let qaService: QaService | undefined;
-  const registry = registerFeatures({ config, localizer, storage, catalog, certificates, qaService: () => qaService });
-  const coach = new Coach({ storage, localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE });
-  const edge = createBotFrameworkEdge({ config, coach, localizer, storage, logger });
+  const registry = registerFeatures({ config, localizer, storage, catalog, certificates, qaService: () => qaService, privacy: privacy.service });
+  // Cohorts reach people through each channel's roster and personal chats (filled in once the channels exist).
+  const cohortChannels: Record<string, CohortChannelPort> = {};
+  const exportLinks = new ExportLinks(storage, () => publicUrl ?? `http://${config.HOST}:${config.PORT}`);
+  const cohortWelcomes = new WelcomeDispatcher({ storage, channels: cohortChannels, localizer, catalog, logger, nudges: new PacingNudges({ storage, channels: cohortChannels, localizer, catalog, logger }) });
+  const facilitatorRoles = new FacilitatorRoles(config.FACILITATORS);
+  const cohorts = registerCohorts(registry, {
+    storage,
+    catalog,
+    roles: facilitatorRoles,
+    channels: cohortChannels,
+    welcomes: cohortWelcomes,
+    exports: exportLinks,
+    minAggregate: config.COHORT_MIN_AGGREGATE,
+    audit: privacy.audit,
+  });
+  registerExpertQuestions(registry, { storage, roles: facilitatorRoles, channels: cohortChannels, expertsChannel: config.EXPERTS_CHANNEL, passages: (question, lang) => closestPassages(qaService, question, lang) });
+  // xAPI: progress changes become statements in a durable outbox, sent to the LRS in the background.
+  const xapiOutbox = config.LRS_ENDPOINT ? new XapiOutbox(storage, new LrsClient({ endpoint: config.LRS_ENDPOINT, key: config.LRS_KEY, secret: config.LRS_SECRET }), logger) : undefined;
+  // xAPI needs an IRI for the organisation even when ORG_URL is unset: this server's public address then.
+  const orgIri = config.ORG_URL ?? config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
+  const xapiStatements = { activityBase: `${withoutTrailingSlashes(orgIri)}/xapi`, accountHomePage: orgIri };
+  const coach = new Coach({
+    storage,
+    localizer,
+    registry,
+    logger,
+    defaultLanguage: config.DEFAULT_LANGUAGE,
+    metrics,
+    maxTextChars: config.MAX_MESSAGE_CHARS,
+    ...(xapiOutbox
+      ? { onSaved: async ({ before, after, input, now }) => xapiOutbox.enqueue(statementsFor({ before, after, activityId: input.activityId, now }, catalog.get(after.language ?? config.DEFAULT_LANGUAGE), xapiStatements), now) }
+      : {}),
+  });
+  let teamsRoster: ((context: Parameters<ReturnType<typeof teamsRosterWatcher>>[0]) => Promise<void>) | undefined;
+  const edge = createBotFrameworkEdge({ config, coach, localizer, storage, logger, onConversationUpdate: (context) => teamsRoster?.(context) ?? Promise.resolve() });
+  const teamsCohorts = new TeamsCohortChannel({ adapter: edge.adapter, appId: config.MICROSOFT_APP_ID ?? '', storage, references: edge.references, proactive: edge.proactive, logger });
+  cohortChannels.msteams = teamsCohorts;
+  teamsRoster = teamsRosterWatcher(teamsCohorts, cohorts.membersJoined);
+  privacy.registry.register(edge.references.personalDataSource());
+  privacy.registry.register(cohortPersonalDataSource(storage));
 
   const readiness: ReadinessState = { ready: false, startedAt: Date.now(), version: VERSION };
   const isReady = () => readiness.ready;
   const inFlight = new InFlightTracker();
   const server = createHttpServer(logger, readiness);
+  mountCorrelationIds(server);
+  if (authMode === 'anonymous-loopback') {
+    mountLocalHostGuard(server, {
+      extraHosts: config.PUBLIC_BASE_URL ? [new URL(config.PUBLIC_BASE_URL).hostname] : [],
+      // Slack requests are signed; with DIRECTLINE_SECRET the web chat routes require its tokens.
+      exempt: (path) => path.startsWith('/api/slack/') || (Boolean(config.DIRECTLINE_SECRET) && (path === '/' || path.startsWith('/webchat/') || path.startsWith('/v3/directline/'))),
+    });
+  }
   mountMessagesEndpoint(server, { adapter: edge.adapter, logic: edge.logic, logger, maxBodyBytes: config.MAX_BODY_BYTES, inFlight, isReady });
+  mountReadinessRoute(server, {
+    logger,
+    checks: {
+      storage: () => storage.ping(),
+      content: async () => {
+        if (!readiness.ready) throw new Error('course content not loaded, or the app is stopping');
+      },
+      index: async () => {
+        if (!qaService) throw new Error('retrieval index not loaded');
+      },
+    },
+  });
   mountCertificatesRoute(server, { certificates, localizer, logger });
+  mountPrivacyRoutes(server, { privacy: privacy.service, logger });
+  mountMetricsRoute(server, { metrics, host: config.HOST, token: config.METRICS_TOKEN, logger });
+  const exportDeps = { storage, catalog, localizer, certificateDate: async (id: string) => (await certificates.find(id))?.issuedAt };
+  mountCohortExportRoute(server, { exports: exportLinks, render: (link, now) => buildCohortExport(exportDeps, link, now), logger });
   // Native Slack (Events API, interactions, /course) when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
   const slack = config.slackEnabled ? mountSlack({ config, coach, localizer, storage, logger, server, inFlight, isReady }) : undefined;
+  if (slack) {
+    const slackCohorts = new SlackCohortChannel(() => slack.client, config.SLACK_BOT_TOKEN!, localizer, logger);
+    cohortChannels[SLACK_CHANNEL_ID] = slackCohorts;
+    watchSlackRoster(slack, slackCohorts, cohorts.membersJoined, logger);
+  }
   // Local web chat at GET / with the bot's own Direct Line endpoint (loopback only unless DIRECTLINE_SECRET is set).
-  if (config.WEBCHAT_ENABLED) mountWebChat(server, { config, adapter: edge.adapter, logic: edge.logic, logger, localizer, inFlight, isReady });
+  if (config.WEBCHAT_ENABLED) mountWebChat(server, { config, adapter: edge.adapter, logic: edge.logic, logger, localizer, inFlight, isReady, storage });
 
   // Reminders reach each learner through their own channel: native Slack when it is on, Bot Framework otherwise.
   const proactive: ProactivePort = slack
     ? new ProactiveByChannel(edge.proactive, { [SLACK_CHANNEL_ID]: new SlackProactiveSender(() => slack.client, localizer, logger) })
     : edge.proactive;
-  const reminderScheduler = new ReminderScheduler({ storage, proactive, localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE });
+  const reminderScheduler = new ReminderScheduler({ storage, proactive: new MeasuredProactive(proactive, metrics), localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE, metrics });
 
   let stopped = false;
   let opening: Promise<void> | undefined;
   // Everything a turn needs before the first request: storage, then content. Not listening.
   const open = () => (opening ??= (async () => {
     await storage.open();
-    qaService ??= (await prepareQa(config, { logger })).service;
+    qaService ??= (await prepareQa(config, { logger, metrics })).service;
   })());
   return {
     config,
@@ -103,7 +212,11 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     storage,
     coach,
     reminders: reminderScheduler,
+    metrics,
+    cohortWelcomes,
+    xapiOutbox,
     catalog,
+    privacy,
     server,
     open,
     async start() {
@@ -112,8 +225,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => resolve());
       });
+      // Proactive messages may reach the local web chat's own connector, which knows the key of this process.
+      if (config.WEBCHAT_ENABLED) edge.serviceUrls.allowLocal(directLineServiceUrl(server), { [CONNECTOR_KEY_HEADER]: DIRECT_LINE_CONNECTOR_KEY });
       readiness.ready = true;
       reminderScheduler.start(config.REMINDER_TICK_SECONDS * 1000);
+      cohortWelcomes.start(config.COHORT_TICK_SECONDS * 1000);
+      xapiOutbox?.start(config.XAPI_TICK_SECONDS * 1000);
+      privacy.retention.start();
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
@@ -128,6 +246,9 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inFlight.drain(config.SHUTDOWN_GRACE_MS);
       await reminderScheduler.stop();
+      await cohortWelcomes.stop();
+      await xapiOutbox?.stop();
+      await privacy.retention.stop();
       await storage.close();
       logger.info('govai-coach stopped');
     },

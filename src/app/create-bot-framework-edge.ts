@@ -10,8 +10,10 @@ import { createBotAuthentication } from '../channels/botframework/bot-authentica
 import { createBotLogic } from '../channels/botframework/bot-logic';
 import { ConversationReferenceStore } from '../channels/botframework/conversation-references';
 import { BotFrameworkProactiveSender } from '../channels/botframework/proactive-sender';
+import { createPersonalReplyRouter } from '../channels/botframework/personal-delivery';
 import { createCardActionInvokeHandler } from '../channels/botframework/teams/card-action-invoke';
 import { createTeamsDeliverer } from '../channels/botframework/teams/teams-deliverer';
+import { ServiceUrlPolicy } from '../channels/botframework/service-url-policy';
 import { ValidatedCloudAdapter } from '../channels/botframework/validated-cloud-adapter';
 import { slackActivityRenderer } from '../channels/slack/slack-activity-renderer';
 
@@ -20,6 +22,9 @@ export interface BotFrameworkEdge {
   logic: (context: TurnContext) => Promise<void>;
   /** Proactive messages to learners and groups reached through Bot Framework channels. */
   proactive: BotFrameworkProactiveSender;
+  references: ConversationReferenceStore;
+  /** Where replies and proactive messages may be sent (the app adds its own web chat connector once listening). */
+  serviceUrls: ServiceUrlPolicy;
 }
 
 /**
@@ -27,7 +32,15 @@ export interface BotFrameworkEdge {
  * authenticating adapter, conversation references for proactive messages, Teams universal
  * actions and card updates.
  */
-export function createBotFrameworkEdge(deps: { config: AppConfig; coach: Coach; localizer: Localizer; storage: StoragePort; logger: Logger }): BotFrameworkEdge {
+export function createBotFrameworkEdge(deps: {
+  config: AppConfig;
+  coach: Coach;
+  localizer: Localizer;
+  storage: StoragePort;
+  logger: Logger;
+  /** Roster changes (conversationUpdate), e.g. cohort members joining a channel. */
+  onConversationUpdate?: (context: TurnContext) => Promise<void>;
+}): BotFrameworkEdge {
   const { config, coach, localizer, logger } = deps;
   const renderers = new ActivityRendererRegistry()
     .set(['msteams'], teamsCardRenderer)
@@ -35,22 +48,31 @@ export function createBotFrameworkEdge(deps: { config: AppConfig; coach: Coach; 
     .set(['slack'], slackActivityRenderer)
     // Local web chat (Direct Line): the same cards as Teams, with Action.Submit buttons.
     .set(['webchat', 'directline'], submitCardRenderer);
-  const adapter = new ValidatedCloudAdapter(createBotAuthentication(config));
+  const serviceUrls = new ServiceUrlPolicy({ connectorHosts: config.MICROSOFT_APP_ID ? config.CONNECTOR_ALLOWED_HOSTS : [], localServiceUrls: config.LOCAL_SERVICE_URLS });
+  const adapter = new ValidatedCloudAdapter(createBotAuthentication(config, serviceUrls));
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityId: context.activity.id }, 'unhandled turn error');
   };
   const references = new ConversationReferenceStore(deps.storage);
   const proactive = new BotFrameworkProactiveSender({ adapter, appId: config.MICROSOFT_APP_ID ?? '', references, renderers, localizer, logger });
+  // Progress, quizzes, certificates asked for in a group or channel go to the learner's own chat.
+  const routePersonal = createPersonalReplyRouter({ adapter, appId: config.MICROSOFT_APP_ID ?? '', renderers, localizer, logger });
   const logic = createBotLogic({
     coach,
     localizer,
     renderers,
     logger,
-    onConversation: (context) => references.remember(context).catch((err) => logger.warn({ err }, 'could not store the conversation reference')),
+    routePersonal,
+    onConversation: async (context) => {
+      await references.remember(context).catch((err) => logger.warn({ err }, 'could not store the conversation reference'));
+      if (context.activity.type === 'conversationUpdate' && deps.onConversationUpdate) {
+        await deps.onConversationUpdate(context).catch((err) => logger.warn({ err }, 'roster change not applied'));
+      }
+    },
     invokeHandlers: {
-      'adaptiveCard/action': createCardActionInvokeHandler({ coach, localizer, logger, references, proactive, defaultLanguage: config.DEFAULT_LANGUAGE }),
+      'adaptiveCard/action': createCardActionInvokeHandler({ coach, localizer, logger, references, proactive, defaultLanguage: config.DEFAULT_LANGUAGE, routePersonal }),
     },
     deliverers: { msteams: createTeamsDeliverer(references, logger) },
   });
-  return { adapter, logic, proactive };
+  return { adapter, logic, proactive, references, serviceUrls };
 }

@@ -11,8 +11,11 @@ import { registerCourse } from '../core/course/journey';
 import { registerFacilitation } from '../core/facilitation/register-facilitation';
 import type { QaService } from '../core/qa/answer-service';
 import { registerQa } from '../core/qa/qa-routes';
+import { QuestionLog } from '../core/qa/question-log';
 import { registerReminders } from '../core/reminders/register-reminders';
 import type { Localizer } from '../i18n/i18n';
+import { registerMyData } from '../core/privacy/my-data-routes';
+import type { PrivacyService } from '../core/privacy/privacy-service';
 
 export interface FeatureDeps {
   config: AppConfig;
@@ -22,23 +25,29 @@ export interface FeatureDeps {
   certificates: CertificateIssuer;
   /** The Q&A service once its index is loaded (see App.open()). */
   qaService: () => QaService | undefined;
+  /** Learners' data rights (`my data`) and the privacy notice linked from help and the welcome. */
+  privacy?: PrivacyService;
 }
 
 /** Every channel-neutral feature registers its commands, buttons and events here; help lists them in this order. */
 export function registerFeatures(deps: FeatureDeps): CommandRegistry {
   const { config, storage, catalog } = deps;
   const registry = new CommandRegistry(deps.localizer);
-  registerHelp(registry);
+  const noticeUrl = deps.privacy ? () => deps.privacy!.noticeUrl() : undefined;
+  registerHelp(registry, noticeUrl);
   registerLanguage(registry);
-  registerWelcome(registry, config.ORG_NAME);
+  registerWelcome(registry, config.ORG_NAME, noticeUrl);
   registerCourse(registry, { catalog, certificates: deps.certificates });
   registerReminders(registry, storage);
   registerFacilitation(registry, { catalog, storage });
+  if (deps.privacy) registerMyData(registry, deps.privacy);
   // Free text is a question for Q&A.
   registerQa(registry, {
     service: deps.qaService,
     currentStepId: (turn) => currentPosition(turn.learner, catalog, turn.lang).step?.id,
     openLessonCommand: 'lesson.open',
+    questionLog: new QuestionLog(storage),
+    isFacilitator: (turn) => config.FACILITATORS.includes(turn.input.userId.toLowerCase()),
   });
   return registry;
 }

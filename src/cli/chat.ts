@@ -6,6 +6,7 @@ import { createApp } from '../app/create-app';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config';
 import { createLogger, type Logger } from '../logging/logger';
 import { formatForTerminal } from '../channels/terminal/terminal-format';
+import { wrapForTerminal } from '../channels/terminal/word-wrap';
 import { TerminalSession, type TerminalIdentity } from '../channels/terminal/terminal-session';
 
 export interface ChatOptions {
@@ -15,6 +16,8 @@ export interface ChatOptions {
   identity: TerminalIdentity;
   /** ANSI bold/italic; on for an interactive terminal. */
   color?: boolean;
+  /** Screen width to wrap at; by default the output terminal's current width (none when piped). */
+  columns?: number;
   logger?: Logger;
 }
 
@@ -38,7 +41,9 @@ export async function runChat(options: ChatOptions): Promise<void> {
     await session.init();
     const t = () => app.localizer.forLanguage(session.lang);
     const print = (blocks: string[]) => {
-      for (const block of blocks) output.write(`\n${formatForTerminal(block, options.color ?? false)}\n`);
+      // Read the width on every reply: the window may have been resized.
+      const columns = options.columns ?? (output as Partial<NodeJS.WriteStream>).columns;
+      for (const block of blocks) output.write(`\n${wrapForTerminal(formatForTerminal(block, options.color ?? false), columns)}\n`);
       output.write('\n');
     };
 
@@ -47,6 +52,9 @@ export async function runChat(options: ChatOptions): Promise<void> {
 
     const rl = readline.createInterface({ input: options.input, output, terminal: Boolean(options.color) });
     rl.on('SIGINT', () => rl.close());
+    // Piped input can end while a reply is still being computed; Node 22+ throws on prompt() after close.
+    let closed = false;
+    rl.on('close', () => (closed = true));
     rl.setPrompt(t()('terminal:prompt'));
     rl.prompt();
     for await (const raw of rl) {
@@ -54,7 +62,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
       if (QUIT_WORDS.has(line.toLowerCase())) break;
       if (line) print(await session.say(line));
       rl.setPrompt(t()('terminal:prompt'));
-      rl.prompt();
+      if (!closed) rl.prompt();
     }
     rl.close();
     output.write(`\n${t()('terminal:bye')}\n`);

@@ -1,107 +1,193 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../config/repo-root';
 import { z } from 'zod';
+import { repoRoot } from '../config/repo-root';
 import { loadConfig } from '../config/config';
 import { SUPPORTED_LANGUAGES, type Language } from '../config/config-schema';
+import { createApp } from '../app/create-app';
+import { createLogger } from '../logging/logger';
 import { prepareQa } from '../adapters/retrieval/qa-runtime';
-import type { QaAnswer, QaService } from '../core/qa/answer-service';
+import type { QaService } from '../core/qa/answer-service';
 import { countGroupsMet, meetsExpectations } from '../core/qa/expectation-match';
-import type { Chunk, RetrievalMode } from '../ports/retrieval';
+import type { Reply } from '../core/reply';
+import type { RetrievalMode } from '../ports/retrieval';
 
 /**
- * `npm run eval [-- [--offline] [--verbose] [file.jsonl]]`: runs the eval questions through the
- * same answer service as the bot (hybrid retrieval) and through a BM25-only baseline, and prints
- * per language and overall:
- * - pass: share of answers meeting every `expect` group;
- * - R@5: share of questions with an answer-bearing passage among the 5 retrieved (a passage is
- *   answer-bearing when it meets as many `expect` groups as the best passage of that language);
- * - MRR: mean reciprocal rank of the first answer-bearing passage (0 when none is in the top 5).
+ * `npm run eval [-- [--offline] [--verbose] [file.jsonl ...]]`: runs every set in ../shared/eval
+ * (or the files given) through the bot's own turn path (Coach → routes → Q&A), as a new learner
+ * per question, and prints:
+ * - on-topic questions (lines with `expect`): pass share per language, with the learner's locale
+ *   matching the question and with an English locale, and per style; a follow-up's `context` is
+ *   asked first in the same conversation (unscored);
+ * - off-topic questions (`expect_declined`): share declined with the closest lessons, per kind;
+ * - small talk (`text`): share answered with a small-talk reply;
+ * - retrieval on the on-topic questions: Recall@5 and MRR of the hybrid index and of BM25 alone.
  */
-const questionSchema = z.object({
+const onTopicSchema = z.object({
   id: z.string(),
   lang: z.enum(SUPPORTED_LANGUAGES),
   question: z.string().min(1),
-  expect: z.array(z.array(z.string().min(1)).min(1)),
+  expect: z.array(z.array(z.string().min(1)).min(1)).min(1),
+  style: z.string().optional(),
+  module: z.string().optional(),
+  context: z.string().optional(),
 });
-type EvalQuestion = z.infer<typeof questionSchema>;
+const offTopicSchema = z.object({ id: z.string(), lang: z.enum(SUPPORTED_LANGUAGES), question: z.string().min(1), expect_declined: z.literal(true), kind: z.string().default('unrelated') });
+const smallTalkSchema = z.object({ id: z.string(), lang: z.enum(SUPPORTED_LANGUAGES), text: z.string().min(1), kind: z.string() });
+type OnTopic = z.infer<typeof onTopicSchema>;
+type OffTopic = z.infer<typeof offTopicSchema>;
+type SmallTalkLine = z.infer<typeof smallTalkSchema>;
 
-const REPO_ROOT = repoRoot();
-const DEFAULT_FILE = path.resolve(REPO_ROOT, '..', 'shared', 'eval', 'questions.dev.jsonl');
+const EVAL_DIR = path.resolve(repoRoot(), '..', 'shared', 'eval');
+const LOCALE: Record<Language, string> = { en: 'en-US', es: 'es-ES', fr: 'fr-FR', pt: 'pt-BR', ar: 'ar-SA' };
 
-interface Scores {
+interface Tally {
   n: number;
-  pass: number;
-  recall: number;
-  rr: number;
+  ok: number;
 }
+
+class Tallies {
+  private readonly map = new Map<string, Tally>();
+  add(key: string, ok: boolean): void {
+    const t = this.map.get(key) ?? { n: 0, ok: 0 };
+    this.map.set(key, { n: t.n + 1, ok: t.ok + (ok ? 1 : 0) });
+  }
+  get(key: string): Tally | undefined {
+    return this.map.get(key);
+  }
+  keys(): string[] {
+    return [...this.map.keys()];
+  }
+}
+
+const pct = (t: Tally | undefined) => (t ? `${((100 * t.ok) / t.n).toFixed(0)}%`.padStart(5) + ` (${t.ok}/${t.n})`.padEnd(10) : '    -          ');
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const offline = args.includes('--offline');
   const verbose = args.includes('--verbose');
-  const file = args.find((a) => !a.startsWith('--')) ?? DEFAULT_FILE;
-  const questions = readQuestions(file);
-  const runtime = await prepareQa(loadConfig(), { offline });
-  const { service, retriever } = runtime;
-  process.stdout.write(`${questions.length} questions from ${path.relative(process.cwd(), file)}; answerer: ${service.llmEnabled ? 'LLM' : 'offline extractive'}; index languages: ${retriever.languages().join(', ')}\n\n`);
+  const files = args.filter((a) => !a.startsWith('--'));
+  const sets = readSets(files.length ? files : fs.readdirSync(EVAL_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(EVAL_DIR, f)));
 
-  const hybrid = new Map<string, Scores>();
-  const lexical = new Map<string, Scores>();
-  for (const q of questions) {
-    const a = await scoreOne(service, q, 'hybrid', (l) => retriever.chunks(l));
-    const b = await scoreOne(service, q, 'lexical', (l) => retriever.chunks(l));
-    for (const [map, s] of [[hybrid, a], [lexical, b]] as const) for (const key of [q.lang, 'all']) add(map, key, s.scores);
-    if (verbose && !a.scores.pass) process.stdout.write(`FAIL ${q.id} [${q.lang}] ${q.question}\n  -> (${a.answer.kind}) ${'text' in a.answer ? a.answer.text : ''}\n\n`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-eval-'));
+  const base = loadConfig();
+  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, INDEX_DIR: base.paths.index, STORAGE: 'sqlite', LOG_LEVEL: 'silent' };
+  if (offline) for (const key of Object.keys(env)) if (/^(OPENAI|AZURE_OPENAI)_/.test(key)) delete env[key];
+  const config = loadConfig(env);
+  const app = await createApp(config, { logger: createLogger({ level: 'silent' }) });
+  await app.open();
+  const { service, retriever } = await prepareQa(config, { offline });
+  const out = process.stdout;
+  out.write(`${sets.onTopic.length} on-topic, ${sets.offTopic.length} off-topic and ${sets.smallTalk.length} small-talk lines from ${files.length ? files.join(', ') : path.relative(process.cwd(), EVAL_DIR)}; answerer: ${service.llmEnabled ? 'LLM' : 'offline extractive'}; index languages: ${retriever.languages().join(', ')}\n\n`);
+
+  const own = new Tallies();
+  const english = new Tallies();
+  const styles = new Tallies();
+  let turnNo = 0;
+  const ask = async (locale: Language, id: string, text: string, context?: string): Promise<Reply | undefined> => {
+    const userId = `eval-${id}-${locale}-${++turnNo}`;
+    const send = async (t: string) => (await app.coach.handle({ channelId: 'eval', userId, conversationId: userId, scope: 'personal', locale: LOCALE[locale], text: t, activityId: `${userId}-${t.length}-${Math.random()}` })).replies;
+    if (context) await send(context);
+    const replies = await send(text);
+    return replies.find((r) => r.intent === 'answer' || r.intent === 'not-covered' || r.intent === 'small-talk') ?? replies[0];
+  };
+  const passes = (reply: Reply | undefined, q: OnTopic) => reply?.intent === 'answer' && meetsExpectations(reply.text ?? '', q.expect);
+
+  for (const q of sets.onTopic) {
+    const mine = await ask(q.lang, q.id, q.question, q.context);
+    const ok = passes(mine, q);
+    own.add(q.lang, ok);
+    own.add('all', ok);
+    styles.add(q.style ?? 'course wording', ok);
+    if (verbose && !ok) out.write(`FAIL ${q.id} [${q.lang}/${q.lang}] ${q.question}\n  -> (${mine?.intent}) ${(mine?.text ?? '').slice(0, 240).replace(/\s+/g, ' ')}\n`);
+    if (q.lang !== 'en') {
+      const en = await ask('en', q.id, q.question, q.context);
+      const okEn = passes(en, q);
+      english.add(q.lang, okEn);
+      english.add('all', okEn);
+      if (verbose && !okEn && ok) out.write(`FAIL ${q.id} [${q.lang}/en locale] ${q.question}\n  -> (${en?.intent}) ${(en?.text ?? '').slice(0, 240).replace(/\s+/g, ' ')}\n`);
+    }
+  }
+  const declined = new Tallies();
+  for (const q of sets.offTopic) {
+    const reply = await ask(q.lang, q.id, q.question);
+    const ok = reply?.intent === 'not-covered' && (reply.items?.length ?? 0) > 0;
+    declined.add(q.kind, ok);
+    declined.add(q.lang, ok);
+    declined.add('all', ok);
+    if (verbose && !ok) out.write(`ANSWERED ${q.id} [${q.lang}, ${q.kind}] ${q.question}\n  -> (${reply?.intent}) ${(reply?.text ?? '').slice(0, 200).replace(/\s+/g, ' ')}\n`);
+  }
+  const chat = new Tallies();
+  for (const s of sets.smallTalk) {
+    const reply = await ask(s.lang, s.id, s.text);
+    const ok = reply?.intent === 'small-talk';
+    chat.add(s.lang, ok);
+    chat.add('all', ok);
+    if (verbose && !ok) out.write(`MISSED ${s.id} [${s.lang}] ${s.text} -> (${reply?.intent})\n`);
   }
 
-  const rows = [...SUPPORTED_LANGUAGES.filter((l) => hybrid.has(l)), 'all'];
-  const pct = (x: number, n: number) => `${((100 * x) / n).toFixed(0)}%`.padStart(5);
-  const num = (x: number, n: number) => (x / n).toFixed(2).padStart(5);
-  process.stdout.write('lang    n |  pass   R@5   MRR | BM25 only: pass   R@5   MRR\n');
-  for (const key of rows) {
-    const h = hybrid.get(key)!;
-    const l = lexical.get(key)!;
-    process.stdout.write(`${key.padEnd(4)} ${String(h.n).padStart(4)} | ${pct(h.pass, h.n)} ${num(h.recall, h.n)} ${num(h.rr, h.n)} |            ${pct(l.pass, l.n)} ${num(l.recall, l.n)} ${num(l.rr, l.n)}\n`);
-  }
+  const langs = [...SUPPORTED_LANGUAGES, 'all'];
+  out.write('\nOn-topic questions answered with the expected facts\nlang | learner locale = question | English locale  | off-topic declined | small talk handled\n');
+  for (const l of langs) out.write(`${l.padEnd(4)} | ${pct(own.get(l))}           | ${pct(english.get(l))} | ${pct(declined.get(l))}    | ${pct(chat.get(l))}\n`);
+  out.write('\nper style (learner locale = question):\n');
+  for (const s of styles.keys().sort()) out.write(`  ${s.padEnd(15)} ${pct(styles.get(s))}\n`);
+  out.write('off-topic declined with the closest lessons, per kind:\n');
+  for (const k of declined.keys().filter((k) => !langs.includes(k)).sort()) out.write(`  ${k.padEnd(15)} ${pct(declined.get(k))}\n`);
+
+  await retrievalReport(service, sets.onTopic, (l) => retriever.chunks(l));
+  await app.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
   return 0;
 }
 
-async function scoreOne(service: QaService, q: EvalQuestion, mode: RetrievalMode, chunksOf: (lang: Language) => Chunk[]): Promise<{ answer: QaAnswer; scores: Scores }> {
-  const answer = await service.ask({ question: q.question, lang: q.lang, retrievalMode: mode });
-  const text = answer.kind === 'answer' ? answer.text : '';
-  let recall = 0;
-  let rr = 0;
-  if (answer.kind === 'answer' || answer.kind === 'not-covered') {
-    const corpus = chunksOf(answer.contentLang);
-    const best = Math.max(0, ...corpus.map((c) => countGroupsMet(`${c.title} ${c.text}`, q.expect)));
-    if (best > 0) {
+/** Recall@5 and MRR: the first passage meeting as many `expect` groups as the best passage of that language counts. */
+async function retrievalReport(service: QaService, questions: OnTopic[], chunksOf: (lang: Language) => { title: string; text: string }[]): Promise<void> {
+  const rows: string[] = [];
+  for (const mode of ['hybrid', 'lexical'] as RetrievalMode[]) {
+    let recall = 0;
+    let rr = 0;
+    let n = 0;
+    for (const q of questions.filter((x) => !x.context)) {
+      const answer = await service.ask({ question: q.question, lang: q.lang, retrievalMode: mode });
+      if (answer.kind !== 'answer' && answer.kind !== 'not-covered') continue;
+      n++;
+      const best = Math.max(0, ...chunksOf(answer.contentLang).map((c) => countGroupsMet(`${c.title} ${c.text}`, q.expect)));
+      if (!best) continue;
       const rank = answer.passages.slice(0, 5).findIndex((p) => countGroupsMet(`${p.chunk.title} ${p.chunk.text}`, q.expect) === best);
       if (rank >= 0) {
-        recall = 1;
-        rr = 1 / (rank + 1);
+        recall++;
+        rr += 1 / (rank + 1);
       }
     }
+    rows.push(`  ${mode === 'hybrid' ? 'hybrid   ' : 'BM25 only'}  R@5 ${(recall / (n || 1)).toFixed(2)}  MRR ${(rr / (n || 1)).toFixed(2)}  (${n} questions without context)`);
   }
-  return { answer, scores: { n: 1, pass: meetsExpectations(text, q.expect) ? 1 : 0, recall, rr } };
+  process.stdout.write(`retrieval:\n${rows.join('\n')}\n`);
 }
 
-function add(map: Map<string, Scores>, key: string, s: Scores): void {
-  const cur = map.get(key) ?? { n: 0, pass: 0, recall: 0, rr: 0 };
-  map.set(key, { n: cur.n + s.n, pass: cur.pass + s.pass, recall: cur.recall + s.recall, rr: cur.rr + s.rr });
-}
-
-function readQuestions(file: string): EvalQuestion[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .map((line, i) => ({ line: line.trim(), i }))
-    .filter(({ line }) => line)
-    .map(({ line, i }) => {
-      const parsed = questionSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
-      return parsed.data;
-    });
+function readSets(files: string[]): { onTopic: OnTopic[]; offTopic: OffTopic[]; smallTalk: SmallTalkLine[] } {
+  const sets = { onTopic: [] as OnTopic[], offTopic: [] as OffTopic[], smallTalk: [] as SmallTalkLine[] };
+  for (const file of files) {
+    fs.readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .forEach((raw, i) => {
+        const line = raw.trim();
+        if (!line) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(line);
+        } catch (err) {
+          throw new Error(`${file}:${i + 1}: not JSON (${(err as Error).message})`);
+        }
+        const kind = json && typeof json === 'object' ? ('expect_declined' in json ? offTopicSchema : 'text' in json ? smallTalkSchema : onTopicSchema) : onTopicSchema;
+        const parsed = kind.safeParse(json);
+        if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ')}`);
+        if (kind === offTopicSchema) sets.offTopic.push(parsed.data as OffTopic);
+        else if (kind === smallTalkSchema) sets.smallTalk.push(parsed.data as SmallTalkLine);
+        else sets.onTopic.push(parsed.data as OnTopic);
+      });
+  }
+  return sets;
 }
 
 main().then(

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../config/repo-root';
+import { withoutTrailingSlashes } from '../core/text-normalize';
 import dotenv from 'dotenv';
 import JSZip from 'jszip';
 
@@ -31,7 +32,7 @@ export function fillManifest(manifest: Record<string, any>, options: Omit<TeamsP
   filled.bots[0].botId = options.appId;
   if (options.orgName) filled.developer.name = options.orgName.slice(0, DEVELOPER_NAME_MAX);
   if (options.orgUrl) {
-    const base = options.orgUrl.replace(/\/+$/, '');
+    const base = withoutTrailingSlashes(options.orgUrl);
     Object.assign(filled.developer, { websiteUrl: base, privacyUrl: `${base}/privacy`, termsOfUseUrl: `${base}/terms` });
   }
   if (options.publicBaseUrl) {
@@ -44,6 +45,8 @@ export function fillManifest(manifest: Record<string, any>, options: Omit<TeamsP
 /** Writes the zip Teams accepts (manifest and the files it names, at the root) and returns its path. */
 export async function buildTeamsPackage(options: TeamsPackageOptions): Promise<string> {
   const manifest = fillManifest(JSON.parse(fs.readFileSync(path.join(options.sourceDir, 'manifest.json'), 'utf8')), options);
+  // The committed manifest's developer is a placeholder; a package must never publish it as if real.
+  if (!options.orgName || !options.orgUrl) throw new TeamsPackageError('ORG_NAME and ORG_URL must be set: they are the developer named in the Teams store listing (the committed manifest only has placeholders).');
   const files = [manifest.icons.color, manifest.icons.outline, ...(manifest.localizationInfo?.additionalLanguages ?? []).map((l: { file: string }) => l.file)];
   const zip = new JSZip();
   zip.file('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../config/config-schema';
 import { directionOf, toSupportedLanguage, type Localizer } from '../i18n/i18n';
+import { currentCorrelationId } from '../logging/correlation';
 import type { Logger } from '../logging/logger';
+import { NO_METRICS, type MetricsPort } from '../ports/metrics';
 import { StorageConflictError, CREATE_ONLY, type StoragePort } from '../ports/storage';
 import { CommandRegistry, numberedChoices, type Route } from './command-registry';
 import { KeyedSerializer } from './keyed-serializer';
+import { measureTurn } from './turn-metrics';
+import { westernDigits } from './text-normalize';
 import { learnerKey, newLearnerRecord, RECENT_ACTIVITY_LIMIT, type LearnerRecord } from './learner';
 import type { Action, Reply } from './reply';
 import type { RouteHandler, Turn, TurnInput, TurnResult } from './turn';
@@ -15,7 +19,14 @@ export interface CoachOptions {
   registry: CommandRegistry;
   logger: Logger;
   defaultLanguage: Language;
+  metrics?: MetricsPort;
+  /** Called after a learner record was saved (e.g. to queue xAPI statements from the change); its failure never fails the turn. */
+  onSaved?: (change: { before?: LearnerRecord; after: LearnerRecord; input: TurnInput; now: Date }) => Promise<void>;
+  /** Longest typed message taken as a command or question (MAX_MESSAGE_CHARS); longer ones are told so. */
+  maxTextChars?: number;
 }
+
+const DEFAULT_MAX_TEXT_CHARS = 4000;
 
 /** Conflicts come from other instances writing the same learner; retry with jittered backoff. */
 const MAX_ATTEMPTS = 6;
@@ -35,7 +46,7 @@ export class Coach {
   }
 
   handle(input: TurnInput): Promise<TurnResult> {
-    return this.serializer.run(learnerKey(input.channelId, input.userId), async () => {
+    return measureTurn(this.options.metrics ?? NO_METRICS, input, () => this.serializer.run(learnerKey(input.channelId, input.userId), async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.attempt(input);
@@ -47,7 +58,7 @@ export class Coach {
           return this.failure(input, err);
         }
       }
-    });
+    }));
   }
 
   /** Reads a learner without changing it (for App Home views, reminders, facilitators). */
@@ -86,23 +97,33 @@ export class Coach {
       this.options.logger.info({ activityId: input.activityId, channelId: input.channelId }, 'duplicate activity ignored');
       return { replies: [], duplicate: true, lang: this.languageFor(learner, input.locale) };
     }
+    const before = this.options.onSaved && stored ? structuredClone(stored.value) : undefined;
     if (input.userName) learner.name = input.userName;
     if (input.timezone) learner.timezone = input.timezone;
 
     const turn = this.createTurn(input, learner, now);
     const replies = await this.dispatch(turn);
+    if (turn.forgotten) {
+      await storage.delete(key);
+      return { replies, duplicate: false, lang: turn.lang };
+    }
 
     learner.pendingActions = pendingActionsOf(replies, learner.pendingActions);
     if (input.activityId) learner.recentActivityIds = [...learner.recentActivityIds, input.activityId].slice(-RECENT_ACTIVITY_LIMIT);
     learner.updatedAt = now.toISOString();
     await storage.write(key, learner, { ifMatch: stored?.etag ?? CREATE_ONLY });
+    await this.options.onSaved?.({ before, after: learner, input, now }).catch((err) => this.options.logger.warn({ err }, 'after-save hook failed'));
     return { replies, duplicate: false, lang: turn.lang };
   }
 
-  private createTurn(input: TurnInput, learner: LearnerRecord, now: Date, fixedLang?: Language): Turn & { args: Record<string, string>; text: string } {
+  private createTurn(input: TurnInput, learner: LearnerRecord, now: Date, fixedLang?: Language, root?: { forgotten: boolean }): Turn & { args: Record<string, string>; text: string; forgotten: boolean } {
     const { localizer } = this.options;
     let lang = fixedLang ?? this.languageFor(learner, input.locale);
     const turn = {
+      forgotten: false,
+      forget() {
+        (root ?? turn).forgotten = true;
+      },
       input,
       learner,
       now,
@@ -130,7 +151,7 @@ export class Coach {
         learner.language = next;
       },
       inLanguage: (other: Language): Turn => {
-        const view = this.createTurn(input, learner, now, other);
+        const view = this.createTurn(input, learner, now, other, root ?? turn);
         Object.assign(view.args, turn.args);
         view.text = turn.text;
         return view;
@@ -153,6 +174,10 @@ export class Coach {
     }
     const text = turn.text;
     if (!text) return this.unknownCommand(turn, '');
+    const maxTextChars = this.options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
+    if (text.length > maxTextChars) {
+      return [turn.reply({ intent: 'notice', text: turn.t('common:text.tooLong', { max: maxTextChars }), actions: [helpAction(turn)] })];
+    }
 
     const pending = turn.learner.pendingActions;
     const picked = pickNumberedChoice(text, pending);
@@ -165,7 +190,7 @@ export class Coach {
         return route.handler(turn);
       }
     }
-    if (pending.length && NUMBERS.test(text)) {
+    if (pending.length && isNumberList(text)) {
       // The learner only mistyped the number: offer the same choices again.
       return [turn.reply({ intent: 'notice', text: turn.t('common:text.noSuchChoice', { max: pending.length }), actions: pending })];
     }
@@ -195,7 +220,8 @@ export class Coach {
   }
 
   private failure(input: TurnInput, err: unknown): TurnResult {
-    const correlationId = randomUUID().slice(0, 8);
+    // The request's own id when there is one, so the reference the learner quotes finds its logs.
+    const correlationId = currentCorrelationId() ?? randomUUID().slice(0, 8);
     this.options.logger.error({ err, correlationId, channelId: input.channelId, activityId: input.activityId }, 'turn failed');
     const lang = toSupportedLanguage(input.locale) ?? this.options.defaultLanguage;
     const t = this.options.localizer.forLanguage(lang);
@@ -214,12 +240,24 @@ export function helpAction(turn: Turn): Action {
   return { label: turn.t('common:actions.help'), command: 'help' };
 }
 
-const NUMBERS = /^\s*\d+(\s*[,;\s]\s*\d+)*\s*$/;
+/**
+ * Digits separated by commas, semicolons or spaces ("2", "1, 3", "٣"). Written as two linear
+ * character-class tests: a nested-repetition pattern here backtracked exponentially on input
+ * such as "1   1   1 … x", and this runs on almost every typed message.
+ */
+const NUMBER_LIST_CHARS = /^[\d,;\s]+$/;
+const MAX_NUMBER_LIST_CHARS = 200;
+
+function isNumberList(text: string): boolean {
+  if (text.length > MAX_NUMBER_LIST_CHARS) return false;
+  const western = westernDigits(text);
+  return NUMBER_LIST_CHARS.test(western) && /\d/.test(western);
+}
 
 /** "2" picks the second numbered choice; "1,3" picks several options of a multiple-choice question. */
 function pickNumberedChoice(text: string, pending: Action[]): Action | undefined {
-  if (!pending.length || !NUMBERS.test(text)) return undefined;
-  const picks = [...new Set(text.split(/[,;\s]+/).filter(Boolean).map(Number))];
+  if (!pending.length || !isNumberList(text)) return undefined;
+  const picks = [...new Set(westernDigits(text).split(/[,;\s]+/).filter(Boolean).map(Number))];
   const actions = picks.map((n) => pending[n - 1]);
   if (actions.some((a) => !a)) return undefined;
   if (actions.length === 1) return actions[0];

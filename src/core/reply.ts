@@ -17,6 +17,8 @@ export type Intent =
   | 'reflection'
   | 'answer'
   | 'not-covered'
+  | 'small-talk'
+  | 'glossary'
   | 'certificate'
   | 'settings'
   | 'notice'
@@ -47,7 +49,10 @@ export interface ReplyChoices {
   /** Route that receives the answer; args carry the question id and the chosen option ids. */
   command: string;
   args: Record<string, string>;
-  options: { id: string; label: string }[];
+  /** `letter` names the option in card bodies ("A", "B"… or the language's own letters), so buttons can stay short. */
+  options: { id: string; label: string; letter?: string }[];
+  /** Options already ticked (a multiple-choice question shown again with its hint keeps the ticks). */
+  selected?: string[];
   submitLabel?: string;
   /** Accessible label of the choice input (Adaptive Cards Input.ChoiceSet label). */
   inputLabel?: string;
@@ -88,4 +93,14 @@ export interface Reply {
   replaces?: string;
   /** Stable key of an interactive reply so a later reply can replace it. */
   key?: string;
+  /**
+   * An addition to what the learner is looking at (an explanation of the step): channels that
+   * update the pressed card in place keep that card and send this reply as a new message.
+   */
+  aside?: boolean;
+  /**
+   * For the learner only (progress, quizzes, reviews, certificates, reminders): asked for in a
+   * group chat or channel, it is sent to the learner's personal chat and the group gets a pointer.
+   */
+  personal?: boolean;
 }

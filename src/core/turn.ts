@@ -54,6 +54,11 @@ export interface Turn {
   setLanguage(lang: Language): void;
   /** The same turn answering in another language, without changing the learner's choice (a question asked in Spanish gets a Spanish answer). */
   inLanguage(lang: Language): Turn;
+  /**
+   * The learner asked to be forgotten: after the handler, the coach deletes the learner record
+   * instead of saving it (the handler has erased everything else).
+   */
+  forget(): void;
 }
 
 export type RouteHandler = (turn: Turn) => Promise<Reply[]> | Reply[];

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentCorrelationId } from './correlation';
 
 export type { Logger };
 
@@ -20,6 +21,11 @@ export function createLogger(options: { level?: string; logMessageText?: boolean
       redact: { paths: redactPaths, censor: '[redacted]' },
       base: { service: 'govai-coach' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Every line logged while a request or job runs names it (see correlation.ts).
+      mixin: () => {
+        const correlationId = currentCorrelationId();
+        return correlationId ? { correlationId } : {};
+      },
     },
     options.destination,
   );

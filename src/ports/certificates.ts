@@ -17,7 +17,8 @@ export interface IssuedCertificate {
   learnerName: string;
   courseTitle: string;
   issuedAt: string;
-  issuer: { name: string; url: string };
+  /** The configured organisation (ORG_NAME, ORG_URL); either may be unset. */
+  issuer: { name?: string; url?: string };
   links: { verify: string; pdf: string; openBadge: string };
 }
 

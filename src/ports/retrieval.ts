@@ -26,6 +26,12 @@ export interface RetrievedPassage {
   score: number;
   /** 1-based rank in the fused list. */
   rank: number;
+  /** 1-based rank in the lexical list (undefined when that retriever did not find it). */
+  lexicalRank?: number;
+  /** 1-based rank in the vector list. */
+  vectorRank?: number;
+  /** Cosine similarity to the query in the vector index (1 = same direction). */
+  vectorSimilarity?: number;
 }
 
 export type RetrievalMode = 'hybrid' | 'lexical' | 'vector';
@@ -51,6 +57,8 @@ export interface RetrievalPort {
   idf(term: string, lang: Language): number;
   /** True when the term occurs in that language's chunks. */
   knows(term: string, lang: Language): boolean;
+  /** The known term closest in spelling to an unknown one (a typo), if any. */
+  nearestTerm(term: string, lang: Language): string | undefined;
   /** A chunk by id, e.g. the current step for "explain more". */
   chunk(id: string): Chunk | undefined;
   /** Every chunk of one language (for "closest lessons" and tests). */

@@ -29,6 +29,8 @@ export interface StoragePort {
   delete(key: string, options?: WriteOptions): Promise<boolean>;
   /** Keys starting with `prefix`, sorted, at most `limit` (default 1000), after `startAfter`. */
   list(prefix: string, options?: { limit?: number; startAfter?: string }): Promise<string[]>;
+  /** Health check for readiness probes: resolves when the store answers, else throws StorageUnavailableError. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,4 +43,9 @@ export class StorageConflictError extends Error {
 
 export class StorageError extends Error {
   readonly code = 'storage_error';
+}
+
+/** The store did not answer (unreachable, timed out, connection lost): the operation may be retried later. */
+export class StorageUnavailableError extends Error {
+  readonly code = 'storage_unavailable';
 }

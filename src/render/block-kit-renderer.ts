@@ -1,7 +1,8 @@
 import type { Translate } from '../i18n/i18n';
 import type { Action, Reply, ReplyChoices, ReplyItem } from '../core/reply';
 import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, SUBMIT_ACTION_ID, encodeActionValue } from './block-kit/action-value';
-import { splitText, toMrkdwn, truncate, escapeSlack } from './block-kit/mrkdwn';
+import { needsOptionList, optionName, shortOptionLabel } from './choice-labels';
+import { splitText, toMrkdwn, truncate, escapeSlack, plainSlackText } from './block-kit/mrkdwn';
 import { SLACK_LIMITS, type ActionsBlock, type Block, type BlockKitMessage, type ButtonElement, type CheckboxesElement, type SectionBlock } from './block-kit/types';
 
 export interface BlockKitOptions {
@@ -19,7 +20,7 @@ export function renderBlockKit(reply: Reply, t: Translate, options: BlockKitOpti
   const ids = new ActionIds();
 
   const head: Block[] = [];
-  if (reply.title) head.push({ type: 'header', text: plain(truncate(reply.title, SLACK_LIMITS.headerText)) });
+  if (reply.title) head.push({ type: 'header', text: plain(truncate(plainSlackText(reply.title), SLACK_LIMITS.headerText)) });
   if (reply.position) head.push(context(toMrkdwn(reply.position)));
 
   const body = reply.text ? sections(toMrkdwn(reply.text)) : [];
@@ -53,7 +54,7 @@ export function renderBlockKit(reply: Reply, t: Translate, options: BlockKitOpti
     text = [...body.slice(0, keep), context(escapeSlack(t('slack:text.truncated')))];
   }
   const blocks = [...head, ...text, ...details, ...items, ...tail].slice(0, maxBlocks);
-  return { text: escapeSlack(reply.summary), blocks };
+  return { text: escapeSlack(plainSlackText(reply.summary)), blocks };
 }
 
 /** Unique action ids within one message: govai-1, govai-2, ... (item buttons use a separate range). */
@@ -100,29 +101,26 @@ function buttonRows(elements: (ButtonElement | CheckboxesElement)[]): ActionsBlo
 
 function choiceBlocks(choices: ReplyChoices, t: Translate, ids: ActionIds): Block[] {
   const blocks: Block[] = [];
-  const long = choices.options.some((o) => o.label.length > SLACK_LIMITS.buttonText);
-  // Labels longer than a button allows are listed in full, and the buttons carry their numbers.
-  if (long) blocks.push(...sections(choices.options.map((o, i) => `*${i + 1}.* ${toMrkdwn(o.label)}`).join('\n')));
-  const label = (i: number, text: string) => (long ? `${i + 1}. ${text}` : text);
+  // Slack does not wrap buttons or checkbox labels: long options are listed in full, controls carry the letter and first words.
+  if (needsOptionList(choices)) blocks.push(...sections(choices.options.map((o, i) => `*${escapeSlack(optionName(o, i))}.* ${toMrkdwn(o.label)}`).join('\n')));
 
   if (choices.selection === 'single') {
     const buttons = choices.options.map((o, i) =>
-      button({ label: o.label, command: choices.command, args: { ...choices.args, answer: o.id } }, ids, label(i, o.label)),
+      button({ label: o.label, command: choices.command, args: { ...choices.args, answer: o.id } }, ids, shortOptionLabel(o, i)),
     );
     return [...blocks, ...buttonRows(buttons)];
   }
 
   blocks.push(context(escapeSlack(choices.inputLabel ?? t('slack:choices.selectAll'))));
+  const selected = new Set(choices.selected ?? []);
   const groups: CheckboxesElement[] = [];
   for (let i = 0; i < choices.options.length; i += SLACK_LIMITS.checkboxOptions) {
-    groups.push({
-      type: 'checkboxes',
-      action_id: `${CHOICE_ACTION_ID_PREFIX}-${groups.length + 1}`,
-      options: choices.options.slice(i, i + SLACK_LIMITS.checkboxOptions).map((o, j) => ({
-        text: plain(truncate(label(i + j, o.label), SLACK_LIMITS.optionText)),
-        value: truncate(o.id, SLACK_LIMITS.optionValue),
-      })),
-    });
+    const options = choices.options.slice(i, i + SLACK_LIMITS.checkboxOptions).map((o, j) => ({
+      text: plain(truncate(shortOptionLabel(o, i + j), SLACK_LIMITS.optionText)),
+      value: truncate(o.id, SLACK_LIMITS.optionValue),
+    }));
+    const ticked = options.filter((o) => selected.has(o.value));
+    groups.push({ type: 'checkboxes', action_id: `${CHOICE_ACTION_ID_PREFIX}-${groups.length + 1}`, options, ...(ticked.length ? { initial_options: ticked } : {}) });
   }
   const submit = button({ label: choices.submitLabel ?? t('slack:choices.submit'), command: choices.command, args: choices.args, style: 'primary' }, ids);
   submit.action_id = SUBMIT_ACTION_ID;
@@ -130,7 +128,7 @@ function choiceBlocks(choices: ReplyChoices, t: Translate, ids: ActionIds): Bloc
 }
 
 function itemText(item: ReplyItem): string {
-  const title = `*${escapeSlack(item.title)}*${item.badge ? `  ·  ${escapeSlack(item.badge)}` : ''}`;
+  const title = `*${toMrkdwn(item.title)}*${item.badge ? `  ·  ${escapeSlack(item.badge)}` : ''}`;
   return item.text ? `${title}\n${toMrkdwn(item.text)}` : title;
 }
 

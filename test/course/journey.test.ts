@@ -48,7 +48,7 @@ describe('the learner journey through the coach (SQLite file)', () => {
     const lesson = only(await h.say('next'));
     expect(lesson.position).toBe('Module 1 · Lesson 1 of 4 · Step 1 of 4');
     expect(lesson.actions!.map((a) => a.command)).toEqual(['next', 'back', 'repeat', 'explain']);
-    expect(lesson.actions![3].args).toEqual({ step: 'm1-l1-s1' });
+    expect(lesson.actions![3].args).toEqual({ step: 'm1-l1-s1', at: lesson.actions![0].args!.at });
     expect(only(await h.say('next')).position).toBe('Module 1 · Lesson 1 of 4 · Step 2 of 4');
     expect(only(await h.press('back')).position).toBe('Module 1 · Lesson 1 of 4 · Step 1 of 4');
     const again = only(await h.say('repeat'));

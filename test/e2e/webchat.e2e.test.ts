@@ -4,8 +4,9 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/config';
+import { SUPPORTED_LANGUAGES } from '../../src/config/config-schema';
 import { createLogger } from '../../src/logging/logger';
-import { localeString } from '../support/app-harness';
+import { escapeRegExp, localeString } from '../support/app-harness';
 
 /**
  * The local web chat end to end: Debian's Chromium (headless) opens the page served by the
@@ -64,8 +65,10 @@ describe('local web chat in Chromium', () => {
   };
   /** Waits until the newest element with exactly `text` (or matching a pattern) is on screen. */
   const botSays = async (text: string | RegExp) => {
+    // Card markdown prints typographic apostrophes ("C’est"): match either kind.
+    const wanted = typeof text === 'string' && /'/.test(text) ? new RegExp(`^${escapeRegExp(text).source.replace(/'/g, "['’]")}$`) : text;
     // The visible transcript only (Web Chat also repeats messages in a screen-reader live region).
-    latest = page.locator('.webchat__basic-transcript__transcript').getByText(text, { exact: true }).last();
+    latest = page.locator('.webchat__basic-transcript__transcript').getByText(wanted, { exact: true }).last();
     await latest.waitFor({ state: 'visible', timeout: 30_000 });
   };
   /** Presses a card button; older cards keep their buttons, so the newest one is pressed. */
@@ -112,8 +115,8 @@ describe('local web chat in Chromium', () => {
     await botSays('Which article of the Universal Declaration of Human Rights protects privacy?');
     await shot('03-quiz-question');
 
-    // Answering with the option button grades the answer.
-    await press('Article 12');
+    // Answering with the option button (its letter and text) grades the answer.
+    await page.getByRole('button', { name: /\bArticle 12\b/ }).last().click();
     await botSays('Correct!');
     await botSays(/Article 12 protects everyone against arbitrary interference/);
     await shot('04-quiz-feedback');
@@ -132,15 +135,66 @@ describe('local web chat in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('shows the page and the cards right-to-left in Arabic, picked with the language picker', async () => {
-    await page.goto(`${url}/`);
+  it('switches the bot and the layout to Arabic, right-to-left, when the page is switched to Arabic', async () => {
+    await page.goto(`${url}/?lang=en`);
+    await botSays('Welcome to AI and Digital Transformation in Government');
     await page.getByRole('combobox', { name: 'Language' }).selectOption('ar');
-    await page.waitForURL(/lang=ar/);
-    await expect(page.locator('html').getAttribute('dir')).resolves.toBe('rtl');
-    // Web Chat gets "ar" as its locale, so the bot answers in Arabic: right-to-left cards.
-    await botSays(localeString('ar', 'common', 'welcome.title'));
+    // The page switches in place: its language, direction and text.
+    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('ar');
+    await expect(page.locator('h1').innerText()).resolves.toBe(localeString('ar', 'webchat', 'page.heading'));
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('ar');
+    // The bot switches too (a hidden Language button press), and says so in Arabic, in a right-to-left card.
+    await botSays(localeString('ar', 'common', 'language.changed'));
     await expect(page.locator('.ac-adaptiveCard[dir="rtl"]').count()).resolves.toBeGreaterThan(0);
+    await type('help');
+    await botSays(localeString('ar', 'common', 'help.title'));
+    // Web Chat's own controls follow: the send box is laid out right to left.
+    await expect(page.locator('.webchat__send-box').evaluate((el) => getComputedStyle(el).direction)).resolves.toBe('rtl');
     await shot('06-arabic');
+  });
+
+  it('switches the page to the language chosen with the bot’s Language button, and keeps it on reload', async () => {
+    // Continues in Arabic from the previous test: the bot's own Language button, then Français.
+    await press(localeString('ar', 'common', 'actions.language'));
+    await botSays(localeString('ar', 'common', 'language.choose'));
+    await press('Français');
+    await botSays(localeString('fr', 'common', 'language.changed'));
+    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    await expect(page.locator('html').getAttribute('dir')).resolves.toBe('ltr');
+    await expect(page.locator('h1').innerText()).resolves.toBe(localeString('fr', 'webchat', 'page.heading'));
+    await expect(page.getByRole('combobox', { name: localeString('fr', 'webchat', 'page.languageLabel') }).inputValue()).resolves.toBe('fr');
+    await shot('07-french-from-bot');
+
+    await page.reload();
+    await botSays(localeString('fr', 'common', 'welcome.title'));
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
+    await type('aide');
+    await botSays(localeString('fr', 'common', 'help.title'));
+  });
+
+  it('passes axe-core with no serious or critical violations in every language, on desktop and on a 360 px phone', async () => {
+    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const problems: string[] = [];
+    for (const lang of SUPPORTED_LANGUAGES) {
+      for (const width of [1100, 360]) {
+        await page.setViewportSize({ width, height: width > 400 ? 1000 : 740 });
+        // A new learner each time, so the page shows the welcome in its own language.
+        if (page.url().startsWith(url)) await page.evaluate(() => window.localStorage.clear());
+        await page.goto(`${url}/?lang=${lang}`);
+        await botSays(localeString(lang, 'common', 'welcome.title'));
+        await page.evaluate(axeSource);
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+          return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n as any).failureSummary) }));
+        });
+        for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') problems.push(`${lang} ${width}px: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
+        await page.screenshot({ path: path.join(artifacts, `a11y-${lang}-${width}px.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1100, height: 1000 });
+    expect(problems).toEqual([]);
   });
 
   it('with DIRECTLINE_SECRET, works from a token link and tells a visitor without one what is missing', async () => {
@@ -168,7 +222,7 @@ describe('local web chat in Chromium', () => {
       await botSays('Welcome to AI and Digital Transformation in Government');
       await type('help');
       await botSays('What I can do');
-      await shot('07-token-link');
+      await shot('08-token-link');
     } finally {
       await secured.stop();
     }

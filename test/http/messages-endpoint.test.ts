@@ -14,6 +14,28 @@ describe('POST /api/messages and /healthz', () => {
     expect(body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), uptimeSeconds: expect.any(Number) });
   });
 
+  it('reports readiness with each dependency checked', async () => {
+    const res = await fetch(`${running.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready', checks: { storage: 'ok', content: 'ok', index: 'ok' } });
+  });
+
+  it('reports not ready once the storage stops answering, while liveness stays 200', async () => {
+    const { storage } = running.app;
+    const ping = storage.ping;
+    storage.ping = async () => {
+      throw new Error('closed');
+    };
+    try {
+      const res = await fetch(`${running.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect((await res.json()).checks.storage).toBe('failing');
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    } finally {
+      storage.ping = ping;
+    }
+  });
+
   it('welcomes a Teams user when the bot is installed, in their language', async () => {
     const install = teamsActivity({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }], locale: 'en-US' });
     const [reply] = await exchange(running.url, install);

@@ -41,7 +41,8 @@ describe('Q&A routes through the coach', () => {
     expect(reply.intent).toBe('answer');
     expect(reply.text!.startsWith(t('qa:firstWelcome'))).toBe(true);
     expect(reply.text).toContain('2001');
-    expect(reply.items![0].title).toBe('[1] Data governance › Sharing data responsibly');
+    // Citations say where in the course: module number, lesson title and step, never a quiz prompt.
+    expect(reply.items![0].title).toBe(`[1] ${t('qa:citation.step', { module: t('qa:citation.module', { n: 1 }), lesson: 'Sharing data responsibly', step: 1 })}`);
     expect(reply.items![0].action).toEqual({ label: t('qa:actions.openLesson'), command: 'lesson.open', args: { lesson: 'm1-l1' } });
 
     // Typing "1" presses the first button.

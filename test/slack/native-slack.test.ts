@@ -98,6 +98,16 @@ describe('native Slack (Bolt on /api/slack/*)', () => {
     expect(post.args.text).toBe('What I can do');
   });
 
+  it('sends progress asked for in a channel to the learner’s DM, and only a pointer to the channel', async () => {
+    await sendEvent(eventEnvelope({ type: 'app_mention', user: 'U7', channel: 'C7', text: '<@UBOT> progress', ts: '1700000100.000300' }));
+    const t = running.app.localizer.forLanguage('en');
+    const [dm] = await recorder.waitForChannel('U7');
+    expect(JSON.stringify(dm.args.blocks)).toContain(t('course:progress.title'));
+    const [pointer] = await recorder.waitForChannel('C7');
+    expect(pointer.args.text).toBe(t('common:personal.sentPrivately'));
+    expect(JSON.stringify(pointer.args.blocks)).not.toContain(t('course:progress.lessons'));
+  });
+
   it('handles a button press and replaces the answered question with chat.update', async () => {
     const press = (value: Record<string, unknown>, messageTs?: string) =>
       interaction({

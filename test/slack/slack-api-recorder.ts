@@ -15,6 +15,8 @@ export interface RecordedCall {
  */
 export class SlackApiRecorder {
   readonly calls: RecordedCall[] = [];
+  /** A test's own answers (rosters, user details, errors); undefined falls back to the defaults below. */
+  respond?: (method: string, args: Record<string, any>) => Record<string, unknown> | undefined;
   private server?: http.Server;
   private ts = 1700000000;
   private waiters: (() => void)[] = [];
@@ -27,7 +29,7 @@ export class SlackApiRecorder {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
         const raw = Buffer.concat(chunks).toString('utf8');
         const args = /json/.test(String(req.headers['content-type'])) ? JSON.parse(raw || '{}') : decodeForm(raw);
-        const response = this.answer(method, args);
+        const response = this.respond?.(method, args) ?? this.answer(method, args);
         this.calls.push({ method, args, response });
         for (const w of this.waiters.splice(0)) w();
         res.setHeader('content-type', 'application/json');
@@ -99,7 +101,16 @@ function decodeForm(raw: string): Record<string, any> {
   const out: Record<string, any> = {};
   for (const [k, v] of Object.entries(parseQueryString(raw))) {
     const value = Array.isArray(v) ? v[0] : v;
-    out[k] = typeof value === 'string' && /^[[{]/.test(value) ? JSON.parse(value) : value;
+    out[k] = typeof value === 'string' && /^[[{]/.test(value) ? jsonOrText(value) : value;
   }
   return out;
+}
+
+/** A field that only looks like JSON (say "[object Object]", sent by mistake) is kept as text for the test to see. */
+function jsonOrText(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }

@@ -112,12 +112,18 @@ describe('SlackEventDedupe', () => {
     const dedupe = new SlackEventDedupe(storage, createLogger({ level: 'silent' }));
     const now = new Date('2026-11-28T12:00:00Z');
     const day = 86_400;
-    expect(await dedupe.firstDelivery('EvOld', now.getTime() / 1000 - 3 * day, now)).toBe(true);
-    expect(await dedupe.firstDelivery('EvRecent', now.getTime() / 1000 - 3600, now)).toBe(true);
+    // An answered delivery: claimed, then marked done.
+    const answered = async (eventId: string, eventTime: number) => {
+      const claim = await dedupe.claim(eventId, eventTime, now);
+      if (claim.outcome === 'process') await claim.complete();
+      return claim.outcome;
+    };
+    expect(await answered('EvOld', now.getTime() / 1000 - 3 * day)).toBe('process');
+    expect(await answered('EvRecent', now.getTime() / 1000 - 3600)).toBe('process');
     await dedupe.prune(now);
     expect(await storage.list('slack-event:')).toEqual([expect.stringContaining('EvRecent')]);
     // The recent id is still known, so its retry is still refused.
-    expect(await dedupe.firstDelivery('EvRecent', now.getTime() / 1000 - 3600, now)).toBe(false);
+    expect(await answered('EvRecent', now.getTime() / 1000 - 3600)).toBe('done');
     await storage.close();
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, type App } from '../../src/app/create-app';
+import { createApp, type App, type AppOverrides } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 
@@ -21,10 +21,10 @@ export interface RunningApp {
 }
 
 /** Starts the real app on an ephemeral loopback port with a throw-away data folder. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startTestApp(env: Record<string, string> = {}, overrides: Omit<AppOverrides, 'logger'> = {}): Promise<RunningApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), ...env }, REPO_ROOT);
-  const app = await createApp(config, { logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const app = await createApp(config, { ...overrides, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const url = await app.start();
   return { app, url, dataDir, stop: () => app.stop() };
 }

@@ -72,11 +72,12 @@ describe('Adaptive Card renderer', () => {
     expect(web.map((a) => a.type)).toEqual(teams.map(() => 'Action.Submit'));
   });
 
-  it('renders a single-choice question as one clearly titled button per option', () => {
+  it('renders a single-choice question as one short button per option, long options listed in full above them', () => {
     const [single] = sampleReplies('ask-question', 'en');
     const card = replyToCard(single, localizer.forLanguage('en'), { actionMode: 'execute' });
     const buttons = cardActions(card);
-    expect(buttons.map((b) => b.title)).toEqual(['It needs no oversight', 'It must be explainable to citizens']);
+    expect(buttons.map((b) => b.title)).toEqual(['1. It needs no oversight', '2. It must be explainable to…']);
+    expect(card.body.filter((e) => e.type === 'TextBlock').map((e) => e.text)).toContain('2. It must be explainable to citizens');
     expect(buttons.map((b) => b.data)).toEqual([
       { command: 'quiz.answer', args: { question: 'm1-l2-q1', answer: 'a' } },
       { command: 'quiz.answer', args: { question: 'm1-l2-q1', answer: 'b' } },
@@ -87,9 +88,10 @@ describe('Adaptive Card renderer', () => {
     const [, multiple] = sampleReplies('ask-question', 'fr');
     const card = replyToCard(multiple, localizer.forLanguage('fr'), { actionMode: 'execute' });
     const input = card.body.find((e) => e.type === 'Input.ChoiceSet') as any;
-    expect(input).toMatchObject({ id: 'answer', isMultiSelect: true, label: 'Your answers', isRequired: true });
-    expect(input.errorMessage).toBeTruthy();
-    expect(input.choices).toEqual([{ title: 'Data quality', value: 'a' }, { title: 'Procurement', value: 'b' }, { title: 'Luck', value: 'c' }]);
+    expect(input).toMatchObject({ id: 'answer', isMultiSelect: true, label: 'Your answers', style: 'expanded', wrap: true });
+    // Not required: a required input would block every other button of the card (the hint).
+    expect(input.isRequired).toBeUndefined();
+    expect(input.choices).toEqual([{ title: '1. Data quality', value: 'a' }, { title: '2. Procurement', value: 'b' }, { title: '3. Luck', value: 'c' }]);
     const [submit] = cardActions(card);
     expect(submit.title).toBe('Check my answer');
     // Teams merges the input into data: { ..., answer: "a,b" }.
@@ -111,7 +113,7 @@ describe('Adaptive Card renderer', () => {
     expect(JSON.stringify(progress.body)).toContain('Lessons: 3 of 12 (25%)');
     expect(progress.body).toContainEqual({ type: 'FactSet', facts: [{ title: 'Quiz score', value: '80%' }, { title: 'Streak', value: '2 days' }] });
     const certificate = replyToCard(sampleReplies('certificate', 'en')[0], t, { actionMode: 'execute' });
-    expect(cardActions(certificate)).toContainEqual(expect.objectContaining({ type: 'Action.OpenUrl', url: 'https://example.org/certificates/abc.pdf', title: 'Open certificate.pdf' }));
+    expect(cardActions(certificate)).toContainEqual(expect.objectContaining({ type: 'Action.OpenUrl', url: 'https://example.org/certificates/abc.pdf', title: 'certificate.pdf', tooltip: 'Open certificate.pdf' }));
   });
 
   it('keeps paragraphs and lists of the light Markdown, and right-to-left cards for Arabic', () => {

@@ -29,7 +29,8 @@ describe('Teams over POST /api/messages', () => {
   let connector: Awaited<ReturnType<typeof startFakeConnector>>;
   beforeAll(async () => {
     connector = await startFakeConnector();
-    running = await startTestApp({ REMINDER_TICK_SECONDS: '0' });
+    // Without credentials the bot posts only to loopback service URLs the operator lists: the stand-in connector here.
+    running = await startTestApp({ REMINDER_TICK_SECONDS: '0', LOCAL_SERVICE_URLS: connector.serviceUrl });
   });
   afterAll(async () => {
     await running.stop();

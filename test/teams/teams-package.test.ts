@@ -59,6 +59,32 @@ describe('Teams app package', () => {
     }
   });
 
+  it('lists the app in Spanish, French, Portuguese and Arabic, with command words the bot understands in each', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(SOURCE_DIR, 'manifest.json'), 'utf8'));
+    const english: Record<string, string> = {
+      'name.full': manifest.name.full,
+      'description.short': manifest.description.short,
+      'description.full': manifest.description.full,
+      ...Object.fromEntries(manifest.description.features.flatMap((f: { title: string; description: string }, i: number) => [[`description.features[${i}].title`, f.title], [`description.features[${i}].description`, f.description]])),
+    };
+    const languages = manifest.localizationInfo.additionalLanguages.map((l: { languageTag: string }) => l.languageTag);
+    expect(languages.sort()).toEqual(['ar', 'es', 'fr', 'pt']);
+    for (const { languageTag, file } of manifest.localizationInfo.additionalLanguages) {
+      const strings = JSON.parse(fs.readFileSync(path.join(SOURCE_DIR, file), 'utf8')) as Record<string, string>;
+      // Every listing text is translated, not a copy of the English one.
+      for (const [key, text] of Object.entries(english)) expect([languageTag, key, strings[key] && strings[key] !== text]).toEqual([languageTag, key, true]);
+      const words = commandWords(languageTag);
+      for (const [key, value] of Object.entries(strings)) {
+        if (key === '$schema') continue;
+        // Each key names a string the manifest has, so Teams applies it.
+        const target = key.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<any>((node, part) => node?.[part], manifest);
+        expect([file, key, typeof target]).toEqual([file, key, 'string']);
+        // A command title is sent as the message when picked: it must be a command in that language.
+        if (/commands\[\d+\]\.title$/.test(key)) expect([file, key, words.has(value.toLowerCase())]).toEqual([file, key, true]);
+      }
+    }
+  });
+
   it('keeps the committed manifest valid as well (placeholder bot id)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(SOURCE_DIR, 'manifest.json'), 'utf8'));
     expect(validate(manifest)).toBe(true);
@@ -71,6 +97,9 @@ describe('Teams app package', () => {
     expect(() => fillManifest(manifest, { appId: 'my-bot' })).toThrow(/must be a GUID/);
     await expect(buildTeamsPackage({ sourceDir: SOURCE_DIR, outFile: `${outFile}.missing.zip` })).rejects.toThrow(/MICROSOFT_APP_ID/);
     expect(fs.existsSync(`${outFile}.missing.zip`)).toBe(false);
+    // Nor with the placeholder organisation of the committed manifest.
+    await expect(buildTeamsPackage({ appId: APP_ID, sourceDir: SOURCE_DIR, outFile: `${outFile}.no-org.zip` })).rejects.toThrow(/ORG_NAME and ORG_URL must be set/);
+    expect(fs.existsSync(`${outFile}.no-org.zip`)).toBe(false);
   });
 
   it('is validated by a schema check that catches a broken manifest', () => {
@@ -79,3 +108,15 @@ describe('Teams app package', () => {
     expect(validate({ ...manifest, bots: [{ ...manifest.bots[0], scopes: ['everywhere'] }] })).toBe(false);
   });
 });
+
+/** Every typed command word of a language (the "commands" alias lists of its locale files). */
+function commandWords(lang: string): Set<string> {
+  const words = new Set<string>();
+  const collect = (node: unknown, inCommands: boolean): void => {
+    if (Array.isArray(node)) for (const w of node) if (inCommands && typeof w === 'string') words.add(w.toLowerCase());
+    if (node && typeof node === 'object' && !Array.isArray(node)) for (const [k, v] of Object.entries(node)) collect(v, inCommands || k === 'commands');
+  };
+  const dir = path.join(REPO_ROOT, 'locales', lang);
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) collect(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), false);
+  return words;
+}

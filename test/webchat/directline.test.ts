@@ -2,12 +2,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CloudAdapter } from 'botbuilder';
 import { createApp, type App } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 import { DirectLineConversationStore } from '../../src/channels/webchat/directline-conversations';
 import { DirectLineTokens } from '../../src/channels/webchat/directline-tokens';
+import { LANGUAGE_EVENT } from '../../src/channels/webchat/directline-endpoint';
+import { localeString } from '../support/app-harness';
+import { createBotAuthentication } from '../../src/channels/botframework/bot-authentication';
+import { ServiceUrlPolicy } from '../../src/channels/botframework/service-url-policy';
+import { CONNECTOR_KEY_HEADER, DIRECT_LINE_CONNECTOR_KEY } from '../../src/channels/webchat/directline-connector-key';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const SECRET = 'test-directline-secret-0123456789';
@@ -76,7 +81,7 @@ describe('local web chat: Direct Line endpoint and page (loopback mode)', () => 
     expect(fr.headers.get('content-security-policy')).toContain("script-src 'self'");
     const ar = await call(`${url}/?lang=ar`);
     expect(ar.text).toMatch(/<html lang="ar" dir="rtl">/);
-    expect(ar.text).toContain('<option value="ar" lang="ar" selected>العربية</option>');
+    expect(ar.text).toContain('<option value="ar" lang="ar" dir="rtl" selected>العربية</option>');
     expect((await call(`${url}/webchat/webchat.js`)).text.length).toBeGreaterThan(1_000_000);
     expect((await call(`${url}/webchat/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
@@ -92,6 +97,9 @@ describe('local web chat: Direct Line endpoint and page (loopback mode)', () => 
     const welcome = await transcriptUntil(url, conversationId, token, (all) => all.some((a) => a.type === 'message'));
     expect(welcome[0].attachments?.[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(welcome[0])).toContain('Welcome to AI and Digital Transformation in Government');
+    // No ORG_NAME here: the welcome says so instead of naming a placeholder organisation.
+    expect(cardText(welcome[0])).toContain(localeString('en', 'common', 'organisation.notConfigured'));
+    expect(cardText(welcome[0])).not.toMatch(/Your organisation|example\.org/);
 
     // The sender is the token's learner, whatever the body claims.
     const posted = await call(`${url}/v3/directline/conversations/${conversationId}/activities`, {
@@ -114,6 +122,34 @@ describe('local web chat: Direct Line endpoint and page (loopback mode)', () => 
     expect(again.json.activities).toEqual([]);
   });
 
+  it('tells the page the language the bot speaks, and again whenever the learner changes it in the bot', async () => {
+    const generated = await call(`${url}/v3/directline/tokens/generate`, { body: { user: { id: 'learner-lang' }, locale: 'fr-FR' } });
+    const started = await call(`${url}/v3/directline/conversations`, { token: generated.json.token as string, body: {} });
+    const conversationId = started.json.conversationId as string;
+    const token = started.json.token as string;
+    const languageEvents = (all: Activity[]) => all.filter((a) => a.type === 'event' && (a as { name?: string }).name === LANGUAGE_EVENT).map((a) => (a as { value?: unknown }).value);
+    // The welcome follows the browser's language, and the page is told so.
+    let all = await transcriptUntil(url, conversationId, token, (list) => languageEvents(list).length > 0);
+    expect(languageEvents(all)).toEqual([{ lang: 'fr' }]);
+
+    // The bot's Language button (Arabic): the page is told to switch, once.
+    await call(`${url}/v3/directline/conversations/${conversationId}/activities`, { token, body: { type: 'message', value: { command: 'language', args: { lang: 'ar' } } } });
+    all = await transcriptUntil(url, conversationId, token, (list) => languageEvents(list).length > 1);
+    expect(languageEvents(all)).toEqual([{ lang: 'fr' }, { lang: 'ar' }]);
+    await call(`${url}/v3/directline/conversations/${conversationId}/activities`, { token, body: { type: 'message', text: 'help' } });
+    all = await transcriptUntil(url, conversationId, token, (list) => list.some((a) => cardText(a).includes(localeString('ar', 'common', 'help.title'))));
+    expect(languageEvents(all)).toEqual([{ lang: 'fr' }, { lang: 'ar' }]);
+    // Latin words inside the Arabic card are isolated, so their punctuation stays in place; button data is untouched.
+    const help = [...all].reverse().find((a) => cardText(a).includes(localeString('ar', 'common', 'help.title')))!;
+    expect(cardText(help)).toContain('(\u2066English\u2069');
+    expect(cardText(help)).toContain('"data":{"command":"language"');
+
+    // The page serves every language's own strings, so it can follow without a reload.
+    const pageConfig = JSON.parse(/<script type="application\/json" id="webchat-config">(.*?)<\/script>/s.exec((await call(`${url}/?lang=fr`)).text)![1]);
+    expect(pageConfig.languageEvent).toBe(LANGUAGE_EVENT);
+    expect(pageConfig.languages.ar).toMatchObject({ dir: 'rtl', strings: { heading: localeString('ar', 'webchat', 'page.heading') } });
+  });
+
   it('shows proactive messages (reminders) that the bot sends to the conversation', async () => {
     const generated = await call(`${url}/v3/directline/tokens/generate`, { body: { user: { id: 'learner-3' } } });
     const started = await call(`${url}/v3/directline/conversations`, { token: generated.json.token as string, body: {} });
@@ -121,8 +157,11 @@ describe('local web chat: Direct Line endpoint and page (loopback mode)', () => 
     const token = started.json.token as string;
     await transcriptUntil(url, conversationId, token, (all) => all.some((a) => a.type === 'message'));
 
-    // What the proactive sender does with a stored reference: continue the conversation through the connector.
-    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    // What the proactive sender does with a stored reference: continue the conversation through the connector,
+    // with the service URL policy adding this process's connector key (the route refuses calls without it).
+    const serviceUrls = new ServiceUrlPolicy({ localServiceUrls: [] });
+    serviceUrls.allowLocal(`${url}/v3/directline/`, { [CONNECTOR_KEY_HEADER]: DIRECT_LINE_CONNECTOR_KEY });
+    const adapter = new CloudAdapter(createBotAuthentication(app.config, serviceUrls));
     const reference = { channelId: 'webchat', serviceUrl: `${url}/v3/directline/`, conversation: { id: conversationId }, bot: { id: 'govai-coach' }, user: { id: 'learner-3' } };
     await adapter.continueConversationAsync('', reference as never, async (context) => {
       await context.sendActivity('Time for today’s lesson');

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Language } from '../../config/config-schema';
 import type { CertificateIssuer, CertificateRequest, IssuedCertificate } from '../../ports/certificates';
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
+import { withoutTrailingSlashes } from '../../core/text-normalize';
 
 /** An issued certificate as stored under `certificate:<id>`. */
 export interface CertificateRecord {
@@ -12,11 +13,11 @@ export interface CertificateRecord {
   courseTitle: string;
   completedAt: string;
   issuedAt: string;
-  issuer: { name: string; url: string };
+  issuer: { name?: string; url?: string };
 }
 
 export interface CertificateStoreOptions {
-  issuer: { name: string; url: string };
+  issuer: { name?: string; url?: string };
   /** Public base URL of this server (PUBLIC_BASE_URL, or the URL it listens on). */
   baseUrl: () => string;
   now?: () => Date;
@@ -26,6 +27,27 @@ const CERTIFICATE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 export function certificateKey(id: string): string {
   return `certificate:${id}`;
+}
+
+/**
+ * What stays of a certificate its holder asked to erase: verification still answers, and says
+ * it was revoked at the holder's request, but no longer names anybody.
+ */
+export interface RevokedCertificateRecord {
+  id: string;
+  courseId: string;
+  courseTitle: string;
+  issuedAt: string;
+  issuer: { name?: string; url?: string };
+  revoked: { at: string; reason: 'holder_request' };
+}
+
+function isRevoked(record: CertificateRecord | RevokedCertificateRecord): record is RevokedCertificateRecord {
+  return 'revoked' in record;
+}
+
+function learnerIndexKey(learnerKey: string, courseId: string): string {
+  return `certificate:learner:${createHash('sha256').update(`${learnerKey}|${courseId}`).digest('hex')}`;
 }
 
 /**
@@ -39,7 +61,7 @@ export class CertificateStore implements CertificateIssuer {
   ) {}
 
   async issue(request: CertificateRequest): Promise<IssuedCertificate> {
-    const indexKey = `certificate:learner:${createHash('sha256').update(`${request.learnerKey}|${request.courseId}`).digest('hex')}`;
+    const indexKey = learnerIndexKey(request.learnerKey, request.courseId);
     const existing = await this.storage.read<{ id: string }>(indexKey);
     if (existing) {
       const record = await this.find(existing.value.id);
@@ -67,14 +89,64 @@ export class CertificateStore implements CertificateIssuer {
     return this.describe(record);
   }
 
-  /** A stored certificate, or undefined for an unknown or malformed id. */
+  /** A valid stored certificate, or undefined for an unknown, malformed or revoked id. */
   async find(id: string): Promise<CertificateRecord | undefined> {
+    const record = await this.lookup(id);
+    return record && !isRevoked(record) ? record : undefined;
+  }
+
+  /** The revocation notice of a certificate erased at its holder's request. */
+  async revocation(id: string): Promise<RevokedCertificateRecord | undefined> {
+    const record = await this.lookup(id);
+    return record && isRevoked(record) ? record : undefined;
+  }
+
+  /** The certificates one learner holds (through the per-course index), for their data export. */
+  async heldBy(learnerKey: string, courseIds: string[]): Promise<CertificateRecord[]> {
+    const held: CertificateRecord[] = [];
+    for (const courseId of new Set(courseIds)) {
+      const index = await this.storage.read<{ id: string }>(learnerIndexKey(learnerKey, courseId));
+      const record = index && (await this.find(index.value.id));
+      if (record) held.push(record);
+    }
+    return held;
+  }
+
+  /**
+   * Erasure at the holder's request: each certificate becomes a revocation notice without the
+   * name, and the learner's index entries go. Returns how many documents changed.
+   */
+  async revokeHeldBy(learnerKey: string, courseIds: string[], now: Date): Promise<number> {
+    let changed = 0;
+    for (const courseId of new Set(courseIds)) {
+      const indexKey = learnerIndexKey(learnerKey, courseId);
+      const index = await this.storage.read<{ id: string }>(indexKey);
+      if (!index) continue;
+      const record = await this.find(index.value.id);
+      if (record) {
+        const revoked: RevokedCertificateRecord = {
+          id: record.id,
+          courseId: record.courseId,
+          courseTitle: record.courseTitle,
+          issuedAt: record.issuedAt,
+          issuer: record.issuer,
+          revoked: { at: now.toISOString(), reason: 'holder_request' },
+        };
+        await this.storage.write(certificateKey(record.id), revoked);
+        changed++;
+      }
+      if (await this.storage.delete(indexKey)) changed++;
+    }
+    return changed;
+  }
+
+  private async lookup(id: string): Promise<CertificateRecord | RevokedCertificateRecord | undefined> {
     if (!CERTIFICATE_ID.test(id)) return undefined;
-    return (await this.storage.read<CertificateRecord>(certificateKey(id)))?.value;
+    return (await this.storage.read<CertificateRecord | RevokedCertificateRecord>(certificateKey(id)))?.value;
   }
 
   links(id: string): IssuedCertificate['links'] {
-    const base = `${this.options.baseUrl().replace(/\/+$/, '')}/certificates/${id}`;
+    const base = `${withoutTrailingSlashes(this.options.baseUrl())}/certificates/${id}`;
     return { verify: base, pdf: `${base}.pdf`, openBadge: `${base}.json` };
   }
 

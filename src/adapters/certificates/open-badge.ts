@@ -6,14 +6,17 @@ import type { CertificateRecord } from './certificate-store';
  * its authenticity is checked at the issuer's verification URL.
  */
 export function buildOpenBadgeCredential(record: CertificateRecord, links: { verify: string; openBadge: string }, t: Translate): Record<string, unknown> {
-  const vars = { course: record.courseTitle, org: record.issuer.name };
+  // Without ORG_NAME / ORG_URL the badge says no organisation is configured, and names this server as the issuer's address.
+  const org = record.issuer.name ?? t('common:organisation.notConfigured');
+  const issuerUrl = record.issuer.url ?? new URL(links.verify).origin;
+  const vars = { course: record.courseTitle, org };
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
     id: `urn:uuid:${record.id}`,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: `${t('course:certificate.document.heading')}: ${record.courseTitle}`,
     description: t('course:certificate.document.badgeDescription', vars),
-    issuer: { id: record.issuer.url, type: ['Profile'], name: record.issuer.name, url: record.issuer.url },
+    issuer: { id: issuerUrl, type: ['Profile'], name: org, url: issuerUrl },
     validFrom: record.issuedAt,
     awardedDate: record.issuedAt,
     credentialSubject: {

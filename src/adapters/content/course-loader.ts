@@ -13,6 +13,8 @@ import {
   type QuizItemInput,
 } from './front-matter-schemas';
 import { CourseContentError, errorsOf, type Problem } from './problems';
+import { loadGlossary } from './glossary-loader';
+import { joinSoftWraps } from './soft-wrap';
 
 export const SOURCE_LANGUAGE: Language = 'en';
 const WORDS_WARN = 130;
@@ -47,7 +49,10 @@ export async function contentLanguages(knowledgeDir: string): Promise<Language[]
  */
 export async function validateCourse(knowledgeDir: string, options: { languages?: Language[] } = {}): Promise<Problem[]> {
   const loads = await loadAllLanguages(knowledgeDir);
-  return loads.filter((l) => !options.languages || options.languages.includes(l.lang)).flatMap((l) => l.problems);
+  const english = loads.find((l) => l.lang === SOURCE_LANGUAGE)?.course;
+  const glossary = await loadGlossary(knowledgeDir, english && new Set(english.modules.flatMap((m) => m.lessons.map((l) => l.id))));
+  const inScope = (file: string) => !options.languages || options.languages.some((lang) => file.startsWith(`${lang}/`));
+  return [...loads.filter((l) => !options.languages || options.languages.includes(l.lang)).flatMap((l) => l.problems), ...glossary.problems.filter((p) => inScope(p.file))];
 }
 
 /**
@@ -163,7 +168,7 @@ async function loadModule(reader: FileReader, lang: Language, folder: string, pr
   // Even when module.md is invalid, its outcome ids let the lessons be checked too.
   const outcomes = data?.outcomes ?? rawOutcomes(file.data);
   outcomes.forEach((o, i) => {
-    if (!new RegExp(`^${moduleId}-o\\d+$`).test(o.id)) problems.push({ file: file.file, line: file.lineOf(['outcomes', i, 'id']), severity: 'error', message: `outcome id "${o.id}" must look like ${moduleId}-o1` });
+    if (!isNumberedId(o.id, `${moduleId}-o`)) problems.push({ file: file.file, line: file.lineOf(['outcomes', i, 'id']), severity: 'error', message: `outcome id "${o.id}" must look like ${moduleId}-o1` });
     outcomeIds.add(o.id);
   });
   const intro = parseSteps(file, moduleId, problems, { stepsAllowed: false }).intro;
@@ -219,7 +224,7 @@ function buildQuiz(file: ContentFile, rawItems: unknown[], owner: string, outcom
   return (items as QuizItemInput[]).map((item, i) => {
     const at = (...p: PropertyKey[]) => file.lineOf(['quiz', i, ...p]);
     const err = (line: number, message: string) => problems.push({ file: file.file, line, severity: 'error', message: `${item.id}: ${message}` });
-    if (!new RegExp(`^${owner}-q\\d+$`).test(item.id)) err(at('id'), `question id must look like ${owner}-q1`);
+    if (!isNumberedId(item.id, `${owner}-q`)) err(at('id'), `question id must look like ${owner}-q1`);
     const seen = new Set<string>();
     item.options.forEach((o, j) => {
       if (seen.has(o.id)) err(at('options', j, 'id'), `option id "${o.id}" is used twice`);
@@ -249,8 +254,22 @@ function buildQuiz(file: ContentFile, rawItems: unknown[], owner: string, outcom
   });
 }
 
-const HEADING = /^##\s+(.*)$/;
-const STEP_HEADING = /^##\s+(.*?)\s*\{#([^}]*)\}\s*$/;
+/** "m1-q3" is `prefix` "m1-q" and a number; no pattern built from the (file-supplied) prefix. */
+function isNumberedId(id: string, prefix: string): boolean {
+  return id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length));
+}
+
+/**
+ * "## Title {#s1}" → { title, id }; id is undefined when the heading carries none. Plain string
+ * scanning: the equivalent regular expression backtracked polynomially on long whitespace runs.
+ */
+function stepHeading(text: string): { title: string; id?: string } | undefined {
+  if (!text.startsWith('##') || !/\s/.test(text.charAt(2))) return undefined;
+  const rest = text.slice(2).trim();
+  const open = rest.lastIndexOf('{#');
+  if (open < 0 || !rest.endsWith('}')) return { title: rest };
+  return { title: rest.slice(0, open).trim(), id: rest.slice(open + 2, -1) };
+}
 
 /** Splits a body into steps at "## Title {#sN}" headings; text before the first heading is the intro. */
 function parseSteps(file: ContentFile, ownerId: string, problems: Problem[], options: { stepsAllowed?: boolean } = {}): { intro: string; steps: Step[] } {
@@ -259,17 +278,17 @@ function parseSteps(file: ContentFile, ownerId: string, problems: Problem[], opt
   const steps: (Step & { lines: string[] })[] = [];
   const err = (line: number, message: string, severity: Problem['severity'] = 'error') => problems.push({ file: file.file, line, severity, message });
   for (const { text, line } of file.body) {
-    if (HEADING.test(text)) {
-      const m = STEP_HEADING.exec(text);
+    const heading = stepHeading(text);
+    if (heading) {
       if (!stepsAllowed) {
         err(line, 'this file takes no "##" step headings; put steps in lesson files');
         continue;
       }
-      if (!m) {
+      const { title, id: sid } = heading;
+      if (sid === undefined) {
         err(line, 'step heading needs an id at the end, like "## Title {#s1}"');
         continue;
       }
-      const [, title, sid] = m;
       if (!/^s\d+$/.test(sid)) err(line, `step id "{#${sid}}" must look like {#s1}`);
       const earlier = steps.find((s) => s.id === `${ownerId}-${sid}`);
       if (earlier) err(line, `duplicate step id "{#${sid}}" (first used at line ${earlier.source.line})`);
@@ -280,13 +299,13 @@ function parseSteps(file: ContentFile, ownerId: string, problems: Problem[], opt
     if (steps.length) steps[steps.length - 1].lines.push(text);
     else introLines.push(text);
   }
-  const intro = introLines.join('\n').trim();
+  const intro = joinSoftWraps(introLines.join('\n')).trim();
   if (stepsAllowed && ownerId !== 'course' && intro) {
     const first = file.body.find((l) => l.text.trim())!;
     err(first.line, 'text before the first step heading is not shown; move it into a step');
   }
   for (const step of steps) {
-    step.body = step.lines.join('\n').trim();
+    step.body = joinSoftWraps(step.lines.join('\n')).trim();
     const words = step.body.split(/\s+/).filter(Boolean).length;
     if (!words) err(step.source.line, `step ${step.id} has no text`);
     else if (words > WORDS_MAX) err(step.source.line, `step ${step.id} has ${words} words; the maximum is ${WORDS_MAX} (one chat message)`);

@@ -1,11 +1,13 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { LlmError, type CondenseInput, type GenerateAnswerInput, type LlmCallOptions, type LlmPort } from '../../ports/llm';
+import type { MetricsPort } from '../../ports/metrics';
 import type { OpenAiSetup } from './openai-client';
 import type { ChatMessage, PromptLibrary } from './prompt-library';
 
 const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.string().nullable().optional() }) })).min(1),
+  usage: z.object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }).nullable().optional(),
 });
 const chunkSchema = z.object({ choices: z.array(z.object({ delta: z.object({ content: z.string().nullable().optional() }).optional() })) });
 
@@ -13,6 +15,8 @@ export interface OpenAiLlmOptions {
   /** Stream the answer (server-sent events) and collect it; some gateways only stream. */
   stream?: boolean;
   maxTokens?: number;
+  /** Receives the token counts the endpoint reports (non-streamed completions carry them). */
+  metrics?: MetricsPort;
 }
 
 /**
@@ -54,6 +58,7 @@ export class OpenAiLlm implements LlmPort {
       const response = await client.chat.completions.create({ model: chatModel, messages, temperature: 0.1, max_tokens: maxTokens }, { signal });
       const parsed = completionSchema.safeParse(response);
       if (!parsed.success) throw new LlmError('bad-response', `unexpected completion: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      if (parsed.data.usage) this.options.metrics?.llmTokens(parsed.data.usage.prompt_tokens, parsed.data.usage.completion_tokens);
       return nonEmpty(parsed.data.choices[0].message.content ?? '');
     } catch (err) {
       throw toLlmError(err);

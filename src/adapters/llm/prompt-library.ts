@@ -50,9 +50,12 @@ export class PromptLibrary {
   }
 }
 
-/** Tag-like text in data cannot open or close the prompt's data sections. */
+/**
+ * Tag-like text in data cannot open or close the prompt's data sections: every angle bracket
+ * becomes a look-alike, which is simpler and stricter than recognising our tag names.
+ */
 export function asData(text: string): string {
-  return text.replace(/<\s*\/?\s*(passage|question|history|system|instructions?|assistant|user)\b[^>]*>/gi, (m) => m.replace(/</g, '‹').replace(/>/g, '›'));
+  return text.replace(/</g, '‹').replace(/>/g, '›');
 }
 
 function toChat(messages: BaseMessage[]): ChatMessage[] {

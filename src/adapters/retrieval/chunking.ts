@@ -35,22 +35,27 @@ export function chunksFromCourse(course: Course): Chunk[] {
 }
 
 /**
- * A quiz item as a passage: the prompt is its title (searchable), the explanation its text,
- * with the correct options for choice questions ("True" alone would say nothing).
+ * A quiz item as a passage: the prompt is its title, the explanation its text, followed (after a
+ * blank line) by the correct options of a choice question, one per line: "True" alone would say
+ * nothing, so they are searched, but QUIZ_OPTIONS_BREAK keeps them out of quoted answers, where
+ * glued-together options read as fragments.
  */
 function quizChunk(lang: Course['lang'], q: QuizQuestion, where: Partial<Chunk>): Chunk {
-  const correct = q.type === 'truefalse' ? [] : q.options.filter((o) => o.correct).map((o) => o.text);
-  const text = [q.explanation, correct.join('; ')].filter(Boolean).join('\n');
-  return { id: `${lang}:${q.id}`, lang, kind: 'quiz', ...where, title: plainText(q.prompt), text: plainText(text), source: q.source.file };
+  const correct = q.type === 'truefalse' ? [] : q.options.filter((o) => o.correct).map((o) => plainText(o.text));
+  const text = [plainText(q.explanation), correct.join('\n')].filter(Boolean).join(QUIZ_OPTIONS_BREAK);
+  return { id: `${lang}:${q.id}`, lang, kind: 'quiz', ...where, title: plainText(q.prompt), text, source: q.source.file };
 }
+
+/** Separates a quiz explanation from its options in the passage text. */
+export const QUIZ_OPTIONS_BREAK = '\n\n';
 
 /** Light Markdown to plain text: emphasis, links and list markers removed. */
 export function plainText(markdown: string): string {
   return markdown
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\][]+)\]\([^()]*\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
     .replace(/(^|\W)[*_](\S[^*_]*?)[*_](?=\W|$)/g, '$1$2')
-    .replace(/^\s*(?:[-*+]|\d+\.)\s+/gm, '')
+    .replace(/^[ \t]*(?:[-*+]|\d+\.)[ \t]+/gm, '')
     .replace(/^#+\s*/gm, '')
     .replace(/`([^`]*)`/g, '$1')
     .replace(/[ \t]+/g, ' ')

@@ -55,17 +55,27 @@ export class HybridRetriever implements RetrievalPort {
     return this.lexical.knows(term, lang);
   }
 
+  nearestTerm(term: string, lang: Language): string | undefined {
+    return this.lexical.nearestTerm(term, lang);
+  }
+
   async search(query: string, lang: Language, options: SearchOptions = {}): Promise<RetrievalResult> {
     const k = options.k ?? 5;
     const mode = options.mode ?? 'hybrid';
     const target: Language = this.byLang.has(lang) ? lang : 'en';
     const lists: { ids: string[]; weight?: number }[] = [];
-    if (mode !== 'vector') lists.push({ ids: this.lexical.search(query, target, CANDIDATE_DEPTH).map((h) => h.id) });
+    const lexicalIds = mode !== 'vector' ? this.lexical.search(query, target, CANDIDATE_DEPTH).map((h) => h.id) : [];
+    if (mode !== 'vector') lists.push({ ids: lexicalIds });
+    // The not-covered decision weighs how far the retrievers agree and how close the vector match is.
+    const similarity = new Map<string, number>();
+    let vectorIds: string[] = [];
     if (mode !== 'lexical') {
       try {
         const depth = Math.min(CANDIDATE_DEPTH, this.byId.size);
         const hits = await this.vector.similaritySearchWithScore(query, depth, (doc) => doc.metadata.lang === target);
-        lists.push({ ids: hits.map(([doc]) => String(doc.metadata.id)), weight: VECTOR_WEIGHT });
+        vectorIds = hits.map(([doc]) => String(doc.metadata.id));
+        hits.forEach(([doc, distance]) => similarity.set(String(doc.metadata.id), 1 - distance));
+        lists.push({ ids: vectorIds, weight: VECTOR_WEIGHT });
       } catch (err) {
         // A provider embedding that is unreachable must not stop answers: BM25 alone still works.
         this.onVectorError?.(err);
@@ -75,7 +85,19 @@ export class HybridRetriever implements RetrievalPort {
     return {
       lang: target,
       fellBack: target !== lang,
-      passages: fused.slice(0, k).map((f, i) => ({ chunk: this.byId.get(f.id)!, score: f.score, rank: i + 1 })),
+      passages: fused.slice(0, k).map((f, i) => ({
+        chunk: this.byId.get(f.id)!,
+        score: f.score,
+        rank: i + 1,
+        lexicalRank: rankIn(lexicalIds, f.id),
+        vectorRank: rankIn(vectorIds, f.id),
+        vectorSimilarity: similarity.get(f.id),
+      })),
     };
   }
+}
+
+function rankIn(ids: string[], id: string): number | undefined {
+  const at = ids.indexOf(id);
+  return at >= 0 ? at + 1 : undefined;
 }

@@ -2,6 +2,26 @@ import MiniSearch from 'minisearch';
 import type { Language } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
 import { analyze } from '../../core/qa/text-analysis';
+import { editDistance } from '../../core/text-normalize';
+
+/**
+ * Typos and word forms: terms are Snowball stems, so "regulation"/"regulatory" already meet; a
+ * stem of PREFIX_MIN letters or more also matches longer stems ("pseudonym" → "pseudonymis"), and
+ * one of FUZZY_MIN letters or more matches stems one edit away (two from FUZZY_TWO): "stratgy" →
+ * "strategi". Short stems match only themselves, or "ai" would match "am", "an" and "at". Arabic
+ * stems are shorter (roots of three or four letters), so it needs one letter more for each.
+ */
+const PREFIX_MIN: Record<Language, number> = { en: 5, es: 5, fr: 5, pt: 5, ar: 5 };
+const FUZZY_MIN: Record<Language, number> = { en: 5, es: 5, fr: 5, pt: 5, ar: 6 };
+const FUZZY_TWO: Record<Language, number> = { en: 9, es: 9, fr: 9, pt: 9, ar: 11 };
+
+/** Shorter unknown stems are not corrected: at four or five letters one edit reaches too many words. */
+const TYPO_MIN_LENGTH = 6;
+
+export function fuzzyDistance(term: string, lang: Language): number {
+  if (/\d/.test(term) || term.length < FUZZY_MIN[lang]) return 0;
+  return term.length >= FUZZY_TWO[lang] ? 2 : 1;
+}
 
 export interface LexicalHit {
   id: string;
@@ -17,6 +37,7 @@ export class LexicalIndex {
   private readonly indexes = new Map<Language, MiniSearch<Chunk>>();
   private readonly documentFrequency = new Map<Language, Map<string, number>>();
   private readonly counts = new Map<Language, number>();
+  private readonly nearest = new Map<string, string | undefined>();
 
   constructor(chunks: Chunk[]) {
     const byLang = new Map<Language, Chunk[]>();
@@ -27,7 +48,7 @@ export class LexicalIndex {
         idField: 'id',
         tokenize: (text) => analyze(text, lang),
         processTerm: (term) => term,
-        searchOptions: { boost: { title: 2 }, combineWith: 'OR', prefix: false, fuzzy: false },
+        searchOptions: { boost: { title: 2 }, combineWith: 'OR', prefix: (term) => term.length >= PREFIX_MIN[lang], fuzzy: (term) => fuzzyDistance(term, lang), weights: { fuzzy: 0.4, prefix: 0.3 } },
       });
       index.addAll(list);
       this.indexes.set(lang, index);
@@ -45,6 +66,28 @@ export class LexicalIndex {
       .search(query)
       .slice(0, k)
       .map((r) => ({ id: String(r.id), score: r.score }));
+  }
+
+  /**
+   * The known term closest to an unknown one (a typo): within fuzzyDistance edits, the most
+   * frequent wins. Undefined for known, short or numeric terms, or when nothing is close.
+   */
+  nearestTerm(term: string, lang: Language): string | undefined {
+    const df = this.documentFrequency.get(lang);
+    if (!df || df.has(term) || term.length < TYPO_MIN_LENGTH) return undefined;
+    const key = `${lang}:${term}`;
+    if (this.nearest.has(key)) return this.nearest.get(key);
+    const max = fuzzyDistance(term, lang);
+    let best: { term: string; d: number; df: number } | undefined;
+    for (const [known, count] of df) {
+      // Typists rarely get the first letter wrong; requiring it keeps "bread" from becoming "read".
+      if (known[0] !== term[0] || Math.abs(known.length - term.length) > max || /\d/.test(known)) continue;
+      const d = editDistance(term, known, max);
+      if (d <= max && (!best || d < best.d || (d === best.d && count > best.df))) best = { term: known, d, df: count };
+    }
+    if (this.nearest.size > 20000) this.nearest.clear();
+    this.nearest.set(key, best?.term);
+    return best?.term;
   }
 
   knows(term: string, lang: Language): boolean {

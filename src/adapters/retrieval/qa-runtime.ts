@@ -4,11 +4,14 @@ import type { AppConfig } from '../../config/config';
 import { QaService } from '../../core/qa/answer-service';
 import type { Logger } from '../../logging/logger';
 import type { LlmPort } from '../../ports/llm';
+import type { MetricsPort } from '../../ports/metrics';
 import type { Chunk } from '../../ports/retrieval';
 import { createOpenAiSetup, type OpenAiSetup } from '../llm/openai-client';
 import { OpenAiEmbeddings } from '../llm/openai-embeddings';
 import { OpenAiLlm } from '../llm/openai-llm';
 import { PromptLibrary } from '../llm/prompt-library';
+import { MeasuredLlm } from '../metrics/measured-llm';
+import { loadGlossary } from '../content/glossary-loader';
 import { collectChunks } from './course-chunks';
 import type { HybridRetriever } from './hybrid-retriever';
 import { buildIndex, contentHash, ensureIndex, localEmbeddingChoice, type BuildProgress, type EmbeddingChoice, type IndexManifest } from './index-store';
@@ -24,8 +27,10 @@ export function embeddingChoiceFor(setup: OpenAiSetup | undefined): EmbeddingCho
   return localEmbeddingChoice();
 }
 
-export function createLlm(setup: OpenAiSetup | undefined): LlmPort | undefined {
-  return setup ? new OpenAiLlm(setup, PromptLibrary.load()) : undefined;
+export function createLlm(setup: OpenAiSetup | undefined, metrics?: MetricsPort): LlmPort | undefined {
+  if (!setup) return undefined;
+  const llm = new OpenAiLlm(setup, PromptLibrary.load(), { metrics });
+  return metrics ? new MeasuredLlm(llm, metrics) : llm;
 }
 
 export interface QaRuntime {
@@ -43,7 +48,7 @@ export interface QaRuntime {
  */
 export async function prepareQa(
   config: AppConfig,
-  options: { logger?: Logger; rebuild?: boolean; offline?: boolean; onProgress?: (p: BuildProgress) => void } = {},
+  options: { logger?: Logger; metrics?: MetricsPort; rebuild?: boolean; offline?: boolean; onProgress?: (p: BuildProgress) => void } = {},
 ): Promise<QaRuntime> {
   const started = Date.now();
   const setup = options.offline ? undefined : createOpenAiSetup(config);
@@ -71,7 +76,9 @@ export async function prepareQa(
     result = await build(embedding);
   }
   result.retriever.onVectorError = (err) => options.logger?.warn({ err: (err as Error).message }, 'vector search failed; answering from the lexical index');
-  const service = new QaService({ retrieval: result.retriever, llm: createLlm(setup), maxQuestionChars: config.QA_MAX_QUESTION_CHARS, logger: options.logger });
+  // A glossary with errors in one language leaves that language out; `npm run validate:course` reports it.
+  const { glossary } = await loadGlossary(config.paths.knowledge);
+  const service = new QaService({ retrieval: result.retriever, llm: createLlm(setup, options.metrics), glossary, maxQuestionChars: config.QA_MAX_QUESTION_CHARS, logger: options.logger });
   const loadMs = Date.now() - started;
   options.logger?.info({ chunks: chunks.length, byLanguage: result.manifest.byLanguage, rebuilt: result.rebuilt, embedding: embedding.id, ms: loadMs }, 'Q&A index ready');
   return { service, retriever: result.retriever, manifest: result.manifest, chunks, rebuilt: result.rebuilt, loadMs };

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Parser } from 'htmlparser2';
 import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
 import { plainText } from './chunking';
@@ -71,9 +72,9 @@ function markdownSections(source: string): Section[] {
   const body = source.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, '');
   const sections: Section[] = [{ paragraphs: [] }];
   for (const block of body.split(/\r?\n\s*\r?\n/)) {
-    const heading = /^#{1,6}\s+(.+?)\s*(\{#[^}]*\})?\s*$/m.exec(block);
-    if (heading && block.trim().startsWith('#')) {
-      sections.push({ title: plainText(heading[1]), paragraphs: [] });
+    const heading = block.trim().startsWith('#') ? markdownHeading(block.trim().split(/\r?\n/)[0]) : undefined;
+    if (heading) {
+      sections.push({ title: plainText(heading), paragraphs: [] });
       const rest = block.trim().split(/\r?\n/).slice(1).join('\n');
       if (rest.trim()) sections[sections.length - 1].paragraphs.push(plainText(rest));
     } else if (block.trim()) sections[sections.length - 1].paragraphs.push(plainText(block));
@@ -81,30 +82,66 @@ function markdownSections(source: string): Section[] {
   return sections.filter((s) => s.paragraphs.length);
 }
 
+/** "## Title {#id}" → "Title" (1 to 6 marks, then a space); undefined for any other line. */
+function markdownHeading(line: string): string | undefined {
+  const marks = line.length - line.replace(/^#+/, '').length;
+  if (marks < 1 || marks > 6 || !/\s/.test(line.charAt(marks))) return undefined;
+  let title = line.slice(marks).trim();
+  const anchor = title.lastIndexOf('{#');
+  if (anchor >= 0 && title.endsWith('}')) title = title.slice(0, anchor).trim();
+  return title || undefined;
+}
+
 function textSections(source: string): Section[] {
   return [{ paragraphs: source.split(/\r?\n\s*\r?\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !/^-- \d+ of \d+ --$/.test(p)) }];
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head']);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const BLOCKS = new Set(['p', 'div', 'section', 'article', 'li', 'ul', 'ol', 'br', 'tr', 'table', 'blockquote', 'pre']);
 
-/** HTML to sections at h1–h6; scripts, styles and tags are dropped, entities decoded. */
+/**
+ * HTML to sections at h1–h6; scripts, styles and tags are dropped, entities decoded. A real
+ * tokenizer (htmlparser2) rather than regular expressions: it is linear on hostile markup such
+ * as thousands of unclosed "<!--" or "<style<".
+ */
 export function htmlSections(html: string): Section[] {
-  const cleaned = html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<(script|style|noscript|template|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]\s*>/gi, (_, t: string) => `\n\n\u0001${t.replace(/<[^>]*>/g, ' ')}\n\n`)
-    .replace(/<\/?(p|div|section|article|li|ul|ol|br|tr|table|blockquote|pre)\b[^>]*>/gi, '\n\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
-      e[0] === '#' ? String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (ENTITIES[e.toLowerCase()] ?? m),
-    );
   const sections: Section[] = [{ paragraphs: [] }];
-  for (const block of cleaned.split(/\n\s*\n/)) {
-    const text = block.replace(/\s+/g, ' ').trim();
-    if (!text) continue;
-    if (text.startsWith('\u0001')) sections.push({ title: text.slice(1).trim(), paragraphs: [] });
-    else sections[sections.length - 1].paragraphs.push(text);
-  }
+  let skipping = 0;
+  let heading: string[] | undefined;
+  let paragraph: string[] = [];
+  const flush = () => {
+    const text = paragraph.join('').replace(/\s+/g, ' ').trim();
+    if (text) sections[sections.length - 1].paragraphs.push(text);
+    paragraph = [];
+  };
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (SKIPPED.has(name)) skipping++;
+        else if (HEADINGS.has(name)) {
+          flush();
+          heading = [];
+        } else if (BLOCKS.has(name)) flush();
+      },
+      onclosetag(name) {
+        if (SKIPPED.has(name)) skipping = Math.max(0, skipping - 1);
+        else if (HEADINGS.has(name) && heading) {
+          const title = heading.join('').replace(/\s+/g, ' ').trim();
+          heading = undefined;
+          if (title) sections.push({ title, paragraphs: [] });
+        } else if (BLOCKS.has(name)) flush();
+      },
+      ontext(text) {
+        if (skipping) return;
+        (heading ?? paragraph).push(text);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
   return sections.filter((s) => s.paragraphs.length);
 }
 

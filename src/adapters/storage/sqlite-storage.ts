@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { CREATE_ONLY, StorageConflictError, type StoragePort, type StoredDocument, type WriteOptions } from '../../ports/storage';
+import { CREATE_ONLY, StorageConflictError, StorageUnavailableError, type StoragePort, type StoredDocument, type WriteOptions } from '../../ports/storage';
 
 /** Embedded default storage: one SQLite file in WAL mode (or ":memory:" for tests). */
 export class SqliteStorage implements StoragePort {
@@ -69,6 +69,14 @@ export class SqliteStorage implements StoragePort {
       .prepare("SELECT key FROM documents WHERE substr(key, 1, length(?)) = ? AND key > ? ORDER BY key LIMIT ?")
       .all(prefix, prefix, options.startAfter ?? '', options.limit ?? 1000) as { key: string }[];
     return rows.map((r) => r.key);
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.conn.prepare('SELECT 1').get();
+    } catch (err) {
+      throw new StorageUnavailableError(`SQLite does not answer: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeSchemaProblems } from '../http/schema-problems';
 
 /**
  * The fields govai-coach needs from an incoming Bot Framework activity. Unknown fields pass
@@ -23,6 +24,12 @@ export const incomingActivitySchema = z
     name: z.string().max(256).optional(),
     value: z.unknown().optional(),
     deliveryMode: z.string().optional(),
+    // A roster change is meaningless without its members: a wrong type is a precise 400.
+    membersAdded: z.array(account).max(1000).optional(),
+    membersRemoved: z.array(account).max(1000).optional(),
+    // Entities are hints (mentions, client locale): malformed ones are dropped and the message is still answered.
+    entities: z.array(z.object({ type: z.string() }).passthrough()).max(100).optional().catch(undefined),
+    attachments: z.array(z.object({ contentType: z.string() }).passthrough()).max(50).optional(),
   })
   .passthrough();
 
@@ -30,8 +37,5 @@ export type IncomingActivity = z.infer<typeof incomingActivitySchema>;
 
 /** "from.id: Required"-style messages, safe to return to the caller. */
 export function describeActivityProblems(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || 'activity'}: ${i.message}`)
-    .join('; ');
+  return describeSchemaProblems(error, 'activity');
 }

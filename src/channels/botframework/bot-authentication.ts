@@ -1,15 +1,25 @@
 import fs from 'node:fs';
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import type { AppConfig } from '../../config/config';
+import { isLoopbackHost } from '../http/loopback';
+import { safeEqual } from '../webchat/directline-tokens';
+import type { ServiceUrlPolicy } from './service-url-policy';
+
+export { isLoopbackHost };
 
 export class UnsafeBindError extends Error {
   readonly code = 'unsafe_anonymous_bind';
 }
 
-/** True for 127.0.0.0/8, ::1 and "localhost": addresses no other machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+/** A request /api/messages must refuse: 401 (who are you?) or 403 (not from here). `reason` is for logs only. */
+export class BotAuthError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    readonly code: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
 }
 
 export type AuthMode = 'anonymous-loopback' | 'anonymous-network-opt-out' | 'authenticated';
@@ -30,8 +40,169 @@ export function selectAuthMode(config: Pick<AppConfig, 'HOST' | 'MICROSOFT_APP_I
   );
 }
 
-export function createBotAuthentication(config: AppConfig): ConfigurationBotFrameworkAuthentication {
-  if (!config.MICROSOFT_APP_ID) return new ConfigurationBotFrameworkAuthentication({});
+
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+
+export interface RequestPolicy {
+  mode: AuthMode;
+  /** Where replies may be sent; also adds the headers the bot's own endpoints expect. */
+  serviceUrls: ServiceUrlPolicy;
+  /** The `iss` of tokens the channel (Bot Connector) issues. */
+  channelIssuer: string;
+  allowEmulatorTokens: boolean;
+  /** Tenant ids whose activities are accepted; '*' accepts any. */
+  allowedTenants: string[];
+  /** Anonymous network mode: the bearer credential the authenticating proxy sends. */
+  sharedSecret?: string;
+}
+
+/**
+ * botbuilder's authentication plus what it leaves out: tokens must have `exp` and be RS256
+ * from the channel's issuer (emulator tokens only when enabled), activities must come from
+ * an allowed tenant, and replies may only go to allowed service URLs. Every failure is a
+ * BotAuthError, so the endpoint answers 401/403, never 500.
+ */
+export class GuardedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    options: Record<string, string | undefined>,
+    private readonly policy: RequestPolicy,
+  ) {
+    super(options);
+  }
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const { policy } = this;
+    let result: AuthenticateRequestResult;
+    if (policy.mode === 'authenticated') {
+      checkTokenShape(authHeader, policy);
+      try {
+        result = await super.authenticateRequest(activity, authHeader);
+      } catch (err) {
+        throw new BotAuthError(401, 'invalid_token', (err as Error).message);
+      }
+      checkTenant(activity, policy.allowedTenants);
+      // botbuilder has matched the serviceUrl to the token's serviceurl claim; the host must also be a connector's.
+      if (!policy.serviceUrls.allows(activity.serviceUrl)) throw new BotAuthError(403, 'service_url_not_allowed', `serviceUrl host not allowed: ${hostOf(activity.serviceUrl)}`);
+    } else {
+      if (policy.mode === 'anonymous-network-opt-out') {
+        const given = bearerCredential(authHeader);
+        if (!given || !policy.sharedSecret || !safeEqual(given, policy.sharedSecret)) throw new BotAuthError(401, 'missing_shared_secret', 'no or wrong shared secret');
+      }
+      // Without credentials nothing is posted anywhere but the operator's loopback URLs; replies come back in the response.
+      if (activity.deliveryMode !== 'expectReplies' && !policy.serviceUrls.allows(activity.serviceUrl)) {
+        throw new BotAuthError(403, 'service_url_not_allowed', `serviceUrl not listed: ${hostOf(activity.serviceUrl)}`);
+      }
+      result = await super.authenticateRequest(activity, '');
+    }
+    return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory) } : result;
+  }
+
+  override createConnectorFactory(...args: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>): ConnectorFactory {
+    return this.guard(super.createConnectorFactory(...args));
+  }
+
+  private guard(factory: ConnectorFactory): ConnectorFactory {
+    const { serviceUrls } = this.policy;
+    return {
+      create: async (serviceUrl: string, audience?: string) => guardConnectorClient(await factory.create(serviceUrl, audience), serviceUrls),
+    };
+  }
+}
+
+interface PipelineRequestLike {
+  url: string;
+  headers: { set(name: string, value: string): void };
+}
+interface PipelineLike {
+  addPolicy(policy: { name: string; sendRequest(request: PipelineRequestLike, next: (request: PipelineRequestLike) => Promise<unknown>): Promise<unknown> }): void;
+}
+
+/**
+ * Checks every request a connector client makes (replies, card updates, proactive messages),
+ * not just the URL it was created for. botbuilder overwrites `requestPolicyFactories`, so the
+ * check goes on the underlying @azure/core-client pipeline; if that ever moves, we fail closed
+ * rather than send unchecked.
+ */
+function guardConnectorClient(client: ConnectorClient, serviceUrls: ServiceUrlPolicy): ConnectorClient {
+  const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
+  if (typeof pipeline?.addPolicy !== 'function') throw new Error('cannot guard the Bot Framework connector client: its pipeline is not reachable');
+  pipeline.addPolicy({
+    name: 'govai-service-url-guard',
+    async sendRequest(request, next) {
+      serviceUrls.assertAllowed(request.url);
+      for (const [name, value] of Object.entries(serviceUrls.headersFor(request.url))) request.headers.set(name, value);
+      return next(request);
+    },
+  });
+  return client;
+}
+
+function bearerCredential(authHeader: string): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/.exec(authHeader)?.[1];
+}
+
+/** Cheap checks botbuilder does not make, done before any signing key is fetched. */
+function checkTokenShape(authHeader: string, policy: RequestPolicy): void {
+  const token = bearerCredential(authHeader);
+  if (!token) throw new BotAuthError(401, 'missing_token', 'no bearer token');
+  const parts = token.split('.');
+  const header = decodeJsonPart(parts[0]);
+  const payload = decodeJsonPart(parts[1]);
+  if (parts.length !== 3 || !header || !payload) throw new BotAuthError(401, 'malformed_token', 'not a JWT');
+  if (header.alg !== 'RS256') throw new BotAuthError(401, 'unsupported_algorithm', `alg ${String(header.alg)}`);
+  if (typeof payload.exp !== 'number') throw new BotAuthError(401, 'missing_exp', 'token without exp');
+  if (!policy.allowEmulatorTokens && payload.iss !== policy.channelIssuer) throw new BotAuthError(401, 'untrusted_issuer', `issuer ${String(payload.iss)}`);
+}
+
+function decodeJsonPart(part: string | undefined): Record<string, unknown> | undefined {
+  if (!part) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Teams names the tenant in channelData.tenant.id (and conversation.tenantId); other channels carry none. */
+function checkTenant(activity: Activity, allowed: string[]): void {
+  if (allowed.includes('*')) return;
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const tenant = typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : activity.conversation?.tenantId;
+  if (!tenant) {
+    if (activity.channelId === 'msteams') throw new BotAuthError(403, 'tenant_not_allowed', 'Teams activity without a tenant');
+    return;
+  }
+  if (!allowed.some((t) => t.toLowerCase() === tenant.toLowerCase())) throw new BotAuthError(403, 'tenant_not_allowed', `tenant ${tenant}`);
+}
+
+function hostOf(url: string | undefined): string {
+  try {
+    return new URL(url ?? '').host;
+  } catch {
+    return '(invalid)';
+  }
+}
+
+/** The tenants allowed by default: the app's own for SingleTenant and UserAssignedMSI, any for MultiTenant. */
+export function allowedTenantsOf(config: Pick<AppConfig, 'ALLOWED_TENANT_IDS' | 'MICROSOFT_APP_TYPE' | 'MICROSOFT_APP_TENANT_ID'>): string[] {
+  if (config.ALLOWED_TENANT_IDS.length) return config.ALLOWED_TENANT_IDS;
+  if ((config.MICROSOFT_APP_TYPE ?? 'SingleTenant') === 'MultiTenant') return ['*'];
+  return config.MICROSOFT_APP_TENANT_ID ? [config.MICROSOFT_APP_TENANT_ID] : [];
+}
+
+export function createBotAuthentication(config: AppConfig, serviceUrls: ServiceUrlPolicy): GuardedBotFrameworkAuthentication {
+  const policy: RequestPolicy = {
+    mode: selectAuthMode(config),
+    serviceUrls,
+    channelIssuer: config.BOT_TOKEN_ISSUER ?? 'https://api.botframework.com',
+    allowEmulatorTokens: config.ALLOW_EMULATOR_TOKENS,
+    allowedTenants: allowedTenantsOf(config),
+    sharedSecret: config.ANONYMOUS_SHARED_SECRET,
+  };
+  if (!config.MICROSOFT_APP_ID) return new GuardedBotFrameworkAuthentication({}, policy);
   const options: Record<string, string | undefined> = {
     MicrosoftAppId: config.MICROSOFT_APP_ID,
     MicrosoftAppType: config.MICROSOFT_APP_TYPE ?? 'SingleTenant',
@@ -42,7 +213,7 @@ export function createBotAuthentication(config: AppConfig): ConfigurationBotFram
     ...(config.BOT_OPENID_METADATA_URL ? publicCloudWithMetadata(config.BOT_OPENID_METADATA_URL, config.BOT_TOKEN_ISSUER) : {}),
   };
   for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
-  return new ConfigurationBotFrameworkAuthentication(options);
+  return new GuardedBotFrameworkAuthentication(options, policy);
 }
 
 /**

@@ -22,6 +22,8 @@ export interface BotLogicOptions {
   deliverers?: Record<string, ReplyDeliverer>;
   /** Called for every turn with a conversation, e.g. to store conversation references. */
   onConversation?: (context: TurnContext) => Promise<void>;
+  /** Sends personal replies of a group or channel turn to the learner's own chat; returns what stays. */
+  routePersonal?: (context: TurnContext, replies: Reply[]) => Promise<Reply[]>;
 }
 
 const INVOKE_RESPONSE = 'invokeResponse';
@@ -44,10 +46,11 @@ export function createBotLogic(options: BotLogicOptions): (context: TurnContext)
       return;
     }
     const result = await coach.handle(input);
-    if (!result.replies.length) return;
-    const activities = renderers.forChannel(activity.channelId).render(result.replies, localizer.forLanguage(result.lang));
+    const replies = options.routePersonal ? await options.routePersonal(context, result.replies) : result.replies;
+    if (!replies.length) return;
+    const activities = renderers.forChannel(activity.channelId).render(replies, localizer.forLanguage(result.lang));
     const deliver = options.deliverers?.[activity.channelId];
-    if (deliver) await deliver(context, result.replies, activities);
+    if (deliver) await deliver(context, replies, activities);
     else await context.sendActivities(activities);
   };
 }

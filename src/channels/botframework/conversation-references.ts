@@ -1,6 +1,7 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { learnerKey } from '../../core/learner';
 import { StorageConflictError, type StoragePort } from '../../ports/storage';
+import { listAll, type PersonalDataSource } from '../../core/privacy/personal-data';
 import { learnerUserIdOf, scopeOf } from './activity-to-turn';
 
 export interface StoredConversationReference {
@@ -85,6 +86,43 @@ export class ConversationReferenceStore {
         if (!(err instanceof StorageConflictError) || attempt === WRITE_ATTEMPTS) throw err;
       }
     }
+  }
+
+  /**
+   * A learner's personal conversation reference and the card ids kept for it: exported, and
+   * erased with the learner (this instance also forgets it has saved the reference).
+   */
+  personalDataSource(): PersonalDataSource {
+    return {
+      name: 'conversationReferences',
+      labelKey: 'privacy:sections.conversationReferences',
+      export: async (subject) => {
+        const stored = await this.read(learnerReferenceKey(subject.learnerKey));
+        return stored ? { count: 1, data: stored } : undefined;
+      },
+      erase: async (subject) => {
+        const key = learnerReferenceKey(subject.learnerKey);
+        const stored = await this.read(key);
+        let deleted = 0;
+        const conversationId = stored?.reference.conversation?.id;
+        if (conversationId) {
+          for (const cardRef of await listAll(this.storage, cardKey(subject.channelId, conversationId, ''))) if (await this.storage.delete(cardRef)) deleted++;
+        }
+        if (await this.storage.delete(key)) deleted++;
+        this.lastSaved.delete(key);
+        // A group or channel reference names whoever wrote there last: drop the learner from it.
+        for (const groupKey of await listAll(this.storage, 'convref:conversation:')) {
+          const doc = await this.storage.read<StoredConversationReference>(groupKey);
+          const user = doc?.value.reference?.user;
+          if (!doc || !user || (user.id !== subject.userId && user.aadObjectId !== subject.userId && !user.id?.startsWith(`${subject.userId}:`))) continue;
+          const { user: _learner, ...reference } = doc.value.reference;
+          await this.storage.write(groupKey, { ...doc.value, reference }, { ifMatch: doc.etag });
+          this.lastSaved.delete(groupKey);
+          deleted++;
+        }
+        return deleted;
+      },
+    };
   }
 
   async saveCardActivity(channelId: string, conversationId: string, key: string, activityId: string): Promise<void> {

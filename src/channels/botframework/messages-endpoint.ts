@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { ValidatedCloudAdapter } from './validated-cloud-adapter';
+import { BotAuthError } from './bot-authentication';
+import { currentCorrelationId } from '../../logging/correlation';
 import type { Logger } from '../../logging/logger';
 import { HttpError, readJsonBody } from '../http/read-json-body';
 import { describeActivityProblems, incomingActivitySchema } from './activity-schema';
@@ -22,7 +24,7 @@ export interface MessagesEndpointOptions {
  */
 export function mountMessagesEndpoint(server: Server, options: MessagesEndpointOptions): void {
   server.post('/api/messages', async (req: Request, res: Response) => {
-    const correlationId = randomUUID();
+    const correlationId = currentCorrelationId() ?? randomUUID();
     const done = options.inFlight.begin();
     try {
       if (!options.isReady()) return sendError(res, new HttpError(503, 'not_ready', 'The bot is starting; try again shortly'));
@@ -36,6 +38,11 @@ export function mountMessagesEndpoint(server: Server, options: MessagesEndpointO
       res.end();
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err);
+      if (err instanceof BotAuthError) {
+        // Refusals are routine (scanners, forged tokens): one line at info, never an error with a stack.
+        options.logger.info({ correlationId, code: err.code, reason: err.reason }, 'refused request');
+        return sendError(res, err.status === 401 ? new HttpError(401, 'unauthorized', 'Authentication failed') : new HttpError(403, err.code, 'This bot does not accept this request'));
+      }
       if ((err as { statusCode?: number }).statusCode === 401 || (err as Error).name === 'AuthenticationError') {
         options.logger.warn({ correlationId, reason: (err as Error).message }, 'rejected unauthenticated request');
         return sendError(res, new HttpError(401, 'unauthorized', 'Authentication failed'));

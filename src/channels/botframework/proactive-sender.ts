@@ -71,10 +71,17 @@ export class BotFrameworkProactiveSender implements ProactivePort {
     let next = 0;
     for (let attempt = 1; ; attempt++) {
       try {
+        // The adapter hands errors thrown in the callback to its onTurnError and resolves; keep ours to act on them.
+        let sendError: unknown;
         await adapter.continueConversationAsync(appId, reference, async (context) => {
-          // Resume after the last delivered activity so a retry never sends one twice.
-          for (; next < activities.length; next++) await context.sendActivity(activities[next] as Partial<Activity>);
+          try {
+            // Resume after the last delivered activity so a retry never sends one twice.
+            for (; next < activities.length; next++) await context.sendActivity(activities[next] as Partial<Activity>);
+          } catch (err) {
+            sendError = err;
+          }
         });
+        if (sendError) throw sendError;
         return { result: 'sent', gone: false };
       } catch (err) {
         const e = err as ChannelError;

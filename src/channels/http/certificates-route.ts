@@ -25,6 +25,14 @@ export function mountCertificatesRoute(server: Server, options: CertificatesRout
     const format = match?.[2];
     try {
       const record = await options.certificates.find(id.toLowerCase());
+      const revoked = record ? undefined : await options.certificates.revocation(id.toLowerCase());
+      if (revoked) {
+        // 410: the certificate existed; its holder had it erased, so nobody is named any more.
+        res.status(410);
+        res.json({ valid: false, revoked: true, id: revoked.id, course: revoked.courseTitle, issuedAt: revoked.issuedAt, issuer: revoked.issuer, revokedAt: revoked.revoked.at, reason: "revoked at the holder's request" });
+        res.end();
+        return;
+      }
       if (!record) {
         res.status(404);
         res.json({ valid: false, error: { code: 'certificate_not_found', message: 'No certificate has this id' } });
@@ -34,10 +42,7 @@ export function mountCertificatesRoute(server: Server, options: CertificatesRout
       const links = options.certificates.links(record.id);
       const t = options.localizer.forLanguage(record.lang);
       if (format === 'pdf') {
-        // Arabic names and titles print correctly (DejaVu Sans), but pdfkit has no bidirectional layout
-        // for whole Arabic sentences mixed with dates and URLs: the Arabic certificate's wording is English.
-        const pdfLang = record.lang === 'ar' ? 'en' : record.lang;
-        const pdf = await renderCertificatePdf(record, options.localizer.forLanguage(pdfLang), { verifyUrl: links.verify, lang: pdfLang });
+        const pdf = await renderCertificatePdf(record, t, { verifyUrl: links.verify, lang: record.lang });
         res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Length': pdf.length, 'Content-Disposition': `inline; filename="certificate-${record.id}.pdf"` });
         res.write(pdf);
         res.end();

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { parseUntrustedJson } from './untrusted-json';
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -18,7 +19,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   }
   const raw = await readRawBody(req, maxBytes);
   try {
-    return { raw, json: JSON.parse(raw) };
+    return { raw, json: parseUntrustedJson(raw) };
   } catch {
     throw new HttpError(400, 'malformed_json', 'The request body is not valid JSON');
   }

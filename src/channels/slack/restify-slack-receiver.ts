@@ -4,8 +4,12 @@ import type { App as BoltApp, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../logging/logger';
 import type { StoragePort } from '../../ports/storage';
 import { HttpError, readRawBody } from '../http/read-json-body';
+import { parseUntrustedJson } from '../http/untrusted-json';
+import { describeSchemaProblems } from '../http/schema-problems';
+import { slackEnvelopeSchema, type SlackRequestFamily } from './slack-envelope';
+import { cleanUserText } from '../../core/text-normalize';
 import { sendError } from '../botframework/messages-endpoint';
-import { SlackEventDedupe } from './slack-event-dedupe';
+import { SlackEventDedupe, type EventClaim } from './slack-event-dedupe';
 import { SlackSignatureError, verifySlackSignature } from './slack-signature';
 
 export const SLACK_PATHS = {
@@ -25,13 +29,15 @@ export interface RestifySlackReceiverOptions {
   maxBodyBytes: number;
   inFlight: { begin(): () => void };
   isReady(): boolean;
+  /** How long one instance may work on an event before another takes it over (tests shorten it). */
+  eventLeaseMs?: number;
 }
 
 /**
  * A Bolt Receiver on our restify server (the same server as /api/messages), written like
  * bolt-js's HTTPReceiver but with the signature check, replay window and retry dedupe
- * explicit: every request is verified before Bolt sees it, and an Events API event id is
- * processed once across all instances (see SlackEventDedupe).
+ * explicit: every request is verified before Bolt sees it, and an Events API event is
+ * answered once across all instances, also when the instance answering it dies (see SlackEventDedupe).
  */
 export class RestifySlackReceiver implements Receiver {
   private bolt?: BoltApp;
@@ -40,7 +46,7 @@ export class RestifySlackReceiver implements Receiver {
 
   constructor(private readonly options: RestifySlackReceiverOptions) {
     this.log = options.logger.child({ component: 'slack-receiver' });
-    this.dedupe = new SlackEventDedupe(options.storage, this.log);
+    this.dedupe = new SlackEventDedupe(options.storage, this.log, options.eventLeaseMs);
     for (const path of Object.values(SLACK_PATHS)) options.server.post(path, async (req: Request, res: Response) => this.handle(req, res));
   }
 
@@ -62,20 +68,31 @@ export class RestifySlackReceiver implements Receiver {
       // Slack's ssl_check for slash command URLs is unsigned and carries nothing to process.
       if (form && parseQueryString(rawBody).ssl_check === '1') return void res.send(200);
       this.verify(req, rawBody);
-      const body = parseBody(rawBody, form);
+      const parsed = parseBody(rawBody, form);
+      const checked = slackEnvelopeSchema(parsed.body, parsed.family).safeParse(parsed.body);
+      if (!checked.success) throw new HttpError(400, 'invalid_payload', describeSchemaProblems(checked.error));
+      const body = checked.data;
       if (body.type === 'url_verification') {
         res.json(200, { challenge: String(body.challenge ?? '') });
         return;
       }
+      let claim: EventClaim | undefined;
       if (body.type === 'event_callback' && typeof body.event_id === 'string') {
         const eventTime = typeof body.event_time === 'number' ? body.event_time : undefined;
-        if (!(await this.dedupe.firstDelivery(body.event_id, eventTime))) {
-          this.log.info({ eventId: body.event_id, retryNum: header(req, 'x-slack-retry-num'), retryReason: header(req, 'x-slack-retry-reason') }, 'duplicate Slack event ignored');
+        claim = await this.dedupe.claim(body.event_id, eventTime);
+        const retry = { eventId: body.event_id, retryNum: header(req, 'x-slack-retry-num'), retryReason: header(req, 'x-slack-retry-reason') };
+        if (claim.outcome === 'done') {
+          this.log.info(retry, 'duplicate Slack event ignored');
           res.send(200);
           return;
         }
+        if (claim.outcome === 'in-progress') {
+          // Not 200: should the instance answering it die, Slack's next retry gets the event.
+          this.log.info(retry, 'Slack event is being answered by another attempt; asking Slack to retry later');
+          throw new HttpError(503, 'event_in_progress', 'This event is being processed; retry later');
+        }
       }
-      await this.dispatch(req, res, body);
+      await this.dispatch(req, res, body, claim?.outcome === 'process' ? claim : undefined);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err);
       this.log.error({ err, url: req.url }, 'slack request failed');
@@ -95,7 +112,8 @@ export class RestifySlackReceiver implements Receiver {
     }
   }
 
-  private async dispatch(req: Request, res: Response, body: Record<string, unknown>): Promise<void> {
+  /** Hands the request to Bolt; an event is marked done once its listeners (the reply included) finished. */
+  private async dispatch(req: Request, res: Response, body: Record<string, unknown>, claim?: Extract<EventClaim, { outcome: 'process' }>): Promise<void> {
     let acked = false;
     const respond = (status: number, payload?: unknown) => {
       if (acked || res.headersSent) return;
@@ -121,8 +139,10 @@ export class RestifySlackReceiver implements Receiver {
     };
     try {
       await this.bolt!.processEvent(event);
+      await claim?.complete();
       if (!acked) respond(404, { error: { code: 'unhandled', message: 'No handler acknowledged this request' } });
     } catch (err) {
+      await claim?.abandon();
       this.log.error({ err }, 'Slack event processing failed');
       respond(500, { error: { code: 'internal_error', message: 'Internal error' } });
     } finally {
@@ -137,19 +157,20 @@ function header(req: Request, name: string): string | undefined {
 }
 
 /** Events are JSON; interactions are a form with a JSON `payload`; slash commands are a plain form. */
-function parseBody(rawBody: string, form: boolean): Record<string, unknown> {
+function parseBody(rawBody: string, form: boolean): { body: Record<string, unknown>; family: SlackRequestFamily } {
   try {
-    if (!form) {
-      const json = JSON.parse(rawBody) as unknown;
-      if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object');
-      return json as Record<string, unknown>;
-    }
+    if (!form) return { body: jsonObject(parseUntrustedJson(rawBody)), family: 'event' };
     const fields = parseQueryString(rawBody);
-    if (typeof fields.payload === 'string') return JSON.parse(fields.payload) as Record<string, unknown>;
+    if (typeof fields.payload === 'string') return { body: jsonObject(parseUntrustedJson(fields.payload)), family: 'interaction' };
     const flat: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(fields)) flat[k] = Array.isArray(v) ? v[0] : v;
-    return flat;
+    for (const [k, v] of Object.entries(fields)) flat[k] = cleanUserText((Array.isArray(v) ? v[0] : v) ?? '');
+    return { body: flat, family: 'command' };
   } catch {
     throw new HttpError(400, 'malformed_body', 'The request body is not a valid Slack payload');
   }
+}
+
+function jsonObject(json: unknown): Record<string, unknown> {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object');
+  return json as Record<string, unknown>;
 }

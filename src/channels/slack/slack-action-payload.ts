@@ -45,6 +45,10 @@ export function actionFromSlackPayload(payload: unknown): SlackActionResult {
     const answers = checkedOptions(body.state?.values);
     if (!answers.length) return { kind: 'no-selection' };
     action.args = { ...action.args, answer: answers.join(',') };
+  } else if (action.args.answer === undefined) {
+    // Another button of a question (its hint) carries the ticked boxes too, so the question shown again keeps them.
+    const ticked = checkedOptions(body.state?.values);
+    if (ticked.length) action.args = { ...action.args, answer: ticked.join(',') };
   }
   return { kind: 'action', action };
 }

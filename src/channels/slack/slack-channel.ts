@@ -10,6 +10,7 @@ import { actionFromSlackPayload } from './slack-action-payload';
 import { boltLogger } from './bolt-logger';
 import { SlackDelivery, type SlackTarget } from './slack-delivery';
 import { homeView } from './slack-home';
+import { personalPointer, splitPersonal } from '../personal-pointer';
 import { appHomeOpenedEventSchema, appMentionEventSchema, blockActionsSchema, messageEventSchema, plainTextOf, scopeOfSlackChannel, slashCommandSchema } from './slack-payloads';
 import { RestifySlackReceiver } from './restify-slack-receiver';
 
@@ -65,8 +66,9 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     authorize: async () => ({ botToken, ...(await identify()) }),
   });
   identify().catch((err) => log.warn({ err }, 'Slack auth.test failed; retrying on the first Slack request'));
+  // A failed listener rejects processEvent, so the receiver releases the event for Slack's retry (and logs it).
   app.error(async (err) => {
-    log.error({ err }, 'Slack listener failed');
+    throw err;
   });
 
   const delivery = new SlackDelivery(storage, localizer, log);
@@ -75,7 +77,17 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
   const run = async (client: webApi.WebClient, input: Omit<TurnInput, 'channelId'>, target: SlackTarget, pressed?: { channel: string; ts: string }) => {
     const turn: TurnInput = { ...input, channelId: SLACK_CHANNEL_ID, locale: await localeOfNewLearner(client, input.userId) };
     const result = await coach.handle(turn);
-    if (result.replies.length) await delivery.send(client, input.userId, target, result.replies, result.lang, pressed);
+    let replies = result.replies;
+    const { personal, shared } = splitPersonal(replies);
+    if (input.scope !== 'personal' && personal.length) {
+      // The learner's own things go to their DM with the bot (posting to a user id opens it); the channel gets a pointer.
+      const sent = await delivery.send(client, input.userId, { channel: input.userId }, personal, result.lang).then(
+        () => true,
+        (err: unknown) => (log.warn({ err }, 'could not send personal replies to the Slack DM'), false),
+      );
+      replies = [...shared, personalPointer(localizer, result.lang, sent)];
+    }
+    if (replies.length) await delivery.send(client, input.userId, target, replies, result.lang, pressed);
   };
 
   const localeOfNewLearner = async (client: webApi.WebClient, userId: string): Promise<string | undefined> => {
@@ -182,7 +194,12 @@ function eventId(body: unknown): string | undefined {
 
 /** Removes the bot's own <@U123> mention (or, when its id is not known yet, a leading one). */
 export function stripMention(text: string, botUserId?: string): string {
-  const own = botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /^\s*<@[A-Z0-9]+(\|[^>]*)?>/;
-  return text.replace(own, ' ').replace(/\s+/g, ' ').trim();
+  const stripped = text.replace(MENTION, (mention: string, id: string, offset: number) =>
+    (botUserId ? id === botUserId : offset === text.length - text.trimStart().length) ? ' ' : mention,
+  );
+  return stripped.replace(/\s+/g, ' ').trim();
 }
+
+/** "<@U123>" or "<@U123|name>"; the id is compared in code, never spliced into a pattern. */
+const MENTION = /<@([A-Z0-9]+)(?:\|[^<>]*)?>/g;
 

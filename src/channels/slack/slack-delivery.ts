@@ -4,6 +4,7 @@ import type { Reply } from '../../core/reply';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { StoragePort } from '../../ports/storage';
+import { listAll, type PersonalDataSource } from '../../core/privacy/personal-data';
 import { renderBlockKit } from '../../render/block-kit-renderer';
 
 export interface SlackTarget {
@@ -69,4 +70,24 @@ export class SlackDelivery {
 
 function messageKey(userId: string, key: string): string {
   return `slack-message:${userId}:${key}`;
+}
+
+/** Where a native-Slack learner's interactive messages are (channel and timestamp): erased with the learner. */
+export function slackMessageSource(storage: StoragePort): PersonalDataSource {
+  const keysOf = (userId: string) => listAll(storage, messageKey(userId, ''));
+  return {
+    name: 'slackMessages',
+    labelKey: 'privacy:sections.slackMessages',
+    export: async (subject) => {
+      if (subject.channelId !== 'slack') return undefined;
+      const keys = await keysOf(subject.userId);
+      return { count: keys.length, data: keys.map((k) => k.slice(messageKey(subject.userId, '').length)) };
+    },
+    erase: async (subject) => {
+      if (subject.channelId !== 'slack') return 0;
+      let deleted = 0;
+      for (const key of await keysOf(subject.userId)) if (await storage.delete(key)) deleted++;
+      return deleted;
+    },
+  };
 }

@@ -14,7 +14,9 @@ export const messageEventSchema = z
     channel: id,
     channel_type: z.string().optional(),
     user: id,
-    text: z.string().max(40000).default(''),
+    // No length cap here: the request size is bounded, and an over-long message is answered
+    // by the coach with a message saying so rather than dropped silently.
+    text: z.string().default(''),
     ts,
     thread_ts: ts.optional(),
     subtype: z.string().optional(),
@@ -23,7 +25,7 @@ export const messageEventSchema = z
   .passthrough();
 
 export const appMentionEventSchema = z
-  .object({ type: z.literal('app_mention'), channel: id, user: id, text: z.string().max(40000).default(''), ts, thread_ts: ts.optional() })
+  .object({ type: z.literal('app_mention'), channel: id, user: id, text: z.string().default(''), ts, thread_ts: ts.optional() })
   .passthrough();
 
 export const appHomeOpenedEventSchema = z.object({ type: z.literal('app_home_opened'), user: id, channel: id.optional(), tab: z.string().optional() }).passthrough();
@@ -55,9 +57,9 @@ export function scopeOfSlackChannel(channelId: string | undefined): Conversation
  */
 export function plainTextOf(slackText: string): string {
   return slackText
-    .replace(/<((?:https?|mailto):[^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/<((?:https?|mailto):[^>]+)>/g, '$1')
-    .replace(/<[@#!][^|>]*\|([^>]+)>/g, '$1')
+    .replace(/<((?:https?|mailto):[^|<>]+)\|([^<>]+)>/g, '$2 ($1)')
+    .replace(/<((?:https?|mailto):[^<>]+)>/g, '$1')
+    .replace(/<[@#!][^|<>]*\|([^<>]+)>/g, '$1')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

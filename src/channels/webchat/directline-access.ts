@@ -1,5 +1,5 @@
 import type { Request } from 'restify';
-import { isLoopbackHost } from '../botframework/bot-authentication';
+import { hostnameOf, isLoopbackHost } from '../http/loopback';
 import { HttpError } from '../http/read-json-body';
 
 export type DirectLineAccessMode = 'loopback' | 'token';
@@ -22,9 +22,4 @@ export function assertAllowedClient(req: Request, mode: DirectLineAccessMode): v
   }
 }
 
-/** "127.0.0.1:3978" → "127.0.0.1"; "[::1]:3978" → "::1". */
-export function hostnameOf(hostHeader: string): string {
-  const h = hostHeader.trim();
-  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
-  return h.split(':')[0];
-}
+export { hostnameOf } from '../http/loopback';

@@ -1,3 +1,4 @@
+import type { Language } from '../../config/config-schema';
 import { randomBytes } from 'node:crypto';
 
 /** An activity as the Direct Line client sees it (the Bot Framework activity shape). */
@@ -16,6 +17,8 @@ export interface DirectLineConversation {
   locale?: string;
   /** Set once the conversationUpdate (welcome) has been run. */
   started: boolean;
+  /** The learner's language last announced to the page (a `govai-coach/language` event), so page and bot agree. */
+  announcedLanguage?: Language;
   lastUsed: number;
   /** Watermark of activities[0]: older ones were dropped to bound memory. */
   base: number;

@@ -12,9 +12,11 @@ import type { ValidatedCloudAdapter } from '../botframework/validated-cloud-adap
 import { HttpError, readJsonBody } from '../http/read-json-body';
 import { isLoopbackHost } from '../botframework/bot-authentication';
 import { acceptedLanguage } from './accept-language';
+import { CONNECTOR_KEY_HEADER, DIRECT_LINE_CONNECTOR_KEY } from './directline-connector-key';
 import { assertAllowedClient, type DirectLineAccessMode } from './directline-access';
 import { DirectLineConversationStore, type DirectLineActivity, type DirectLineConversation } from './directline-conversations';
 import { bearerOf, DirectLineTokens, safeEqual, type TokenClaims } from './directline-tokens';
+import { isolateRtlActivity } from './rtl-card-text';
 
 export const WEBCHAT_CHANNEL_ID = 'webchat';
 export const DIRECTLINE_BASE_PATH = '/v3/directline';
@@ -34,8 +36,13 @@ export interface DirectLineEndpointOptions {
   secret?: string;
   inFlight: { begin(): () => void };
   isReady(): boolean;
+  /** The language the learner chose in the bot (their stored choice), if any. */
+  learnerLanguage(userId: string): Promise<Language | undefined>;
   conversations?: DirectLineConversationStore;
 }
+
+/** The event that tells the page which language the bot now speaks, so the page follows it. */
+export const LANGUAGE_EVENT = 'govai-coach/language';
 
 const userIdSchema = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, 'must be 1-128 letters, digits or _.:@-');
 const generateBodySchema = z.object({
@@ -113,7 +120,7 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
     const activity = {
       ...incoming,
       channelId: WEBCHAT_CHANNEL_ID,
-      serviceUrl: serviceUrlOf(server),
+      serviceUrl: directLineServiceUrl(server),
       timestamp: new Date().toISOString(),
       from: user,
       recipient: BOT,
@@ -127,7 +134,7 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
     const replies = ((response?.body as { activities?: Activity[] } | undefined)?.activities ?? []).filter((a) => a.type !== 'invokeResponse' && a.type !== 'trace');
     for (const { serviceUrl: _internal, ...reply } of replies) {
       store.append(conversation, {
-        ...(reply as unknown as DirectLineActivity),
+        ...isolateRtlActivity(reply as unknown as DirectLineActivity),
         channelId: WEBCHAT_CHANNEL_ID,
         from: BOT,
         recipient: user,
@@ -136,6 +143,16 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
         timestamp: new Date().toISOString(),
       });
     }
+    await announceLanguage(conversation, activity.locale);
+  };
+
+  // After every turn: if the bot's language for this learner changed (a Language button, a typed
+  // "language fr"), tell the page, which switches its own language and direction to match.
+  const announceLanguage = async (conversation: DirectLineConversation, locale: string | undefined) => {
+    const lang = (await options.learnerLanguage(conversation.userId)) ?? toSupportedLanguage(locale) ?? options.defaultLanguage;
+    if (lang === conversation.announcedLanguage) return;
+    conversation.announcedLanguage = lang;
+    store.append(conversation, { type: 'event', name: LANGUAGE_EVENT, value: { lang }, locale: lang, from: BOT, conversation: { id: conversation.id }, timestamp: new Date().toISOString() });
   };
 
   const enqueue = (conversation: DirectLineConversation, incoming: Partial<Activity> & { type: string; id: string }) => {
@@ -234,10 +251,13 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
   );
 
   // The Bot Framework connector API under the activities' serviceUrl, so proactive messages
-  // (reminders) reach an open web chat. Only this host can call it: the bot calls itself.
+  // (reminders) reach an open web chat. Only this process can call it: the bot calls itself
+  // with its per-process key (added by the service URL policy), from this host.
   const connectorRoute = route(async (req, res) => {
     const { remoteAddress, localAddress } = req.socket;
-    if (!remoteAddress || (remoteAddress !== localAddress && !isLoopbackHost(remoteAddress))) throw new HttpError(403, 'forbidden', 'Only the bot itself may post here');
+    const key = req.headers[CONNECTOR_KEY_HEADER];
+    const fromHere = remoteAddress !== undefined && (remoteAddress === localAddress || isLoopbackHost(remoteAddress));
+    if (!fromHere || typeof key !== 'string' || !safeEqual(key, DIRECT_LINE_CONNECTOR_KEY)) throw new HttpError(403, 'forbidden', 'Only the bot itself may post here');
     const conversation = store.get(req.params.conversationId);
     if (!conversation) throw new HttpError(404, 'conversation_not_found', 'No such web chat conversation (it ended or the bot restarted)');
     const { json } = await readJsonBody(req, options.maxBodyBytes);
@@ -245,7 +265,7 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
     if (!parsed.success) throw new HttpError(400, 'invalid_activity', describeActivityProblems(parsed.error));
     const { serviceUrl: _internal, ...activity } = parsed.data;
     const id = store.append(conversation, {
-      ...activity,
+      ...isolateRtlActivity(activity as DirectLineActivity),
       channelId: WEBCHAT_CHANNEL_ID,
       from: BOT,
       conversation: { id: conversation.id },
@@ -267,7 +287,7 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
 }
 
 /** This server's own address (loopback when it listens on every interface), where the bot can reach itself. */
-function serviceUrlOf(server: Server): string {
+export function directLineServiceUrl(server: Server): string {
   const address = server.address() as AddressInfo | null;
   if (!address) return `http://127.0.0.1${DIRECTLINE_BASE_PATH}/`;
   const anyInterface = address.address === '0.0.0.0' || address.address === '::';

@@ -3,9 +3,11 @@ import type { TurnContext } from 'botbuilder';
 import type { AppConfig } from '../../config/config';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
+import { learnerKey, type LearnerRecord } from '../../core/learner';
+import type { StoragePort } from '../../ports/storage';
 import type { ValidatedCloudAdapter } from '../botframework/validated-cloud-adapter';
 import { accessModeOf } from './directline-access';
-import { mountDirectLineEndpoint } from './directline-endpoint';
+import { mountDirectLineEndpoint, WEBCHAT_CHANNEL_ID } from './directline-endpoint';
 import { webChatBundlePath, webChatPublicDir } from './static-paths';
 import { mountWebChatPage } from './webchat-page';
 
@@ -17,6 +19,8 @@ export interface WebChatOptions {
   localizer: Localizer;
   inFlight: { begin(): () => void };
   isReady(): boolean;
+  /** Learner records, to read the language a learner chose in the bot. */
+  storage: StoragePort;
 }
 
 /** The local web chat: the page at GET / and the Direct Line endpoint it talks to. */
@@ -35,6 +39,7 @@ export function mountWebChat(server: Server, options: WebChatOptions): void {
     secret: config.DIRECTLINE_SECRET,
     inFlight: options.inFlight,
     isReady: options.isReady,
+    learnerLanguage: async (userId) => (await options.storage.read<LearnerRecord>(learnerKey(WEBCHAT_CHANNEL_ID, userId)))?.value.language,
   });
   mountWebChatPage(server, {
     localizer: options.localizer,

@@ -8,7 +8,8 @@ import { sendError } from '../botframework/messages-endpoint';
 import { HttpError } from '../http/read-json-body';
 import { acceptedLanguage } from './accept-language';
 import { assertAllowedClient, type DirectLineAccessMode } from './directline-access';
-import { DIRECTLINE_BASE_PATH } from './directline-endpoint';
+import { DIRECTLINE_BASE_PATH, LANGUAGE_EVENT } from './directline-endpoint';
+import { isolateLtrRuns } from '../../i18n/bidi-isolate';
 
 export interface WebChatPageOptions {
   localizer: Localizer;
@@ -75,9 +76,9 @@ export function mountWebChatPage(server: Server, options: WebChatPageOptions): v
 }
 
 export function renderPage(template: string, localizer: Localizer, lang: Language, explicit: boolean, access: DirectLineAccessMode): string {
-  const t = localizer.forLanguage(lang);
+  const page = pageStrings(localizer, lang);
   const languageOptions = SUPPORTED_LANGUAGES.map(
-    (code) => `<option value="${code}" lang="${code}"${code === lang ? ' selected' : ''}>${escapeHtml(t(`common:language.names.${code}`))}</option>`,
+    (code) => `<option value="${code}" lang="${code}" dir="${directionOf(code)}"${code === lang ? ' selected' : ''}>${escapeHtml(localizer.forLanguage(code)(`common:language.names.${code}`))}</option>`,
   ).join('');
   const config = {
     lang,
@@ -85,28 +86,43 @@ export function renderPage(template: string, localizer: Localizer, lang: Languag
     explicitLanguage: explicit,
     directLine: DIRECTLINE_BASE_PATH,
     access,
-    strings: {
-      connecting: t('webchat:status.connecting'),
-      botInitials: t('webchat:page.botInitials'),
-      tokenRequired: t('webchat:errors.tokenRequired'),
-      loopbackOnly: t('webchat:errors.loopbackOnly'),
-      connectFailed: t('webchat:errors.connectFailed'),
-    },
+    languageEvent: LANGUAGE_EVENT,
+    /** Every language's page strings, so the page switches language in place when the bot does. */
+    languages: Object.fromEntries(SUPPORTED_LANGUAGES.map((code) => [code, { dir: directionOf(code), strings: pageStrings(localizer, code) }])),
   };
   const values: Record<string, string> = {
     lang,
     dir: directionOf(lang),
-    title: escapeHtml(t('webchat:page.title')),
-    heading: escapeHtml(t('webchat:page.heading')),
-    intro: escapeHtml(t('webchat:page.intro')),
-    chatLabel: escapeHtml(t('webchat:page.chatLabel')),
-    languageLabel: escapeHtml(t('webchat:page.languageLabel')),
-    noscript: escapeHtml(t('webchat:page.noscript')),
+    title: escapeHtml(page.title),
+    heading: escapeHtml(page.heading),
+    intro: escapeHtml(page.intro),
+    chatLabel: escapeHtml(page.chatLabel),
+    languageLabel: escapeHtml(page.languageLabel),
+    noscript: escapeHtml(page.noscript),
     languageOptions,
     // JSON in a non-executed script element; "<" escaped so it cannot close the element.
     config: JSON.stringify(config).replace(/</g, '\\u003c'),
   };
   return template.replace(/\{\{(\w+)\}\}/g, (m, name: string) => values[name] ?? m);
+}
+
+/** The page's own strings in one language, with Latin words and numbers isolated in right-to-left text. */
+function pageStrings(localizer: Localizer, lang: Language): Record<string, string> {
+  const t = localizer.forLanguage(lang);
+  const keys = {
+    title: 'webchat:page.title',
+    heading: 'webchat:page.heading',
+    intro: 'webchat:page.intro',
+    chatLabel: 'webchat:page.chatLabel',
+    languageLabel: 'webchat:page.languageLabel',
+    noscript: 'webchat:page.noscript',
+    botInitials: 'webchat:page.botInitials',
+    connecting: 'webchat:status.connecting',
+    tokenRequired: 'webchat:errors.tokenRequired',
+    loopbackOnly: 'webchat:errors.loopbackOnly',
+    connectFailed: 'webchat:errors.connectFailed',
+  };
+  return Object.fromEntries(Object.entries(keys).map(([name, key]) => [name, directionOf(lang) === 'rtl' ? isolateLtrRuns(t(key)) : t(key)]));
 }
 
 function securityHeaders(res: Response): void {

@@ -21,7 +21,7 @@ export function quickActions(turn: Turn, registry: CommandRegistry): Action[] {
 }
 
 /** `help`: every command the bot knows, in the learner's language, with buttons for the main ones. */
-export function registerHelp(registry: CommandRegistry): void {
+export function registerHelp(registry: CommandRegistry, privacyNoticeUrl?: () => string): void {
   registry.add({
     name: 'help',
     aliasesKey: 'common:commands.help',
@@ -37,7 +37,7 @@ export function registerHelp(registry: CommandRegistry): void {
         turn.reply({
           intent: 'help',
           title: t('common:help.title'),
-          text: t('common:help.intro'),
+          text: privacyNoticeUrl ? `${t('common:help.intro')}\n\n${t('privacy:notice', { url: privacyNoticeUrl() })}` : t('common:help.intro'),
           items,
           actions: quickActions(turn, registry),
           summary: t('common:help.title'),

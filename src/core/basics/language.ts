@@ -14,14 +14,20 @@ export function registerLanguage(registry: CommandRegistry): void {
       const wanted = languageNamed(turn.args.lang ?? turn.text);
       if (wanted) {
         turn.setLanguage(wanted);
-        return [turn.reply({ intent: 'settings', text: turn.t('common:language.changed'), actions: [{ label: turn.t('common:actions.help'), command: 'help' }] })];
+        // Confirmed: carry on with the course in the new language, or see what else there is.
+        const resume = registry.get('start') ? [{ label: turn.t('common:actions.start'), command: 'start', style: 'primary' as const }] : [];
+        return [turn.reply({ intent: 'settings', text: turn.t('common:language.changed'), actions: [...resume, { label: turn.t('common:actions.help'), command: 'help' }] })];
       }
       return [
         turn.reply({
           intent: 'settings',
           title: turn.t('common:language.title'),
           text: turn.t('common:language.choose'),
-          actions: SUPPORTED_LANGUAGES.map((lang) => ({ label: turn.t(`common:language.names.${lang}`), command: 'language', args: { lang } })),
+          actions: [
+            ...SUPPORTED_LANGUAGES.map((lang) => ({ label: turn.t(`common:language.names.${lang}`), command: 'language', args: { lang } })),
+            // The settings card is where people look for their data too.
+            ...(registry.get('mydata') ? [{ label: turn.t('privacy:actions.myData'), command: 'mydata' }] : []),
+          ],
         }),
       ];
     },

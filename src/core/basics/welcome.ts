@@ -3,7 +3,7 @@ import type { Reply } from '../reply';
 import { quickActions } from './help';
 
 /** Welcome when the bot is installed or added to a conversation. */
-export function registerWelcome(registry: CommandRegistry, orgName: string): void {
+export function registerWelcome(registry: CommandRegistry, orgName: string | undefined, privacyNoticeUrl?: () => string): void {
   registry.onEvent('installed', (turn): Reply[] => {
     const t = turn.t;
     const personal = turn.input.scope === 'personal';
@@ -11,7 +11,9 @@ export function registerWelcome(registry: CommandRegistry, orgName: string): voi
       turn.reply({
         intent: 'welcome',
         title: t('common:welcome.title'),
-        text: [t('common:welcome.text', { org: orgName }), personal ? t('common:welcome.personal') : t('common:welcome.group')].join('\n\n'),
+        text: [t('common:welcome.text', { org: orgName ?? t('common:organisation.notConfigured') }), personal ? t('common:welcome.personal') : t('common:welcome.group'), privacyNoticeUrl && t('privacy:notice', { url: privacyNoticeUrl() })]
+          .filter(Boolean)
+          .join('\n\n'),
         actions: quickActions(turn, registry),
       }),
     ];

@@ -3,7 +3,7 @@ import type { Turn } from '../turn';
 import type { Course, CourseModule, Lesson, QuizQuestion } from './content-model';
 import { indexOf, quizQuestionIds } from './course-index';
 import { PASS_MARK, type Grade } from './grading';
-import { allModulesDone, certificateEligible, lessonCounts, type CourseProgress, type QuizSession } from './progress-state';
+import { allModulesDone, certificateEligible, lessonCounts, placeToken, type CourseProgress, type QuizSession } from './progress-state';
 import { dueQuestionIds, nextDue } from './review-schedule';
 
 /** Reply builders for the course: every reply reads well as plain text with numbered choices. */
@@ -17,40 +17,52 @@ export function action(turn: Turn, key: string, command: string, args?: Record<s
 export function aboutStepReply(turn: Turn, course: Course, index: number): Reply {
   const step = course.about[index];
   const last = index === course.about.length - 1;
+  const at = { at: placeToken({ kind: 'about', index }) };
   return turn.reply({
     intent: 'show-step',
     title: step.title,
     text: step.body,
     position: turn.t('course:position.about', { step: index + 1, steps: course.about.length }),
-    actions: [action(turn, last ? 'startLesson' : 'next', 'next', undefined, true), ...(index > 0 ? [action(turn, 'back', 'back')] : []), action(turn, 'repeat', 'repeat')],
+    actions: [action(turn, last ? 'startLesson' : 'next', 'next', at, true), ...(index > 0 ? [action(turn, 'back', 'back', at)] : []), action(turn, 'repeat', 'repeat')],
   });
 }
 
 export function lessonStepReply(turn: Turn, module: CourseModule, lesson: Lesson, index: number): Reply {
   const step = lesson.steps[index];
   const last = index === lesson.steps.length - 1;
+  const at = { at: placeToken({ kind: 'step', lessonId: lesson.id, index }) };
   return turn.reply({
     intent: 'show-step',
     title: index === 0 ? `${lesson.title}: ${step.title}` : step.title,
     text: step.body,
     position: turn.t('course:position.step', { module: module.order, lesson: lesson.order, lessons: module.lessons.length, step: index + 1, steps: lesson.steps.length }),
     actions: [
-      action(turn, last ? 'takeQuiz' : 'next', 'next', undefined, true),
-      action(turn, 'back', 'back'),
+      action(turn, last ? 'takeQuiz' : 'next', 'next', at, true),
+      action(turn, 'back', 'back', at),
       action(turn, 'repeat', 'repeat'),
-      // Answered by the Q&A feature's "explain" route, grounded in this step.
-      action(turn, 'explain', 'explain', { step: step.id }),
+      // Answered by the Q&A feature's "explain" route, grounded in this step; `at` comes back on its Next.
+      action(turn, 'explain', 'explain', { step: step.id, ...at }),
     ],
   });
 }
 
+/**
+ * Buttons that lead from an aside (an explanation of the step) back into the course: the step
+ * again, or the next one. `at` is the place the step's button carried, so a second press of Next
+ * does not skip a step.
+ */
+export function stepNavigationActions(turn: Turn, at?: string): Action[] {
+  return [action(turn, 'next', 'next', at ? { at } : undefined, true), action(turn, 'backToStep', 'repeat')];
+}
+
 export function reflectionReply(turn: Turn, module: CourseModule): Reply {
+  const at = { at: placeToken({ kind: 'reflection', moduleId: module.id }) };
   return turn.reply({
     intent: 'reflection',
     title: turn.t('course:reflection.title', { module: module.title }),
     text: [module.reflection, turn.t('course:reflection.after')].join('\n\n'),
     position: turn.t('course:position.reflection', { module: module.order }),
-    actions: [action(turn, 'moduleQuiz', 'next', undefined, true), action(turn, 'back', 'back')],
+    actions: [action(turn, 'moduleQuiz', 'next', at, true), action(turn, 'back', 'back', at)],
   });
 }
 
@@ -69,8 +81,9 @@ export function questionKey(session: QuizSession, questionId: string): string {
   return `quiz:${session.owner}:${questionId}`;
 }
 
-export function questionReply(turn: Turn, course: Course, session: QuizSession, question: QuizQuestion, options: { hint?: boolean; notice?: string } = {}): Reply {
+export function questionReply(turn: Turn, course: Course, session: QuizSession, question: QuizQuestion, options: { hint?: boolean; notice?: string; selected?: string[] } = {}): Reply {
   const t = turn.t;
+  const letters = t('course:quiz.letters').split(',');
   const multiple = question.type === 'multiple';
   const text = [
     options.notice,
@@ -88,7 +101,8 @@ export function questionReply(turn: Turn, course: Course, session: QuizSession, 
       selection: multiple ? 'multiple' : 'single',
       command: 'quiz.answer',
       args: { question: question.id },
-      options: question.options.map((o) => ({ id: o.id, label: o.text })),
+      options: question.options.map((o, i) => ({ id: o.id, label: o.text, ...(letters[i] ? { letter: letters[i] } : {}) })),
+      ...(options.selected?.length ? { selected: options.selected } : {}),
       ...(multiple ? { submitLabel: t('course:actions.submit') } : {}),
       inputLabel: t('course:quiz.inputLabel'),
     },
@@ -117,7 +131,7 @@ export function feedbackReply(turn: Turn, course: Course, session: QuizSession, 
     title: grade.correct ? t('course:quiz.correct') : t('course:quiz.incorrect'),
     text: parts.join('\n\n'),
     position: quizPosition(turn, course, session),
-    actions: [action(turn, lastQuestion ? 'seeScore' : 'nextQuestion', 'next', undefined, true)],
+    actions: [action(turn, lastQuestion ? 'seeScore' : 'nextQuestion', 'next', { at: placeToken({ kind: 'quiz', session }) }, true)],
     replaces: questionKey(session, question.id),
     summary: `${grade.correct ? t('course:quiz.correct') : t('course:quiz.incorrect')} ${question.prompt}`.slice(0, 300),
   });
@@ -128,7 +142,8 @@ export function summaryReply(turn: Turn, course: Course, progress: CourseProgres
   const answered = session.questionIds.filter((id) => id in session.answered);
   const right = answered.filter((id) => session.answered[id]).length;
   const total = session.questionIds.length;
-  const lines = [t('course:summary.score', { right, total, percent: pct(total ? right / total : 0) })];
+  // The score itself is the reply's progress line ("Correct answers: 2 of 3"): not repeated in the text.
+  const lines: string[] = [];
   let passed = true;
   if (session.scope === 'module' || session.scope === 'final') {
     const score = progress.quizScores[session.owner];
@@ -144,13 +159,14 @@ export function summaryReply(turn: Turn, course: Course, progress: CourseProgres
   const missed = session.scope === 'review' ? [] : quizQuestionIds(index, session.owner).filter((id) => results[id] !== true);
   const actions: Action[] = [];
   if (session.scope === 'final' && passed) actions.push(action(turn, 'certificate', 'certificate', undefined, true));
-  actions.push(action(turn, 'continue', 'next', undefined, !(session.scope === 'final' && passed)));
+  actions.push(action(turn, 'continue', 'next', { at: placeToken({ kind: 'quiz-done', session }) }, !(session.scope === 'final' && passed)));
   if (missed.length) actions.push(action(turn, 'retryMissed', 'quiz.retry', { quiz: session.owner }));
   return turn.reply({
     intent: 'quiz-summary',
     title: t(`course:summary.title.${session.scope}`),
-    text: lines.join('\n\n'),
+    ...(lines.length ? { text: lines.join('\n\n') } : {}),
     progress: { done: right, total, label: t('course:summary.label') },
+    summary: [t(`course:summary.title.${session.scope}`), t('course:summary.score', { right, total, percent: pct(total ? right / total : 0) })].join(': '),
     actions,
   });
 }
@@ -166,7 +182,7 @@ export function courseMapReply(turn: Turn, course: Course, progress: CourseProgr
     title: t('course:map.module', { order: m.order, title: m.title }),
     text: m.summary,
     badge: moduleBadge(progress, m),
-    action: { label: t('course:map.module', { order: m.order, title: m.title }), command: 'module.open', args: { module: m.id } },
+    action: { label: t('course:actions.openModule', { order: m.order }), command: 'module.open', args: { module: m.id } },
   }));
   if (allModulesDone(progress, course)) {
     items.push({ title: t('course:map.final'), badge: progress.finalPassedAt ? '✓' : undefined, action: { label: t('course:actions.finalAssessment'), command: 'quiz', args: { id: 'final' } } });
@@ -185,7 +201,7 @@ export function moduleReply(turn: Turn, module: CourseModule, progress: CoursePr
   const items: ReplyItem[] = module.lessons.map((l) => ({
     title: t('course:map.lesson', { order: l.order, title: l.title }),
     badge: progress.lessonsDone[l.id] ? '✓' : undefined,
-    action: { label: t('course:map.lesson', { order: l.order, title: l.title }), command: 'lesson.open', args: { lesson: l.id } },
+    action: { label: t('course:actions.openLesson', { order: l.order }), command: 'lesson.open', args: { lesson: l.id } },
   }));
   const score = progress.quizScores[module.id];
   const quizText = score ? t(score.passed ? 'course:map.quizPassed' : 'course:map.quizNotPassed', { percent: pct(score.score) }) : t('course:map.quizNotTaken');
@@ -197,6 +213,52 @@ export function moduleReply(turn: Turn, module: CourseModule, progress: CoursePr
     items,
     actions: [action(turn, 'reflection', 'reflection', { module: module.id }), action(turn, 'moduleQuiz', 'quiz', { id: module.id }), action(turn, 'modules', 'modules')],
   });
+}
+
+/** Where the learner is, in the words of the card they would see there ("Module 1 · Lesson 2 of 4 · Step 3 of 5"), with the lesson title. */
+function placeDescription(turn: Turn, course: Course, progress: CourseProgress): string | undefined {
+  const place = progress.place;
+  if (!place) return undefined;
+  const index = indexOf(course);
+  const t = turn.t;
+  switch (place.kind) {
+    case 'about':
+      return t('course:position.about', { step: place.index + 1, steps: course.about.length });
+    case 'step': {
+      const found = index.lessons.get(place.lessonId);
+      if (!found) return undefined;
+      const position = t('course:position.step', { module: found.module.order, lesson: found.lesson.order, lessons: found.module.lessons.length, step: place.index + 1, steps: found.lesson.steps.length });
+      return t('course:progress.placeInLesson', { position, title: found.lesson.title });
+    }
+    case 'reflection': {
+      const module = index.modules.get(place.moduleId);
+      return module ? t('course:progress.placeInLesson', { position: t('course:position.reflection', { module: module.order }), title: module.title }) : undefined;
+    }
+    case 'quiz':
+    case 'quiz-done': {
+      const position = place.kind === 'quiz' ? quizPosition(turn, course, place.session) : t(`course:summary.title.${place.session.scope}`);
+      const lesson = place.session.scope === 'lesson' ? index.lessons.get(place.session.owner)?.lesson : undefined;
+      return lesson ? t('course:progress.placeInLesson', { position, title: lesson.title }) : position;
+    }
+  }
+}
+
+/** Lessons begun (a step past the first seen, or a quiz answer given) but not completed. */
+function lessonsInProgress(turn: Turn, course: Course, progress: CourseProgress): string[] {
+  const out: string[] = [];
+  for (const module of course.modules) {
+    for (const lesson of module.lessons) {
+      if (progress.lessonsDone[lesson.id]) continue;
+      const seen = progress.stepsSeen?.[lesson.id];
+      const answers = Object.keys(progress.quizResults[lesson.id] ?? {}).length;
+      if (seen === undefined && !answers) continue;
+      const detail = answers
+        ? turn.t('course:progress.quizStarted', { count: answers, questions: lesson.quiz.length })
+        : turn.t('course:progress.stepReached', { step: (seen ?? 0) + 1, steps: lesson.steps.length });
+      out.push(turn.t('course:progress.lessonInProgress', { module: module.order, lesson: lesson.order, title: lesson.title, detail }));
+    }
+  }
+  return out;
 }
 
 export function progressReply(turn: Turn, course: Course, progress: CourseProgress): Reply {
@@ -213,6 +275,9 @@ export function progressReply(turn: Turn, course: Course, progress: CourseProgre
         ? t('course:progress.finalNotPassed', { percent: pct(final.score) })
         : t('course:progress.finalAvailable')
       : t('course:progress.finalLocked');
+  const answers = Object.values(progress.quizResults).flatMap((byQuestion) => Object.values(byQuestion));
+  const started = Boolean(progress.place) || lessons.done > 0 || answers.length > 0;
+  const inProgress = lessonsInProgress(turn, course, progress);
   const items: ReplyItem[] = course.modules.map((m) => {
     const score = progress.quizScores[m.id];
     return {
@@ -225,16 +290,24 @@ export function progressReply(turn: Turn, course: Course, progress: CourseProgre
       badge: moduleBadge(progress, m),
     };
   });
-  const actions: Action[] = [action(turn, 'resume', 'start', undefined, true)];
+  const eligible = certificateEligible(progress, course);
+  const actions: Action[] = [];
+  // The one next thing to do comes first: start, continue, or collect the certificate.
+  if (eligible) actions.push(action(turn, 'certificate', 'certificate', undefined, true));
+  else actions.push(action(turn, started ? 'resume' : 'startCourse', 'start', undefined, true));
   if (due) actions.push(action(turn, 'review', 'review'));
   if (allModulesDone(progress, course) && !progress.finalPassedAt) actions.push(action(turn, 'finalAssessment', 'quiz', { id: 'final' }));
-  if (certificateEligible(progress, course)) actions.push(action(turn, 'certificate', 'certificate'));
   actions.push(action(turn, 'modules', 'modules'));
+  const here = placeDescription(turn, course, progress);
   return turn.reply({
     intent: 'progress',
     title: t('course:progress.title'),
+    text: started ? undefined : t('course:progress.notStarted'),
+    ...(here ? { position: t('course:progress.youAreHere', { place: here }) } : {}),
     progress: { done: lessons.done, total: lessons.total, label: t('course:progress.lessons') },
     facts: [
+      ...(inProgress.length ? [{ label: t('course:progress.inProgress'), value: inProgress.join('\n') }] : []),
+      { label: t('course:progress.answers'), value: t('course:progress.answersValue', { count: answers.length, right: answers.filter(Boolean).length }) },
       { label: t('course:progress.modulesDone'), value: `${modulesDone}/${course.modules.length}` },
       { label: t('course:progress.reviewsDue'), value: String(due) },
       ...(!due && upcoming ? [{ label: t('course:progress.nextReview'), value: formatDate(upcoming, turn) }] : []),
@@ -242,7 +315,7 @@ export function progressReply(turn: Turn, course: Course, progress: CourseProgre
     ],
     items,
     actions,
-    summary: t('course:progress.summary', { done: lessons.done, total: lessons.total, due }),
+    summary: here ? t('course:progress.summaryAt', { done: lessons.done, total: lessons.total, due, place: here }) : t('course:progress.summary', { done: lessons.done, total: lessons.total, due }),
   });
 }
 

@@ -29,6 +29,7 @@ import {
   type CourseProgress,
   type LearningPlace,
   type Place,
+  placeToken,
   type QuizSession,
 } from './progress-state';
 import { dueQuestionIds, nextDue, recordReviewAnswer } from './review-schedule';
@@ -60,7 +61,8 @@ export function registerCourse(registry: CommandRegistry, deps: CourseDeps): voi
       name,
       ...(options.typed ? { aliasesKey: `course:commands.${name}`, helpKey: `course:help.${name}` } : {}),
       takesText: options.takesText,
-      handler: (turn) => handler(contextOf(turn, deps)),
+      // Everything of the course is the learner's own: in group chats and channels it goes to their personal chat.
+      handler: async (turn) => (await handler(contextOf(turn, deps))).map((reply) => ({ ...reply, personal: true })),
     });
 
   route('start', resume, { typed: true });
@@ -77,6 +79,8 @@ export function registerCourse(registry: CommandRegistry, deps: CourseDeps): voi
   route('reflection', openReflection);
   route('quiz.answer', answer);
   route('quiz.hint', hint);
+  // Typed "hint" (in any language) is a command for the open question, never a course question.
+  route('hint', hint, { typed: true });
   route('quiz.retry', retryMissed);
 }
 
@@ -87,8 +91,17 @@ function contextOf(turn: Turn, deps: CourseDeps): Ctx {
 
 // ── places ──────────────────────────────────────────────────────────────────────────────
 
-/** Shows the learner's current place; a place whose content no longer exists is dropped. */
-function show(c: Ctx, place: Place | undefined = c.progress.place): Reply[] {
+/** Shows the learner's current place again. */
+function showCurrent(c: Ctx): Reply[] {
+  return show(c, c.progress.place);
+}
+
+/**
+ * Moves the learner to `place` and shows it; no place (or one whose content no longer exists)
+ * means the next unfinished part. No default parameter on purpose: an explicit `undefined`
+ * must never fall back to the current place (that kept finished reviews on screen).
+ */
+function show(c: Ctx, place: Place | undefined): Reply[] {
   c.progress.place = place;
   if (!place) return showNextUnfinished(c);
   switch (place.kind) {
@@ -98,6 +111,8 @@ function show(c: Ctx, place: Place | undefined = c.progress.place): Reply[] {
     case 'step': {
       const found = c.index.lessons.get(place.lessonId);
       if (!found || !found.lesson.steps[place.index]) return showNextUnfinished(c);
+      const seen = (c.progress.stepsSeen ??= {});
+      seen[place.lessonId] = Math.max(seen[place.lessonId] ?? 0, place.index);
       return [lessonStepReply(c.turn, found.module, found.lesson, place.index)];
     }
     case 'reflection': {
@@ -138,10 +153,17 @@ function resume(c: Ctx): Reply[] {
   const place = c.progress.place;
   if (!place && !Object.keys(c.progress.lessonsDone).length) return show(c, { kind: 'about', index: 0 });
   if (place?.kind === 'quiz-done') return continueAfter(c, place.session);
-  return show(c);
+  return showCurrent(c);
+}
+
+/** A Next or Back button pressed on a card the learner has already moved on from. */
+function pressedElsewhere(c: Ctx): boolean {
+  const at = c.turn.args.at;
+  return at !== undefined && at !== placeToken(c.progress.place);
 }
 
 function next(c: Ctx): Reply[] {
+  if (pressedElsewhere(c)) return showCurrent(c);
   const place = c.progress.place;
   if (!place) return resume(c);
   switch (place.kind) {
@@ -171,6 +193,7 @@ function next(c: Ctx): Reply[] {
 }
 
 function back(c: Ctx): Reply[] {
+  if (pressedElsewhere(c)) return showCurrent(c);
   const place = c.progress.place;
   if (!place) return resume(c);
   switch (place.kind) {
@@ -184,7 +207,7 @@ function back(c: Ctx): Reply[] {
     }
     case 'reflection': {
       const last = c.index.modules.get(place.moduleId)?.lessons.at(-1);
-      return last ? goToLesson(c, last.id, last.steps.length - 1) : show(c);
+      return last ? goToLesson(c, last.id, last.steps.length - 1) : showCurrent(c);
     }
     case 'quiz':
     case 'quiz-done': {
@@ -194,15 +217,15 @@ function back(c: Ctx): Reply[] {
         if (lesson) return goToLesson(c, lesson.id, lesson.steps.length - 1);
       }
       if (session.scope === 'module') return show(c, { kind: 'reflection', moduleId: session.owner });
-      if (session.scope === 'review' && session.returnTo) return show(c, session.returnTo);
-      return show(c);
+      if (session.scope === 'review') return show(c, session.returnTo);
+      return showCurrent(c);
     }
   }
 }
 
 /** Shows the current step or question again (an answered question points to Next). */
 function repeat(c: Ctx): Reply[] {
-  return show(c);
+  return showCurrent(c);
 }
 
 function previousLesson(c: Ctx, lessonId: string) {
@@ -252,7 +275,7 @@ function quizCommand(c: Ctx): Reply[] {
   if (id === 'final') return beginFinal(c);
   if (id && c.index.modules.has(id)) return beginQuiz(c, 'module', id);
   if (id && c.index.lessons.has(id)) return beginQuiz(c, 'lesson', id);
-  if (place?.kind === 'quiz' || place?.kind === 'quiz-done') return show(c);
+  if (place?.kind === 'quiz' || place?.kind === 'quiz-done') return showCurrent(c);
   if (place?.kind === 'step') return beginQuiz(c, 'lesson', place.lessonId);
   if (place?.kind === 'reflection') return beginQuiz(c, 'module', place.moduleId);
   if (allModulesDone(c.progress, c.course)) return beginFinal(c);
@@ -293,12 +316,19 @@ function answer(c: Ctx): Reply[] {
 
 function hint(c: Ctx): Reply[] {
   const place = c.progress.place;
-  const questionId = c.turn.args.question ?? '';
-  if (place?.kind !== 'quiz' || place.session.questionIds[place.session.index] !== questionId || questionId in place.session.answered) {
-    return [notice(c.turn, c.turn.t('course:quiz.alreadyAnswered'), [action(c.turn, 'continue', 'next', undefined, true)])];
+  const session = place?.kind === 'quiz' ? place.session : undefined;
+  const current = session?.questionIds[session.index];
+  // A typed "hint" names no question: it is for the one on screen.
+  const questionId = c.turn.args.question ?? current ?? '';
+  if (!session || !current || current !== questionId || questionId in session.answered) {
+    const text = c.turn.t(session ? 'course:quiz.alreadyAnswered' : 'course:quiz.noQuestionOpen');
+    return [notice(c.turn, text, [action(c.turn, 'continue', session ? 'next' : 'start', undefined, true)])];
   }
   const question = c.index.questions.get(questionId)!.question;
-  return [questionReply(c.turn, c.course, place.session, question, { hint: true })];
+  // The hint button of a multiple-choice card submits the ticked boxes too: keep them ticked.
+  const known = new Set(question.options.map((o) => o.id));
+  const selected = (c.turn.args.answer ?? '').split(',').map((id) => id.trim()).filter((id) => known.has(id));
+  return [questionReply(c.turn, c.course, session, question, { hint: true, selected })];
 }
 
 function finishQuiz(c: Ctx, session: QuizSession): Reply[] {
@@ -313,26 +343,24 @@ function finishQuiz(c: Ctx, session: QuizSession): Reply[] {
 }
 
 function continueAfter(c: Ctx, session: QuizSession): Reply[] {
-  switch (session.scope) {
-    case 'lesson': {
-      const found = c.index.lessons.get(session.owner);
-      if (!found) return showNextUnfinished(c);
-      const following = found.module.lessons.find((l) => l.order > found.lesson.order);
-      return following ? goToLesson(c, following.id) : show(c, { kind: 'reflection', moduleId: found.module.id });
-    }
-    case 'review':
-      return show(c, session.returnTo);
-    case 'final':
-      return c.progress.finalPassedAt ? showNextUnfinished(c) : [progressReply(c.turn, c.course, c.progress)];
-    case 'module':
-      return showNextUnfinished(c);
-  }
+  if (session.scope === 'final') return c.progress.finalPassedAt ? showNextUnfinished(c) : [progressReply(c.turn, c.course, c.progress)];
+  return show(c, placeAfter(c, session));
+}
+
+/** Where Continue leads after a finished quiz; undefined means the next unfinished part of the course. */
+function placeAfter(c: Ctx, session: QuizSession): LearningPlace | undefined {
+  if (session.scope === 'review') return session.returnTo;
+  if (session.scope !== 'lesson') return undefined;
+  const found = c.index.lessons.get(session.owner);
+  if (!found) return undefined;
+  const following = found.module.lessons.find((l) => l.order > found.lesson.order);
+  return following ? { kind: 'step', lessonId: following.id, index: 0 } : { kind: 'reflection', moduleId: found.module.id };
 }
 
 function retryMissed(c: Ctx): Reply[] {
   const owner = c.turn.args.quiz ?? '';
   const entry = owner === 'final' ? 'final' : c.index.modules.has(owner) ? 'module' : c.index.lessons.has(owner) ? 'lesson' : undefined;
-  if (!entry) return show(c);
+  if (!entry) return showCurrent(c);
   const results = c.progress.quizResults[owner] ?? {};
   const missed = quizQuestionIds(c.index, owner).filter((id) => results[id] !== true);
   if (!missed.length) return [notice(c.turn, c.turn.t('course:quiz.nothingToRetry'), [action(c.turn, 'continue', 'next', undefined, true)])];
@@ -350,8 +378,8 @@ function review(c: Ctx): Reply[] {
     return [notice(c.turn, text, [action(c.turn, 'resume', 'start', undefined, true), action(c.turn, 'progress', 'progress')])];
   }
   const place = c.progress.place;
-  const returnTo: LearningPlace | undefined =
-    place && place.kind !== 'quiz' && place.kind !== 'quiz-done' ? place : place?.kind === 'quiz' || place?.kind === 'quiz-done' ? place.session.returnTo : undefined;
+  // A review returns to where the learner was, or to what would have followed a finished quiz.
+  const returnTo: LearningPlace | undefined = !place ? undefined : place.kind === 'quiz-done' ? placeAfter(c, place.session) : place.kind === 'quiz' ? place.session.returnTo : place;
   const session: QuizSession = { scope: 'review', owner: 'review', questionIds: due.slice(0, REVIEW_BATCH), index: 0, answered: {}, ...(returnTo ? { returnTo } : {}) };
   c.progress.place = { kind: 'quiz', session };
   return askCurrent(c, session, c.turn.t('course:review.intro', { count: session.questionIds.length }));
@@ -369,7 +397,7 @@ async function certificate(c: Ctx): Promise<Reply[]> {
   const typed = turn.text.trim().replace(/\s+/g, ' ').slice(0, 120);
   if (typed && !progress.certificateId) progress.certificateName = typed;
   const name = progress.certificateName ?? turn.learner.name;
-  if (!name) return [notice(turn, turn.t('course:certificate.askName'))];
+  if (!name) return [notice(turn, turn.t('course:certificate.askName'), [action(turn, 'progress', 'progress')])];
   const issued = await c.deps.certificates.issue({
     learnerKey: turn.learner.key,
     learnerName: name,

@@ -26,6 +26,27 @@ export type LearningPlace =
 
 export type Place = LearningPlace | { kind: 'quiz'; session: QuizSession } | { kind: 'quiz-done'; session: QuizSession };
 
+/**
+ * A stable name for a place. Next and Back buttons carry the name of the place they were shown
+ * on (args.at), so a second press of the same card (a double click, a retried activity with a new
+ * id) shows where the learner already is instead of moving them again.
+ */
+export function placeToken(place: Place | undefined): string {
+  if (!place) return 'none';
+  switch (place.kind) {
+    case 'about':
+      return `about:${place.index}`;
+    case 'step':
+      return `step:${place.lessonId}:${place.index}`;
+    case 'reflection':
+      return `reflection:${place.moduleId}`;
+    case 'quiz':
+      return `quiz:${place.session.owner}:${place.session.questionIds[place.session.index] ?? ''}`;
+    case 'quiz-done':
+      return `done:${place.session.owner}`;
+  }
+}
+
 export interface QuizScore {
   score: number;
   passed: boolean;
@@ -38,6 +59,8 @@ export interface CourseProgress {
   place?: Place;
   /** Lesson id → when its steps and quiz were completed. */
   lessonsDone: Record<string, string>;
+  /** Lesson id → the furthest step index reached, so progress can show lessons begun but not done. */
+  stepsSeen?: Record<string, number>;
   /** Quiz owner → question id → latest answer was correct. */
   quizResults: Record<string, Record<string, boolean>>;
   /** Module and final scores (latest, over every question of that quiz). */

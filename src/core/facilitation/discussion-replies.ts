@@ -22,8 +22,15 @@ export function discussionReply(turn: Turn, module: CourseModule): Reply {
   return turn.reply({
     intent: 'reflection',
     title: turn.t('facilitation:discussion.title', { order: module.order, title: module.title }),
-    text: [module.reflection, `**${turn.t('facilitation:discussion.formatTitle')}**`, turn.t('facilitation:discussion.format')].join('\n\n'),
-    facts: module.outcomes.map((o, i) => ({ label: turn.t('facilitation:discussion.outcome', { n: i + 1 }), value: o.text })),
+    // Outcomes as a list, not facts: a narrow fact column broke "Outcome" mid-word in Teams.
+    // The poll question is stated above its options (single-choice buttons have no input label).
+    text: [
+      module.reflection,
+      `**${turn.t('facilitation:discussion.outcomesTitle')}**\n${module.outcomes.map((o) => `- ${o.text}`).join('\n')}`,
+      `**${turn.t('facilitation:discussion.formatTitle')}**`,
+      turn.t('facilitation:discussion.format'),
+      `**${turn.t('facilitation:poll.question')}**`,
+    ].join('\n\n'),
     choices: {
       selection: 'single',
       command: 'poll.vote',

@@ -2,7 +2,10 @@ import type { Language } from '../../config/config-schema';
 import { NOT_IN_COURSE_MARKER, type LlmPort, type QaExchange } from '../../ports/llm';
 import type { Chunk, RetrievalMode, RetrievalPort, RetrievedPassage } from '../../ports/retrieval';
 import { checkCitations, citationOf, type Citation } from './citations';
-import { CONFIDENCE_THRESHOLD, extractiveAnswer, retrievalConfidence } from './extractive-answerer';
+import { assessCoverage, coverageConfidence, NOT_COVERED_THRESHOLD, type CoverageEvidence } from './coverage';
+import { extractiveAnswer } from './extractive-answerer';
+import type { Glossary } from './glossary';
+import { isFollowUp } from './follow-up';
 import { redactPersonalData } from './pii-redaction';
 import { analyze, wordTokens, analyzeWord } from './text-analysis';
 
@@ -25,6 +28,8 @@ interface Retrieved {
   confidence: number;
   /** The text that was searched (a condensed follow-up, or the question). */
   query: string;
+  /** What the not-covered decision was based on (for `npm run ask` and the bench). */
+  evidence?: CoverageEvidence;
 }
 
 export type QaAnswer =
@@ -50,6 +55,8 @@ export interface QaServiceOptions {
   retrieval: RetrievalPort;
   /** Unset: offline, extractive answers only. */
   llm?: LlmPort;
+  /** The course glossary: query expansion, coverage of everyday words, `define`. */
+  glossary?: Glossary;
   /** Longer questions get a clear message instead of an answer (QA_MAX_QUESTION_CHARS). */
   maxQuestionChars: number;
   logger?: WarnLogger;
@@ -62,8 +69,8 @@ export interface QaServiceOptions {
   llmBudgetMs?: number;
 }
 
-/** Words that make a short question a follow-up of the previous one ("and when did it start?"). */
-const FOLLOW_UP = /^(and|but|so|y|e|et|mais|pero|mas|و)\b|\b(it|its|it's|they|them|their|this|that|these|those|he|she|his|her|there|ello|eso|esto|esta|este|él|ella|ellos|il|elle|ils|cela|ça|celui|celle|isso|isto|ele|ela|eles|dele|dela)\b|^و|(هذا|هذه|ذلك|تلك|هو|هي)/i;
+/** How many of the previous question's words a follow-up borrows. */
+const TOPIC_WORDS = 4;
 
 /**
  * The channel-neutral Q&A service: retrieves passages in the learner's language (English when
@@ -81,6 +88,18 @@ export class QaService {
     return Boolean(this.options.llm);
   }
 
+  get glossary(): Glossary | undefined {
+    return this.options.glossary;
+  }
+
+  /** Where a lesson is in the course, in `lang` (else English), for citing it. */
+  lessonOf(lessonId: string, lang: Language): Pick<Chunk, 'moduleId' | 'moduleTitle' | 'lessonTitle'> | undefined {
+    const { retrieval } = this.options;
+    const find = (l: Language) => retrieval.chunks(l).find((c) => c.lessonId === lessonId);
+    const chunk = find(lang) ?? find('en');
+    return chunk && { moduleId: chunk.moduleId, moduleTitle: chunk.moduleTitle, lessonTitle: chunk.lessonTitle };
+  }
+
   async ask(input: AskInput): Promise<QaAnswer> {
     const typed = input.question.trim();
     if (!typed) return { kind: 'empty' };
@@ -96,7 +115,7 @@ export class QaService {
     const topic = query !== question && !this.options.llm ? history[history.length - 1]?.question : undefined;
     const retrieved = await this.retrieve(searchText, input.lang, input.retrievalMode, topic);
     const notices: QaNotice[] = retrieved.fellBack ? ['language-fallback'] : [];
-    if (retrieved.confidence < (this.options.llm ? LLM_CONFIDENCE_THRESHOLD : CONFIDENCE_THRESHOLD)) return this.notCovered(retrieved, notices);
+    if (retrieved.confidence < (this.options.llm ? LLM_CONFIDENCE_THRESHOLD : NOT_COVERED_THRESHOLD)) return this.notCovered(retrieved, notices);
     return this.compose(query, input.lang, retrieved, notices, signal);
   }
 
@@ -138,30 +157,55 @@ export class QaService {
         logger?.warn({ err: (err as Error).message }, 'condensing a follow-up failed; using the heuristic');
       }
     }
-    // Offline: a short question with a pronoun borrows the previous question's words.
+    // Offline: a follow-up borrows the previous question's most distinctive words, and its own
+    // words count twice so that they, not the previous topic, decide which passage comes first.
     const last = history[history.length - 1];
-    const contentTerms = analyze(question, lang).length;
-    return contentTerms <= 3 && FOLLOW_UP.test(question.trim()) ? `${question} ${last.question}` : question;
+    if (!isFollowUp(question) || analyze(question, lang).length > 5) return question;
+    const topic = distinctiveWords(last.question, lang, TOPIC_WORDS, (t) => this.options.retrieval.idf(t, lang));
+    return topic.length ? `${question} ${question} ${topic.join(' ')}` : question;
   }
 
   private async retrieve(query: string, lang: Language, mode?: RetrievalMode, topic?: string): Promise<Retrieved & { fellBack: boolean }> {
-    const { retrieval } = this.options;
-    const result = await retrieval.search(query, lang, { k: this.k, mode });
-    // A question in a language without content is matched against English: judge it on the words English knows.
-    const known = result.fellBack ? (t: string) => retrieval.knows(t, result.lang) : undefined;
-    const idf = (t: string) => retrieval.idf(t, result.lang);
-    const confidence = Math.max(
-      retrievalConfidence(query, result.lang, result.passages, idf, known),
-      topic ? retrievalConfidence(topic, result.lang, result.passages, idf, known) : 0,
-    );
-    const first = { passages: result.passages, contentLang: result.lang, confidence, query, fellBack: result.fellBack };
+    const first = await this.retrieveIn(query, lang, lang, mode, topic);
     // A translation in progress may lack the lesson that answers: try the English course before giving up.
-    if (confidence < CONFIDENCE_THRESHOLD && result.lang !== 'en') {
-      const english = await retrieval.search(query, 'en', { k: this.k, mode });
-      const c = retrievalConfidence(query, 'en', english.passages, (t) => retrieval.idf(t, 'en'));
-      if (c >= CONFIDENCE_THRESHOLD) return { passages: english.passages, contentLang: 'en', confidence: c, query, fellBack: true };
+    if (first.confidence < NOT_COVERED_THRESHOLD && first.contentLang !== 'en') {
+      const english = await this.retrieveIn(query, lang, 'en', mode, topic);
+      if (english.confidence >= NOT_COVERED_THRESHOLD) return { ...english, fellBack: true };
     }
     return first;
+  }
+
+  /**
+   * One search in `contentLang` (English when it has no content), the query expanded with the
+   * course's own words for any glossary term the question uses in the learner's or the content's
+   * language, and the evidence for the not-covered decision.
+   */
+  private async retrieveIn(query: string, lang: Language, contentLang: Language, mode?: RetrievalMode, topic?: string): Promise<Retrieved & { fellBack: boolean }> {
+    const { retrieval, glossary } = this.options;
+    const target: Language = retrieval.languages().includes(contentLang) ? contentLang : 'en';
+    const glossaryLangs = [...new Set<Language>([lang, target])];
+    const expansion = (glossary?.matches(query, glossaryLangs) ?? []).map((m) => glossary!.entry(m.id, target)?.term).filter((t): t is string => Boolean(t));
+    const result = await retrieval.search([query, ...expansion].join(' '), target, { k: this.k, mode });
+    const judge = (text: string) =>
+      assessCoverage({
+        question: text,
+        lang: result.lang,
+        passages: result.passages,
+        idf: (t) => retrieval.idf(t, result.lang),
+        knows: (t) => retrieval.knows(t, result.lang),
+        nearestTerm: (t) => retrieval.nearestTerm(t, result.lang),
+        glossary,
+        glossaryLangs,
+        // Matched against another language's course, the question's own words are unknown there:
+        // they weigh as names when the learner's language has a course (this is a second try),
+        // and are left out when it has none (English is all there is).
+        strict: result.lang !== lang && retrieval.languages().includes(lang),
+        knownOnly: result.lang !== lang && !retrieval.languages().includes(lang),
+      });
+    const evidence = judge(query);
+    let confidence = coverageConfidence(evidence);
+    if (topic) confidence = Math.max(confidence, coverageConfidence(judge(topic)));
+    return { passages: result.passages, contentLang: result.lang, confidence, query, evidence, fellBack: result.lang !== lang };
   }
 
   private notCovered(retrieved: Retrieved, notices: QaNotice[]): QaAnswer {
@@ -216,4 +260,17 @@ function keyWords(step: Chunk, n: number, idf: (term: string) => number): string
     scored.push({ word, term });
   }
   return scored.sort((a, b) => idf(b.term) - idf(a.term)).slice(0, n).map((s) => s.word);
+}
+
+/** The words of a text with the highest IDF, in their original form (names and terms, not "what" or "course"). */
+function distinctiveWords(text: string, lang: Language, n: number, idf: (term: string) => number): string[] {
+  const scored: { word: string; w: number }[] = [];
+  const seen = new Set<string>();
+  for (const word of wordTokens(text)) {
+    const term = analyzeWord(word, lang);
+    if (!term || seen.has(term)) continue;
+    seen.add(term);
+    scored.push({ word, w: idf(term) });
+  }
+  return scored.sort((a, b) => b.w - a.w).slice(0, n).map((s) => s.word);
 }

@@ -9,11 +9,14 @@ export interface Citation {
   lessonTitle?: string;
   /** Step, quiz question or reference section title. */
   title: string;
+  /** The step the passage is (undefined for quiz explanations, module texts and references). */
+  stepId?: string;
+  kind: Chunk['kind'];
   source: string;
 }
 
 export function citationOf(n: number, chunk: Chunk): Citation {
-  return { n, chunkId: chunk.id, moduleId: chunk.moduleId, moduleTitle: chunk.moduleTitle, lessonId: chunk.lessonId, lessonTitle: chunk.lessonTitle, title: chunk.title, source: chunk.source };
+  return { n, chunkId: chunk.id, moduleId: chunk.moduleId, moduleTitle: chunk.moduleTitle, lessonId: chunk.lessonId, lessonTitle: chunk.lessonTitle, title: chunk.title, stepId: chunk.stepId, kind: chunk.kind, source: chunk.source };
 }
 
 export interface CheckedCitations {
@@ -35,7 +38,7 @@ export function checkCitations(text: string, retrieved: number): CheckedCitation
   const used: number[] = [];
   const dropped: number[] = [];
   const replaced = text.replace(/\[(\d+(?:\s*[,;]\s*\d+)*)\]/g, (_, list: string) => {
-    const numbers = list.split(/\s*[,;]\s*/).map(Number);
+    const numbers = list.split(/[,;]/).map((n) => Number(n.trim()));
     const kept: number[] = [];
     for (const n of numbers) {
       if (n >= 1 && n <= retrieved) {
@@ -45,5 +48,5 @@ export function checkCitations(text: string, retrieved: number): CheckedCitation
     }
     return kept.length ? kept.map((k) => `[${k}]`).join('') : '';
   });
-  return { text: replaced.replace(/[ \t]+([.,;:!?])/g, '$1').replace(/[ \t]{2,}/g, ' ').trim(), used, dropped };
+  return { text: replaced.replace(/(?<![ \t])[ \t]+(?=[.,;:!?])/g, '').replace(/[ \t]{2,}/g, ' ').trim(), used, dropped };
 }

@@ -26,9 +26,10 @@ export const MAX_ANSWER_WORDS = 120;
 
 /**
  * Module overviews say what a module will teach ("you will learn the four risk tiers"), not the
- * facts themselves: their sentences must beat a lesson's by a clear margin to be quoted.
+ * facts themselves: their sentences must beat a lesson's by a clear margin to be quoted. Answers
+ * read best from lesson sentences, so a quiz explanation needs a small margin too.
  */
-const KIND_WEIGHT: Partial<Record<RetrievedPassage['chunk']['kind'], number>> = { module: 0.6 };
+const KIND_WEIGHT: Partial<Record<RetrievedPassage['chunk']['kind'], number>> = { module: 0.6, quiz: 0.85 };
 
 /** Counts written as words, for "how many" questions. Arabic words are matched inside words (they take prefixes). */
 const NUMBER_WORDS =
@@ -92,7 +93,8 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
   const focus = questionFocus(question);
 
   const pool = passages.slice(0, SENTENCE_POOL);
-  const sentencesOf = pool.map((p) => splitSentences(p.chunk.text));
+  // A quiz passage is quoted from its explanation only, never from its options (see chunking.ts).
+  const sentencesOf = pool.map((p) => splitSentences(p.chunk.kind === 'quiz' ? p.chunk.text.split('\n\n')[0] : p.chunk.text));
   const candidates: Candidate[] = [];
   pool.forEach((p, pi) => {
     // Earlier passages are more likely to be on topic: a gentle decay keeps a perfect sentence in passage 3 competitive.
@@ -105,7 +107,8 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
     const coverage = terms.filter((t) => whole.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
     // A step whose own title carries the question's words ("The four risk tiers") is the one about it.
     const own = new Set(analyze(p.chunk.title, lang));
-    const titleBoost = 1 + terms.filter((t) => own.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
+    // A quiz prompt is a question, not a heading: sharing words with it says nothing about its explanation.
+    const titleBoost = p.chunk.kind === 'quiz' ? 1 : 1 + terms.filter((t) => own.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
     sentencesOf[pi].forEach((text, index) => {
       // A question is never an answer, and a short line without a full stop is a heading or a list of options.
       if (/[?؟]$/.test(text) || (!/[.!؟。:;)"”»]$/.test(text) && wordCount(text) < 8)) return;

@@ -1,3 +1,4 @@
+import { detectAll } from 'tinyld';
 import type { Language } from '../../config/config-schema';
 
 /**
@@ -20,16 +21,40 @@ const LETTERS: [RegExp, Exclude<Language, 'ar'>, number][] = [
 
 const ARABIC = /[\u0600-\u06ff]/g;
 
+/** Languages the identifier chooses among (Arabic is recognised by its script). */
+const LATIN_LANGUAGES: Exclude<Language, 'ar'>[] = ['en', 'es', 'fr', 'pt'];
+
 /**
  * The language a question is written in, when that is clear; otherwise undefined so the
  * learner's own language is kept. Short or mixed questions ("GDPR?") are never reassigned.
+ *
+ * Two opinions: function words and letters only one language uses (precise, but silent on
+ * short questions), and tinyld, a character n-gram language identifier (it also reads "elle a
+ * été adoptée quand ?"). The learner's language is the prior: another language must clearly
+ * win the identifier's vote to be chosen, so "Transparency register?" from a French learner
+ * stays French while "les principes FAIR datent de quelle année ?" from an English-locale
+ * learner is answered from the French course.
  */
-export function detectQuestionLanguage(question: string): Language | undefined {
+export function detectQuestionLanguage(question: string, prior?: Language): Language | undefined {
   const letters = question.replace(/[^\p{L}]/gu, '');
   if (!letters) return undefined;
   const arabic = (question.match(ARABIC) ?? []).length;
   if (arabic / letters.length > 0.4) return 'ar';
 
+  const byMarkers = markerLanguage(question);
+  if (byMarkers) return byMarkers;
+  // Names and acronyms ("WCAG", "X-Road", "Robodebt") say nothing about the language.
+  const words = question.split(/[^\p{L}'’]+/u).filter((w) => w.length > 1 && w !== w.toUpperCase());
+  if (words.length < 2) return undefined;
+  const votes = detectAll(question, { only: LATIN_LANGUAGES });
+  const [best, second] = votes;
+  if (!best) return undefined;
+  const priorVote = votes.find((v) => v.lang === prior)?.accuracy ?? 0;
+  const clear = best.accuracy >= 2 * (second?.accuracy ?? 0) && best.accuracy >= 2 * priorVote;
+  return best.lang === prior || clear ? (best.lang as Language) : undefined;
+}
+
+function markerLanguage(question: string): Language | undefined {
   const lower = question.toLowerCase();
   const words = lower.split(/[^\p{L}'’]+/u).filter(Boolean);
   const scores = new Map<Exclude<Language, 'ar'>, number>();

@@ -24,7 +24,7 @@ export function registerReminders(registry: CommandRegistry, storage: StoragePor
       const wanted = turn.args.time ?? turn.text;
       const time = wanted ? parseReminderTime(wanted) : undefined;
       if (wanted && !time) {
-        return [turn.reply({ intent: 'settings', title: t('reminders:choose.title'), text: t('reminders:set.badTime'), actions: timeActions() })];
+        return [turn.reply({ intent: 'settings', personal: true, title: t('reminders:choose.title'), text: t('reminders:set.badTime'), actions: timeActions() })];
       }
       const key = reminderKey(turn.learner.key);
       if (!time) {
@@ -32,7 +32,7 @@ export function registerReminders(registry: CommandRegistry, storage: StoragePor
         const active = current?.active ? current : undefined;
         const text = [t('reminders:choose.text', { zone }), active ? t('reminders:choose.current', { time: active.time, zone: active.timeZone }) : ''].filter(Boolean).join('\n\n');
         const actions = [...timeActions(), ...(active ? [stopAction(turn)] : [])];
-        return [turn.reply({ intent: 'settings', title: t('reminders:choose.title'), text, actions })];
+        return [turn.reply({ intent: 'settings', personal: true, title: t('reminders:choose.title'), text, actions })];
       }
       const doc: ReminderDocument = {
         learnerKey: turn.learner.key,
@@ -45,7 +45,7 @@ export function registerReminders(registry: CommandRegistry, storage: StoragePor
         updatedAt: turn.now.toISOString(),
       };
       await storage.write(key, doc);
-      return [turn.reply({ intent: 'settings', title: t('reminders:set.title'), text: t('reminders:set.text', { time, zone }), actions: [stopAction(turn)] })];
+      return [turn.reply({ intent: 'settings', personal: true, title: t('reminders:set.title'), text: t('reminders:set.text', { time, zone }), actions: [...continueAction(registry, turn), stopAction(turn)] })];
     },
   });
 
@@ -57,15 +57,25 @@ export function registerReminders(registry: CommandRegistry, storage: StoragePor
       const t = turn.t;
       const key = reminderKey(turn.learner.key);
       const stored = await storage.read<ReminderDocument>(key);
-      if (!stored?.value.active) return [turn.reply({ intent: 'settings', text: t('reminders:stopped.notActive') })];
+      if (!stored?.value.active) return [turn.reply({ intent: 'settings', personal: true, text: t('reminders:stopped.notActive'), actions: [...continueAction(registry, turn), chooseAction(turn)] })];
       await storage.write(key, { ...stored.value, active: false, stoppedBecause: 'learner', updatedAt: turn.now.toISOString() } satisfies ReminderDocument);
-      return [turn.reply({ intent: 'settings', title: t('reminders:stopped.title'), text: t('reminders:stopped.text') })];
+      return [turn.reply({ intent: 'settings', personal: true, title: t('reminders:stopped.title'), text: t('reminders:stopped.text'), actions: [...continueAction(registry, turn), chooseAction(turn)] })];
     },
   });
 }
 
 function timeActions(): Action[] {
   return SUGGESTED_TIMES.map((time) => ({ label: time, command: 'reminders', args: { time } }));
+}
+
+/** Every reminder card leads back to the course (when the course feature is there). */
+function continueAction(registry: CommandRegistry, turn: Turn): Action[] {
+  return registry.get('start') ? [{ label: turn.t('reminders:nudge.continue'), command: 'start', style: 'primary' }] : [];
+}
+
+/** Reminders off: turning them back on is one press away. */
+function chooseAction(turn: Turn): Action {
+  return { label: turn.t('reminders:choose.title'), command: 'reminders' };
 }
 
 function stopAction(turn: Turn): Action {

@@ -1,6 +1,8 @@
 import type { Language } from '../../config/config-schema';
 import { directionOf, type Localizer } from '../../i18n/i18n';
+import { newCorrelationId, withCorrelation } from '../../logging/correlation';
 import type { Logger } from '../../logging/logger';
+import type { MetricsPort } from '../../ports/metrics';
 import type { ProactivePort } from '../../ports/proactive';
 import { StorageConflictError, type StoragePort } from '../../ports/storage';
 import type { CommandRegistry } from '../command-registry';
@@ -18,6 +20,7 @@ export interface ReminderSchedulerOptions {
   defaultLanguage: Language;
   /** A nudge more than this late (the service was down) is skipped rather than sent at an odd hour. */
   maxLatenessMs?: number;
+  metrics?: MetricsPort;
 }
 
 export interface TickReport {
@@ -54,14 +57,15 @@ export class ReminderScheduler {
   /** One pass over all reminders; overlapping calls share the pass in progress. */
   tick(now = new Date()): Promise<TickReport> {
     if (!this.running) {
-      this.running = this.pass(now)
-        .catch((err) => {
+      // One correlation id per pass: its log lines and proactive sends can be followed together.
+      this.running = withCorrelation(newCorrelationId(), () =>
+        this.pass(now).catch((err) => {
           this.options.logger.error({ err }, 'reminder pass failed');
           return { sent: 0, stopped: 0, skipped: 0 };
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
+        }),
+      ).finally(() => {
+        this.running = undefined;
+      });
     }
     return this.running;
   }
@@ -79,7 +83,10 @@ export class ReminderScheduler {
           this.options.logger.error({ err, key }, 'reminder failed');
         }
       }
-      if (keys.length < PAGE) return report;
+      if (keys.length < PAGE) {
+        this.options.metrics?.jobsDue('reminders', report.sent + report.stopped + report.skipped);
+        return report;
+      }
       startAfter = keys[keys.length - 1];
     }
   }
@@ -89,6 +96,7 @@ export class ReminderScheduler {
     const stored = await storage.read<ReminderDocument>(key);
     if (!stored?.value.active || Date.parse(stored.value.nextDueAt) > now.getTime()) return undefined;
     const doc = stored.value;
+    this.options.metrics?.jobLag('reminders', Math.max(0, now.getTime() - Date.parse(doc.nextDueAt)) / 1000);
     const learner = (await storage.read<LearnerRecord>(doc.learnerKey))?.value;
     const reacted = !doc.lastSentAt || (learner !== undefined && learner.updatedAt > doc.lastSentAt);
     const ignored = doc.lastSentAt ? (reacted ? 0 : doc.ignored + 1) : 0;

@@ -1,4 +1,5 @@
 import type { CardElement } from './card-types';
+import { parkEscapes, restoreEscapes } from '../markdown-escapes';
 
 /**
  * Light Markdown (the Reply contract: **bold**, _italic_, "- " lists, blank-line paragraphs)
@@ -9,18 +10,18 @@ export function markdownBlocks(text: string, options: { subtle?: boolean } = {})
   const paragraphs = text
     .replace(/\r\n?/g, '\n')
     .split(/\n{2,}/)
-    .map((p) => p.replace(/^\s*\* /gm, '- ').replace(/[ \t]+$/gm, '').trim())
+    .map((p) => p.replace(/^[ \t]*\* /gm, '- ').replace(/(?<![ \t])[ \t]+$/gm, '').trim())
     .filter(Boolean);
   return paragraphs.map((p) => ({ type: 'TextBlock', text: p, wrap: true, ...(options.subtle ? { isSubtle: true } : {}) }));
 }
 
-/** Plain text for `speak` and summaries: Markdown markers removed. */
+/** Plain text for `speak` and summaries: Markdown markers removed, escaped characters kept as typed. */
 export function plainText(text: string): string {
-  return text
+  return restoreEscapes(parkEscapes(text)
     .replace(/\*\*(.+?)\*\*/g, '$1')
-    .replace(/(^|\W)_(.+?)_(?=\W|$)/g, '$1$2')
-    .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
-    .replace(/^\s*[-*] /gm, '')
+    .replace(/(^|[^\w])_([^_\n]+)_(?=[^\w]|$)/g, '$1$2')
+    .replace(/\[([^\][]+)\]\([^()]+\)/g, '$1')
+    .replace(/^[ \t]*[-*] /gm, '')
     .replace(/\s+/g, ' ')
-    .trim();
+    .trim());
 }

@@ -1,7 +1,9 @@
 import type { Translate } from '../../i18n/i18n';
 import type { Reply, ReplyChoices, ReplyItem } from '../../core/reply';
+import { namedOption, needsOptionList, shortOptionLabel } from '../choice-labels';
 import { cardAction } from './card-actions';
 import { markdownBlocks, plainText } from './card-markdown';
+import { unescapeMarkdown } from '../markdown-escapes';
 import { ADAPTIVE_CARD_SCHEMA_URL, type AdaptiveCard, type CardAction, type CardActionMode, type CardElement } from './card-types';
 
 export interface ReplyCardOptions {
@@ -29,7 +31,8 @@ export function replyToCard(reply: Reply, t: Translate, options: ReplyCardOption
   if (reply.attachments?.length) {
     body.push({
       type: 'ActionSet',
-      actions: reply.attachments.map((a) => ({ type: 'Action.OpenUrl', title: t('teams:card.open', { name: a.name }), url: a.url, tooltip: a.name })),
+      // The name is the title ("Certificate (PDF)"); "Open …" in front read as "Open Open Badge (JSON)".
+      actions: reply.attachments.map((a) => ({ type: 'Action.OpenUrl', title: a.name, url: a.url, tooltip: t('teams:card.open', { name: a.name }) })),
     });
   }
   if (!body.length) body.push({ type: 'TextBlock', text: reply.summary, wrap: true });
@@ -39,7 +42,7 @@ export function replyToCard(reply: Reply, t: Translate, options: ReplyCardOption
     $schema: ADAPTIVE_CARD_SCHEMA_URL,
     version: '1.5',
     lang: reply.lang,
-    fallbackText: reply.summary,
+    fallbackText: unescapeMarkdown(reply.summary),
     body,
   };
   if (reply.dir === 'rtl') card.rtl = true;
@@ -82,25 +85,29 @@ function itemContainer(item: ReplyItem, mode: CardActionMode): CardElement {
 
 function choiceElements(choices: ReplyChoices, t: Translate, mode: CardActionMode): CardElement[] {
   if (choices.selection === 'single') {
-    // One full-width button per option, stacked, so long option texts stay readable.
-    return choices.options.map((option, i) => ({
+    // Long options are listed in full (wrapped) and their buttons carry the letter and first words.
+    const listed = needsOptionList(choices);
+    const list: CardElement[] = listed ? choices.options.map((option, i) => ({ type: 'TextBlock', text: namedOption(option, i), wrap: true, spacing: i === 0 ? 'Medium' : 'Small' })) : [];
+    const buttons: CardElement[] = choices.options.map((option, i) => ({
       type: 'ActionSet',
       ...(i === 0 ? { spacing: 'Medium' } : { spacing: 'Small' }),
-      actions: [cardAction({ label: option.label, command: choices.command, args: { ...choices.args, answer: option.id } }, mode)],
+      actions: [cardAction({ label: shortOptionLabel(option, i), command: choices.command, args: { ...choices.args, answer: option.id } }, mode)],
     }));
+    return [...list, ...buttons];
   }
   const submit = cardAction({ label: choices.submitLabel ?? t('teams:card.submitAnswer'), command: choices.command, args: withoutAnswer(choices.args), style: 'primary' }, mode);
   return [
     {
+      // Expanded and wrapped, the choice set shows every option in full. Not required: the core
+      // answers an empty submission itself, and a required input would block the hint button.
       type: 'Input.ChoiceSet',
       id: ANSWER_INPUT_ID,
       label: choices.inputLabel ?? t('teams:card.answerLabel'),
       isMultiSelect: true,
       style: 'expanded',
       wrap: true,
-      isRequired: true,
-      errorMessage: t('teams:card.chooseAtLeastOne'),
-      choices: choices.options.map((o) => ({ title: o.label, value: o.id })),
+      choices: choices.options.map((o, i) => ({ title: namedOption(o, i), value: o.id })),
+      ...(choices.selected?.length ? { value: choices.selected.join(',') } : {}),
     },
     { type: 'ActionSet', actions: [submit] },
   ];

@@ -1,3 +1,5 @@
+import { parkEscapes, restoreEscapes, unescapeMarkdown } from '../markdown-escapes';
+
 /** Escapes the three characters Slack treats as control sequences in message text. */
 export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -8,10 +10,26 @@ export function escapeSlack(text: string): string {
  * (*bold*, _italic_, "• " lists, <url|label>).
  */
 export function toMrkdwn(markdown: string): string {
-  return escapeSlack(markdown)
-    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => `<${url}|${label.replace(/\|/g, '¦')}>`)
+  const converted = escapeSlack(parkEscapes(markdown))
+    .replace(/\[([^\][\n]+)\]\((https?:\/\/[^\s()]+)\)/g, (_m, label: string, url: string) => `<${url}|${label.replace(/\|/g, '¦')}>`)
     .replace(/\*\*(.+?)\*\*/g, '*$1*')
-    .replace(/^(\s*)- /gm, '$1• ');
+    .replace(/^([ \t]*)- /gm, '$1• ');
+  return restoreEscapes(converted, literalInMrkdwn);
+}
+
+/**
+ * An escaped character written so that Slack shows it as typed: mrkdwn has no escapes, so
+ * formatting marks are fenced with zero-width spaces and angle brackets become entities.
+ */
+function literalInMrkdwn(c: string): string {
+  if (c === '<') return '&lt;';
+  if (c === '>') return '&gt;';
+  return '*_~`'.includes(c) ? `\u200b${c}\u200b` : c;
+}
+
+/** A plain-text Block Kit field (headers, notification text): Markdown escapes resolved. */
+export function plainSlackText(markdown: string): string {
+  return unescapeMarkdown(markdown);
 }
 
 /** Shortens to `max` characters with an ellipsis, without splitting a surrogate pair. */

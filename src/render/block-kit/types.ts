@@ -31,6 +31,7 @@ export interface CheckboxesElement {
   type: 'checkboxes';
   action_id: string;
   options: CheckboxOption[];
+  initial_options?: CheckboxOption[];
 }
 
 export interface HeaderBlock {

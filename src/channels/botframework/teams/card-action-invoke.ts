@@ -22,6 +22,8 @@ export interface CardActionInvokeOptions {
   defaultLanguage: Language;
   /** Teams waits 5 s for a card action; answer well before that. */
   budgetMs?: number;
+  /** Sends personal replies pressed for in a group chat or channel to the learner's own chat; returns what stays. */
+  routePersonal?: (context: TurnContext, replies: Reply[]) => Promise<Reply[]>;
 }
 
 const DEFAULT_BUDGET_MS = 4000;
@@ -77,11 +79,17 @@ export function createCardActionInvokeHandler(options: CardActionInvokeOptions):
     if (!personal) {
       // In group chats and channels an updated card would change the message for everyone, and
       // replies are personal: keep the card, post the replies, and tell the presser briefly.
-      for (const reply of result.replies) await context.sendActivity(cardActivity(reply, t, 'execute'));
+      const replies = options.routePersonal ? await options.routePersonal(context, result.replies) : result.replies;
+      for (const reply of replies) await context.sendActivity(cardActivity(reply, t, 'execute'));
       return messageResponse(t('teams:invoke.repliedBelow'));
     }
     const [first, ...rest] = result.replies;
     if (!first) return messageResponse('');
+    if (first.aside) {
+      // An aside (an explanation) must not replace the lesson card and its Next button: keep the card, send the replies.
+      for (const reply of result.replies) await context.sendActivity(cardActivity(reply, t, 'execute'));
+      return messageResponse(t('teams:invoke.repliedBelow'));
+    }
 
     for (const reply of rest) {
       const sent = await context.sendActivity(cardActivity(reply, t, 'execute'));

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadGlossary } from '../../src/adapters/content/glossary-loader';
+import { validateCourse } from '../../src/adapters/content/course-loader';
+import { REPO_ROOT, tempDir } from '../support/app-harness';
+
+const KNOWLEDGE = path.join(REPO_ROOT, 'knowledge');
+const LANGS = ['en', 'es', 'fr', 'pt', 'ar'] as const;
+
+describe('course glossary', () => {
+  it('has the same terms in all five languages, each with a definition, everyday words and variants, and no problems', async () => {
+    const { glossary, problems } = await loadGlossary(KNOWLEDGE);
+    expect(problems).toEqual([]);
+    expect(glossary.size).toBeGreaterThanOrEqual(30);
+    for (const lang of LANGS) {
+      const entry = glossary.entry('automation-bias', lang)!;
+      expect(entry.lang).toBe(lang);
+      expect(entry.definition.length).toBeGreaterThan(20);
+      expect(entry.synonyms.length + entry.variants.length).toBeGreaterThan(0);
+      expect(glossary.equivalents('automation-bias', lang).map((e) => e.lang).sort()).toEqual(LANGS.filter((l) => l !== lang).sort());
+    }
+  });
+
+  it('finds terms by everyday words, word forms, abbreviations and misspellings, in any course language', async () => {
+    const { glossary } = await loadGlossary(KNOWLEDGE);
+    expect(glossary.matches('Which AI uses does the EU AI Act ban?', ['en']).map((m) => m.id)).toContain('prohibited-practices');
+    expect(glossary.matches('what is the knowledge cutoff of chatgpt', ['en']).map((m) => m.id)).toEqual(expect.arrayContaining(['knowledge-cutoff', 'large-language-model']));
+    expect(glossary.matches('¿que es la generasion aumentada por recuperasion?', ['es']).map((m) => m.id)).toContain('rag');
+    expect(glossary.find('automaton bias').id).toBe('automation-bias');
+    expect(glossary.find('RGPD').id).toBe('gdpr');
+    expect(glossary.find('sesgo de automatizacion').id).toBe('automation-bias');
+    expect(glossary.find('tajine recipe').id).toBeUndefined();
+  });
+
+  it('reports a translation that lacks a term, an unknown lesson and a bad id as file:line errors, through validate:course', async () => {
+    const dir = tempDir('govai-glossary-');
+    fs.cpSync(KNOWLEDGE, dir, { recursive: true });
+    const es = path.join(dir, 'es', 'glossary.yaml');
+    fs.writeFileSync(es, fs.readFileSync(es, 'utf8').replace('  - id: automation-bias\n', '  - id: Automation_Bias\n').replace('lessons: ["m2-l1"', 'lessons: ["m9-l9"'));
+    const problems = (await validateCourse(dir)).filter((p) => p.file.endsWith('glossary.yaml'));
+    const messages = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^es\/glossary\.yaml:\d+: terms\[\d+\]\.id: must be lower-case words/), expect.stringMatching(/^es\/glossary\.yaml:\d+: .*lesson "m9-l9" does not exist/), 'es/glossary.yaml:1: term "automation-bias" of en/glossary.yaml is missing']));
+    expect(problems.every((p) => p.line > 0)).toBe(true);
+  });
+});
