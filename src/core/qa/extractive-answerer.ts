@@ -107,8 +107,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
     const coverage = terms.filter((t) => whole.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
     // A step whose own title carries the question's words ("The four risk tiers") is the one about it.
     const own = new Set(analyze(p.chunk.title, lang));
-    // A quiz prompt is a question, not a heading: sharing words with it says nothing about its explanation.
-    const titleBoost = p.chunk.kind === 'quiz' ? 1 : 1 + terms.filter((t) => own.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
+    const titleBoost = 1 + terms.filter((t) => own.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
     sentencesOf[pi].forEach((text, index) => {
       // A question is never an answer, and a short line without a full stop is a heading or a list of options.
       if (/[?؟]$/.test(text) || (!/[.!؟。:;)"”»]$/.test(text) && wordCount(text) < 8)) return;
