@@ -13,6 +13,7 @@ import type { QuestionGap, QuestionLog, QuestionOutcome } from './question-log';
 import { detectQuestionLanguage } from './question-language';
 import { recognizeSmallTalk } from './small-talk';
 import { smallTalkReply } from './small-talk-reply';
+import { literal } from '../markdown-literal';
 
 export const QA_SLICE = 'qa';
 /** Exchanges kept for condensing follow-ups; answers are shortened, questions redacted. */
@@ -273,7 +274,7 @@ function gapsReply(turn: Turn, gaps: QuestionGap[], from: Date, to: Date): Reply
     title: t('qa:gaps.title'),
     text: t('qa:gaps.intro', { ...dates, count: gaps.reduce((n, g) => n + g.count, 0) }),
     items: gaps.slice(0, GAPS_SHOWN).map((g) => ({
-      title: g.question,
+      title: literal(g.question),
       badge: t('qa:gaps.times', { count: g.count }),
       text: g.outcomes.map((o) => t(o === 'declined' ? 'qa:gaps.declined' : 'qa:gaps.unhelpful')).join(', '),
     })),
