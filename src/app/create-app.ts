@@ -12,7 +12,9 @@ import type { QaService } from '../core/qa/answer-service';
 import { ReminderScheduler } from '../core/reminders/reminder-scheduler';
 import { ExportLinks, buildCohortExport } from '../core/cohorts/cohort-export';
 import { FacilitatorRoles } from '../core/cohorts/facilitator-roles';
+import { groupPollVoteSource } from '../core/facilitation/polls/poll-personal-data';
 import { registerCohorts } from '../core/cohorts/register-cohorts';
+import { cohortReflectionSharing } from '../core/cohorts/reflection-sharing';
 import { cohortPersonalDataSource } from '../core/cohorts/cohort-personal-data';
 import { registerExpertQuestions } from '../core/cohorts/expert-questions';
 import { closestPassages } from '../core/cohorts/expert-passages';
@@ -30,6 +32,8 @@ import { SlackCohortChannel } from '../channels/slack/slack-cohort-channel';
 import { watchSlackRoster } from '../channels/slack/slack-roster-watcher';
 import { loadCourseCatalog } from '../adapters/content/course-loader';
 import { CertificateStore } from '../adapters/certificates/certificate-store';
+import { CredentialSigner } from '../adapters/certificates/credential-signer';
+import { FlexibleRateLimits, limitSettingsOf } from '../adapters/rate-limits/flexible-rate-limits';
 import { prepareQa } from '../adapters/retrieval/qa-runtime';
 import { MeasuredProactive } from '../adapters/metrics/measured-proactive';
 import { withStorageMetrics } from '../adapters/metrics/measured-storage';
@@ -53,6 +57,14 @@ import { createBotFrameworkEdge } from './create-bot-framework-edge';
 import { createPrivacy, type Privacy } from './create-privacy';
 import { createStorage } from './create-storage';
 import { registerFeatures } from './register-features';
+import type { JobPort } from '../ports/jobs';
+import type { ChannelPostPort } from '../ports/channel-posts';
+import { createJobs } from './create-jobs';
+import { registerDiscussionSchedule } from '../core/facilitation/schedule/register-schedule';
+import { DiscussionScheduler } from '../core/facilitation/schedule/discussion-scheduler';
+import { scheduledDiscussionsDataSource } from '../core/facilitation/schedule/schedule-personal-data';
+import { BotFrameworkChannelPoster } from '../channels/botframework/channel-poster';
+import { SlackChannelPoster } from '../channels/slack/slack-channel-poster';
 import { VERSION } from './version';
 
 export interface App {
@@ -67,6 +79,10 @@ export interface App {
   metrics: MetricsPort;
   /** Cohort welcomes and delivery reports; ticks by itself after start() unless COHORT_TICK_SECONDS=0. */
   cohortWelcomes: WelcomeDispatcher;
+  /** Scheduled discussion prompts (`schedule discuss 2 monday 10:00`); ticks by itself after start() unless SCHEDULE_TICK_SECONDS=0. */
+  discussionSchedule: DiscussionScheduler;
+  /** The job queue behind them (PostgreSQL or SQLite, like storage). */
+  jobs: JobPort;
   /** xAPI statements waiting for the LRS (only with LRS_ENDPOINT); ticks by itself after start() unless XAPI_TICK_SECONDS=0. */
   xapiOutbox?: XapiOutbox;
   /** The loaded course content (English always; translations without errors). */
@@ -85,6 +101,8 @@ export interface App {
 export interface AppOverrides {
   logger?: Logger;
   storage?: StoragePort;
+  /** Several instances in a test share one PostgreSQL jobs table through this. */
+  jobs?: JobPort;
 }
 
 /** The composition root: builds every port, feature and channel from the configuration. */
@@ -110,9 +128,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const privacy = createPrivacy({ config, storage, logger, certificates, catalog, baseUrl: () => publicUrl ?? `http://${config.HOST}:${config.PORT}` });
 
   let qaService: QaService | undefined;
-  const registry = registerFeatures({ config, localizer, storage, catalog, certificates, qaService: () => qaService, privacy: privacy.service });
   // Cohorts reach people through each channel's roster and personal chats (filled in once the channels exist).
   const cohortChannels: Record<string, CohortChannelPort> = {};
+  const reflectionSharing = cohortReflectionSharing(storage, cohortChannels);
+  const registry = registerFeatures({ config, localizer, storage, catalog, certificates, qaService: () => qaService, privacy: privacy.service, reflectionSharing });
   const exportLinks = new ExportLinks(storage, () => publicUrl ?? `http://${config.HOST}:${config.PORT}`);
   const cohortWelcomes = new WelcomeDispatcher({ storage, channels: cohortChannels, localizer, catalog, logger, nudges: new PacingNudges({ storage, channels: cohortChannels, localizer, catalog, logger }) });
   const facilitatorRoles = new FacilitatorRoles(config.FACILITATORS);
@@ -126,12 +145,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     minAggregate: config.COHORT_MIN_AGGREGATE,
     audit: privacy.audit,
   });
+  const jobs = overrides.jobs ?? createJobs(config);
+  registerDiscussionSchedule(registry, { jobs, storage, roles: facilitatorRoles, catalog });
   registerExpertQuestions(registry, { storage, roles: facilitatorRoles, channels: cohortChannels, expertsChannel: config.EXPERTS_CHANNEL, passages: (question, lang) => closestPassages(qaService, question, lang) });
   // xAPI: progress changes become statements in a durable outbox, sent to the LRS in the background.
   const xapiOutbox = config.LRS_ENDPOINT ? new XapiOutbox(storage, new LrsClient({ endpoint: config.LRS_ENDPOINT, key: config.LRS_KEY, secret: config.LRS_SECRET }), logger) : undefined;
   // xAPI needs an IRI for the organisation even when ORG_URL is unset: this server's public address then.
   const orgIri = config.ORG_URL ?? config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
   const xapiStatements = { activityBase: `${withoutTrailingSlashes(orgIri)}/xapi`, accountHomePage: orgIri };
+  // Turn and model limits: counted in memory on SQLite (one instance), in PostgreSQL across instances.
+  const limits = new FlexibleRateLimits(limitSettingsOf(config), { logger, databaseUrl: config.STORAGE === 'postgres' ? config.DATABASE_URL : undefined });
   const coach = new Coach({
     storage,
     localizer,
@@ -140,6 +163,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     defaultLanguage: config.DEFAULT_LANGUAGE,
     metrics,
     maxTextChars: config.MAX_MESSAGE_CHARS,
+    limits,
     ...(xapiOutbox
       ? { onSaved: async ({ before, after, input, now }) => xapiOutbox.enqueue(statementsFor({ before, after, activityId: input.activityId, now }, catalog.get(after.language ?? config.DEFAULT_LANGUAGE), xapiStatements), now) }
       : {}),
@@ -151,6 +175,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   teamsRoster = teamsRosterWatcher(teamsCohorts, cohorts.membersJoined);
   privacy.registry.register(edge.references.personalDataSource());
   privacy.registry.register(cohortPersonalDataSource(storage));
+  privacy.registry.register(scheduledDiscussionsDataSource(jobs));
+  privacy.registry.register(groupPollVoteSource(storage));
 
   const readiness: ReadinessState = { ready: false, startedAt: Date.now(), version: VERSION };
   const isReady = () => readiness.ready;
@@ -177,7 +203,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       },
     },
   });
-  mountCertificatesRoute(server, { certificates, localizer, logger });
+  // The Open Badge signing key: configured, or generated once and kept in storage (so after storage opens).
+  let signing: Promise<CredentialSigner> | undefined;
+  const signer = () => (signing ??= CredentialSigner.open({ privateKeyPem: config.CERTIFICATE_SIGNING_KEY, storage }).catch((err: unknown) => {
+    signing = undefined;
+    throw err;
+  }));
+  mountCertificatesRoute(server, { certificates, signer, localizer, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
   mountPrivacyRoutes(server, { privacy: privacy.service, logger });
   mountMetricsRoute(server, { metrics, host: config.HOST, token: config.METRICS_TOKEN, logger });
   const exportDeps = { storage, catalog, localizer, certificateDate: async (id: string) => (await certificates.find(id))?.issuedAt };
@@ -196,6 +228,13 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const proactive: ProactivePort = slack
     ? new ProactiveByChannel(edge.proactive, { [SLACK_CHANNEL_ID]: new SlackProactiveSender(() => slack.client, localizer, logger) })
     : edge.proactive;
+  // Scheduled discussion prompts go to the channel they were scheduled in; failures reach the facilitator privately.
+  const channelPosters: Record<string, ChannelPostPort> = {};
+  for (const channelId of ['msteams', 'webchat', 'directline', 'emulator', 'slack']) {
+    channelPosters[channelId] = new BotFrameworkChannelPoster({ channelId, adapter: edge.adapter, appId: config.MICROSOFT_APP_ID ?? '', references: edge.references, renderers: edge.renderers, localizer, logger });
+  }
+  if (slack) channelPosters[SLACK_CHANNEL_ID] = new SlackChannelPoster(() => slack.client, config.SLACK_BOT_TOKEN!, localizer, logger);
+  const discussionSchedule = new DiscussionScheduler({ jobs, posters: channelPosters, proactive: new MeasuredProactive(proactive, metrics), catalog, localizer, logger });
   const reminderScheduler = new ReminderScheduler({ storage, proactive: new MeasuredProactive(proactive, metrics), localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE, metrics });
 
   let stopped = false;
@@ -203,7 +242,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Everything a turn needs before the first request: storage, then content. Not listening.
   const open = () => (opening ??= (async () => {
     await storage.open();
-    qaService ??= (await prepareQa(config, { logger, metrics })).service;
+    await jobs.open();
+    // A configured key that cannot be read stops start-up here, not at the first certificate.
+    await signer();
+    qaService ??= (await prepareQa(config, { logger, metrics, limits })).service;
   })());
   return {
     config,
@@ -214,6 +256,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     reminders: reminderScheduler,
     metrics,
     cohortWelcomes,
+    discussionSchedule,
+    jobs,
     xapiOutbox,
     catalog,
     privacy,
@@ -230,6 +274,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       readiness.ready = true;
       reminderScheduler.start(config.REMINDER_TICK_SECONDS * 1000);
       cohortWelcomes.start(config.COHORT_TICK_SECONDS * 1000);
+      discussionSchedule.start(config.SCHEDULE_TICK_SECONDS * 1000);
       xapiOutbox?.start(config.XAPI_TICK_SECONDS * 1000);
       privacy.retention.start();
       const address = server.address() as AddressInfo;
@@ -247,9 +292,12 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       await inFlight.drain(config.SHUTDOWN_GRACE_MS);
       await reminderScheduler.stop();
       await cohortWelcomes.stop();
+      await discussionSchedule.stop();
       await xapiOutbox?.stop();
       await privacy.retention.stop();
+      await limits.close();
       await storage.close();
+      await jobs.close();
       logger.info('govai-coach stopped');
     },
   };

@@ -23,6 +23,8 @@ export interface BotFrameworkEdge {
   /** Proactive messages to learners and groups reached through Bot Framework channels. */
   proactive: BotFrameworkProactiveSender;
   references: ConversationReferenceStore;
+  /** Replies → activities per channel (for posts outside a turn, e.g. scheduled discussion prompts). */
+  renderers: ActivityRendererRegistry;
   /** Where replies and proactive messages may be sent (the app adds its own web chat connector once listening). */
   serviceUrls: ServiceUrlPolicy;
 }
@@ -74,5 +76,5 @@ export function createBotFrameworkEdge(deps: {
     },
     deliverers: { msteams: createTeamsDeliverer(references, logger) },
   });
-  return { adapter, logic, proactive, references, serviceUrls };
+  return { adapter, logic, proactive, references, renderers, serviceUrls };
 }

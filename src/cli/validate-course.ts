@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config';
 import { SUPPORTED_LANGUAGES, type Language } from '../config/config-schema';
 import { contentLanguages, loadLanguage, validateCourse } from '../adapters/content/course-loader';
 import { errorsOf, formatProblem } from '../adapters/content/problems';
+import { finalBank } from '../core/course/final-bank';
 
 /**
  * `npm run validate:course [-- [--lang en,es] [knowledge-dir]]`: checks every language folder
@@ -30,8 +31,13 @@ async function main(): Promise<number> {
     if (!course) continue;
     const lessons = course.modules.flatMap((m) => m.lessons);
     const steps = lessons.reduce((n, l) => n + l.steps.length, 0) + course.about.length;
-    const questions = lessons.reduce((n, l) => n + l.quiz.length, 0) + course.modules.reduce((n, m) => n + m.quiz.length, 0) + course.finalAssessment.length;
-    process.stdout.write(`${lang}: OK, ${course.modules.length} modules, ${lessons.length} lessons, ${steps} steps, ${questions} questions (${course.finalAssessment.length} in the final assessment), ${own.length} warning(s)\n`);
+    const bank = finalBank(course);
+    const items = [...lessons.flatMap((l) => l.quiz), ...course.modules.flatMap((m) => m.quiz), ...bank.map((b) => b.question)];
+    const scenarios = items.filter((q) => q.scenario).length;
+    const scenarioShare = items.length ? Math.round((100 * scenarios) / items.length) : 0;
+    process.stdout.write(
+      `${lang}: OK, ${course.modules.length} modules, ${lessons.length} lessons, ${steps} steps, ${items.length} questions (${bank.length} in the final-assessment bank), ${scenarioShare}% scenarios (${scenarios}), ${own.length} warning(s)\n`,
+    );
   }
   if (errors) {
     process.stdout.write(`FAILED: ${errors} error(s), ${problems.length - errors} warning(s). (Check one language with --lang en.)\n`);

@@ -21,6 +21,8 @@ const optionalUrl = z
   .transform((v) => (v === '' ? undefined : v))
   .pipe(z.string().url().optional())
   .optional();
+/** A count where 0 means "off". */
+const wholeNumber = z.coerce.number({ error: 'must be a whole number (0 switches it off)' }).int('must be a whole number (0 switches it off)').min(0, 'must be a whole number (0 switches it off)');
 
 /** Comma-separated values; empty means none. */
 const commaList = z
@@ -94,6 +96,8 @@ export const configSchema = z
     ORG_NAME: optionalString,
     ORG_URL: optionalUrl,
     PUBLIC_BASE_URL: optionalUrl,
+    /** PEM of the Ed25519 key that signs Open Badges; unset: one is generated at first start and kept in storage. */
+    CERTIFICATE_SIGNING_KEY: optionalString,
 
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl,
@@ -108,6 +112,14 @@ export const configSchema = z
     LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
     QA_MAX_QUESTION_CHARS: positiveInt.default(500),
     MAX_MESSAGE_CHARS: positiveInt.default(4000),
+    // Rate limits and model budgets (0 switches one off); shared through PostgreSQL with several instances.
+    RATE_LIMIT_TURNS_PER_MINUTE: wholeNumber.default(60),
+    RATE_LIMIT_TENANT_TURNS_PER_MINUTE: wholeNumber.default(3000),
+    LLM_CALLS_PER_MINUTE: wholeNumber.default(10),
+    LLM_TENANT_CALLS_PER_MINUTE: wholeNumber.default(300),
+    LLM_DAILY_CALLS_PER_LEARNER: wholeNumber.default(200),
+    LLM_DAILY_CALLS_PER_TENANT: wholeNumber.default(20000),
+    LLM_DAILY_CALLS_TOTAL: wholeNumber.default(50000),
 
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_BOT_TOKEN: optionalString,
@@ -123,6 +135,8 @@ export const configSchema = z
       .transform((v) => (v ?? '').split(/[,;\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean)),
     /** Score averages in cohort reports need at least this many learners, so nobody's score can be singled out. */
     COHORT_MIN_AGGREGATE: z.coerce.number({ error: 'must be a whole number of at least 3' }).int('must be a whole number of at least 3').min(3, 'must be a whole number of at least 3').default(5),
+    /** Anonymous poll results stay hidden until this many people voted (never below 3); the card shows "n votes so far" until then. */
+    POLL_MIN_VOTES: z.coerce.number({ error: 'must be a whole number of at least 3' }).int('must be a whole number of at least 3').min(3, 'must be a whole number of at least 3').default(5),
     /** Where "ask an expert" questions go for learners without a cohort: "msteams:<channel conversation id>" or "slack:<channel id>". */
     EXPERTS_CHANNEL: optionalString.pipe(z.string().regex(/^(msteams|slack):\S+$/, 'must be "msteams:<channel conversation id>" or "slack:<channel id>"').optional()),
     /** xAPI 1.0.3 statements go to this LRS (statements resource base, e.g. https://lrs.example/xapi) when set. */
@@ -133,6 +147,8 @@ export const configSchema = z
     XAPI_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
     /** How often cohort welcomes are sent and retried; 0 turns the background pass off (it still runs after each change). */
     COHORT_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+    /** How often due scheduled discussion prompts are posted (and failed posts retried); 0 turns the background pass off. */
+    SCHEDULE_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 
     /** Administrators (may export the audit log): `<channel>:<user id>`, e.g. msteams:<Entra object id>, slack:U0123ABCD (comma-separated). */
     ADMINS: commaList,
@@ -144,6 +160,8 @@ export const configSchema = z
     RETENTION_INACTIVE_LEARNER_DAYS: positiveInt.default(730),
     RETENTION_AUDIT_LOG_DAYS: positiveInt.default(365),
     /** Hours between retention purges (run by one instance at a time); 0 turns the purge off. */
+    /** Hours a learner waits after a final-assessment attempt before a new one; 0 turns the wait off. */
+    FINAL_COOLDOWN_HOURS: z.coerce.number({ error: 'must be a whole number from 0 to 720' }).int('must be a whole number from 0 to 720').min(0, 'must be a whole number from 0 to 720').max(720, 'must be a whole number from 0 to 720').default(24),
     RETENTION_PURGE_INTERVAL_HOURS: z.coerce.number({ error: 'must be a whole number from 0 to 720' }).int('must be a whole number from 0 to 720').min(0, 'must be a whole number from 0 to 720').max(720, 'must be a whole number from 0 to 720').default(24),
 
     WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -4,6 +4,7 @@ import { directionOf, toSupportedLanguage, type Localizer } from '../i18n/i18n';
 import { currentCorrelationId } from '../logging/correlation';
 import type { Logger } from '../logging/logger';
 import { NO_METRICS, type MetricsPort } from '../ports/metrics';
+import { firstRefusal, type RateLimitPort } from '../ports/rate-limits';
 import { StorageConflictError, CREATE_ONLY, type StoragePort } from '../ports/storage';
 import { CommandRegistry, numberedChoices, type Route } from './command-registry';
 import { KeyedSerializer } from './keyed-serializer';
@@ -24,6 +25,8 @@ export interface CoachOptions {
   onSaved?: (change: { before?: LearnerRecord; after: LearnerRecord; input: TurnInput; now: Date }) => Promise<void>;
   /** Longest typed message taken as a command or question (MAX_MESSAGE_CHARS); longer ones are told so. */
   maxTextChars?: number;
+  /** Turns a minute per learner and per tenant; a refused turn changes nothing and says when to try again. */
+  limits?: RateLimitPort;
 }
 
 const DEFAULT_MAX_TEXT_CHARS = 4000;
@@ -46,7 +49,7 @@ export class Coach {
   }
 
   handle(input: TurnInput): Promise<TurnResult> {
-    return measureTurn(this.options.metrics ?? NO_METRICS, input, () => this.serializer.run(learnerKey(input.channelId, input.userId), async () => {
+    return measureTurn(this.options.metrics ?? NO_METRICS, input, async () => (await this.refusedByLimits(input)) ?? this.serializer.run(learnerKey(input.channelId, input.userId), async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await this.attempt(input);
@@ -180,7 +183,8 @@ export class Coach {
     }
 
     const pending = turn.learner.pendingActions;
-    const picked = pickNumberedChoice(text, pending);
+    // "b" or "a, c" names options by the letters shown beside them: the same as typing their numbers.
+    const picked = pickNumberedChoice(lettersAsNumbers(text, turn.t('course:quiz.letters'), pending) ?? text, pending);
     if (picked) {
       const route = registry.get(picked.command);
       if (route) {
@@ -200,6 +204,10 @@ export class Coach {
       return match.route.handler(turn);
     }
     if (looksLikeCommand(text, registry)) return this.unknownCommand(turn, text);
+    for (const capture of registry.textCaptures) {
+      const captured = await capture(turn);
+      if (captured) return captured;
+    }
     const fallback = registry.fallbackRoute;
     return fallback ? fallback(turn) : this.unknownCommand(turn, text);
   }
@@ -217,6 +225,23 @@ export class Coach {
         actions: [helpAction(turn)],
       }),
     ];
+  }
+
+  /** Checked before the turn queues behind the learner's others, so a flood never holds up their real turns. */
+  private async refusedByLimits(input: TurnInput): Promise<TurnResult | undefined> {
+    const { limits } = this.options;
+    if (!limits || input.event) return undefined;
+    const key = learnerKey(input.channelId, input.userId);
+    const refused = await firstRefusal(limits, [
+      ['turns.learner', key],
+      ['turns.tenant', input.tenantId && `${input.channelId}:${input.tenantId}`],
+    ]);
+    if (!refused) return undefined;
+    this.options.logger.warn({ limit: refused.limit, channelId: input.channelId }, 'turn refused by a rate limit');
+    const lang = this.languageFor(await this.readLearner(input.channelId, input.userId).catch(() => undefined), input.locale);
+    const t = this.options.localizer.forLanguage(lang);
+    const text = t(refused.limit === 'turns.tenant' ? 'common:limits.tenantTurns' : 'common:limits.turns', { count: Math.max(1, Math.ceil(refused.retryAfterMs / 1000)) });
+    return { duplicate: false, lang, replies: [{ intent: 'notice', lang, dir: directionOf(lang), text, summary: text }] };
   }
 
   private failure(input: TurnInput, err: unknown): TurnResult {
@@ -252,6 +277,28 @@ function isNumberList(text: string): boolean {
   if (text.length > MAX_NUMBER_LIST_CHARS) return false;
   const western = westernDigits(text);
   return NUMBER_LIST_CHARS.test(western) && /\d/.test(western);
+}
+
+const MAX_LETTER_LIST_CHARS = 40;
+
+/**
+ * "b" → "2", "a, c" → "1,3": letters as listed beside the options of the question on screen
+ * (`letters` is the language's comma-separated list; Latin A–J work in every language). Only
+ * when each letter names an answer option; anything else is left to the other routes.
+ */
+function lettersAsNumbers(text: string, letters: string, pending: Action[]): string | undefined {
+  if (!pending.length || text.length > MAX_LETTER_LIST_CHARS) return undefined;
+  const own = letters.split(',').map((l) => l.trim().toLowerCase());
+  const latin = 'abcdefghij'.split('');
+  const tokens = text.trim().toLowerCase().split(/[,;\s]+/).filter(Boolean).map((token) => (token.endsWith(')') || token.endsWith('.') ? token.slice(0, -1) : token));
+  if (!tokens.length) return undefined;
+  const numbers: number[] = [];
+  for (const token of tokens) {
+    const at = own.includes(token) ? own.indexOf(token) : latin.indexOf(token);
+    if (at < 0 || pending[at]?.args?.answer === undefined) return undefined;
+    numbers.push(at + 1);
+  }
+  return numbers.join(',');
 }
 
 /** "2" picks the second numbered choice; "1,3" picks several options of a multiple-choice question. */

@@ -18,6 +18,12 @@ export interface Route {
   takesText?: boolean;
 }
 
+/**
+ * Free text a feature takes before Q&A does (an open exercise's answer, a reflection): it
+ * returns replies when the text was for it, undefined when not. Typed commands still win.
+ */
+export type TextCapture = (turn: Parameters<RouteHandler>[0]) => Promise<Reply[] | undefined> | Reply[] | undefined;
+
 export interface TextMatch {
   route: Route;
   rest: string;
@@ -31,6 +37,7 @@ export class CommandRegistry {
   private readonly routes = new Map<string, Route>();
   private readonly eventHandlers = new Map<string, RouteHandler>();
   private fallbackHandler?: RouteHandler;
+  private readonly captures: TextCapture[] = [];
   private aliasCache?: { alias: string; route: Route }[];
 
   constructor(private readonly localizer: Localizer) {}
@@ -51,6 +58,16 @@ export class CommandRegistry {
   fallback(handler: RouteHandler): this {
     this.fallbackHandler = handler;
     return this;
+  }
+
+  /** Free text for a feature's open task, consulted in registration order before the fallback. */
+  captureText(capture: TextCapture): this {
+    this.captures.push(capture);
+    return this;
+  }
+
+  get textCaptures(): readonly TextCapture[] {
+    return this.captures;
   }
 
   get(name: string): Route | undefined {

@@ -15,6 +15,8 @@ export type Intent =
   | 'progress'
   | 'review'
   | 'reflection'
+  | 'exercise'
+  | 'exercise-feedback'
   | 'answer'
   | 'not-covered'
   | 'small-talk'
@@ -98,6 +100,18 @@ export interface Reply {
    * update the pressed card in place keep that card and send this reply as a new message.
    */
   aside?: boolean;
+  /**
+   * This reply is the new version of the card whose button was pressed (a live poll card):
+   * channels that can update messages replace that message in place, for everyone who sees it
+   * (Teams: updateActivity on the action's replyToId; Slack: chat.update on the pressed
+   * message); others send it as a new message. Ignored when the turn came from typed text.
+   */
+  updatesPressedCard?: boolean;
+  /**
+   * A short note for the person who acted only ("your vote counted"): Teams shows it as the
+   * card action's response, Slack as an ephemeral message; other channels send it normally.
+   */
+  ephemeral?: boolean;
   /**
    * For the learner only (progress, quizzes, reviews, certificates, reminders): asked for in a
    * group chat or channel, it is sent to the learner's personal chat and the group gets a pointer.

@@ -15,6 +15,24 @@ export function normalizeCommandText(text: string): string {
   return trimChars(folded, LEADING_MARKS, TRAILING_MARKS);
 }
 
+/**
+ * Text folded for substring matching (exercise cues): lower case, accents and Arabic short
+ * vowels removed, Arabic alef and final-ya variants unified, typographic apostrophes made
+ * plain, whitespace runs collapsed to one space. Unlike normalizeCommandText nothing is
+ * trimmed, so a cue may keep a deliberate leading or trailing space (" as a ").
+ */
+export function foldForMatching(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, '')
+    .normalize('NFC')
+    .replace(/[\u0622\u0623\u0625]/g, '\u0627')
+    .replace(/\u0649/g, '\u064a')
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .toLowerCase()
+    .replace(/[\s\u00a0]+/g, ' ');
+}
+
 /** "https://x.org//" → "https://x.org", for joining a configured base URL with a path. */
 export function withoutTrailingSlashes(url: string): string {
   return trimChars(url, NO_CHARS, SLASH);

@@ -16,6 +16,8 @@ export interface TurnInput {
   activityId?: string;
   /** Channel locale such as "fr-FR". */
   locale?: string;
+  /** The organisation the user belongs to (Teams tenant id, Slack team id), for per-tenant limits. */
+  tenantId?: string;
   /** IANA time zone, when the channel sends one (Teams: localTimezone). */
   timezone?: string;
   /** Typed text, with any @mention of the bot removed. */

@@ -18,6 +18,7 @@ const LTR_RUN = /(\]\([^()\s\]]*\))|https?:\/\/(?:[^\s()<>«».,:;!?]|[.,:;!?](?
 
 /** The text with each left-to-right run isolated, when it contains Arabic; other text is returned unchanged. */
 export function isolateLtrRuns(text: string): string {
-  if (!ARABIC.test(text)) return text;
+  // Already isolated (a renderer did it, then the web chat edge sees it again): leave it.
+  if (!ARABIC.test(text) || text.includes(LRI)) return text;
   return text.replace(LTR_RUN, (run, linkTarget?: string) => (linkTarget ? run : `${LRI}${run}${PDI}`));
 }

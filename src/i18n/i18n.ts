@@ -65,12 +65,18 @@ export async function createLocalizer(localesDir = DEFAULT_LOCALES_DIR): Promise
     initAsync: false,
   } as Parameters<i18n['init']>[0]);
   const fixed = new Map<Language, Translate>();
+  const caches: Map<string, unknown>[] = [];
+  // Resources added or removed at run time make every resolved string stale.
+  instance.store.on('added', () => caches.forEach((c) => c.clear()));
+  instance.store.on('removed', () => caches.forEach((c) => c.clear()));
   return {
     i18n: instance,
     forLanguage(lang) {
       let t = fixed.get(lang);
       if (!t) {
-        t = instance.getFixedT(lang);
+        const cache = new Map<string, unknown>();
+        caches.push(cache);
+        t = cachingTranslate(instance.getFixedT(lang), cache);
         fixed.set(lang, t);
       }
       return t;
@@ -84,4 +90,50 @@ export async function createLocalizer(localesDir = DEFAULT_LOCALES_DIR): Promise
       return [...out];
     },
   };
+}
+
+/** Resolved strings kept per language; past this many keys (dynamic keys gone wild) the cache starts over. */
+const TRANSLATE_CACHE_LIMIT = 10_000;
+
+/**
+ * A translate function that remembers what i18next resolved for a key called without options
+ * (or with `{ returnObjects: true }` alone, or with numbers only: counts, positions): a turn
+ * calls t() many times, and each call resolves namespaces, fallbacks, plurals and nesting anew.
+ * The resources are fixed after start (a change clears the cache), so the answer for such a call
+ * never changes; calls with any other value (text, names, context, a default value) go to
+ * i18next every time, so no learner's words are kept. Objects and arrays are handed out as copies.
+ */
+export function cachingTranslate(t: TFunction, cache = new Map<string, unknown>()): TFunction {
+  const cached = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
+    const call = t as unknown as (...args: unknown[]) => unknown;
+    if (typeof key !== 'string' || rest.length) return call(key, options, ...rest);
+    let slot: string;
+    if (options === undefined) slot = key;
+    else if (isReturnObjectsOnly(options)) slot = `\u0000${key}`;
+    else if (isNumbersOnly(options)) slot = `\u0001${key}\u0001${JSON.stringify(options)}`;
+    else return call(key, options);
+    if (cache.has(slot)) return copyOf(cache.get(slot));
+    const value = options === undefined ? call(key) : call(key, options);
+    if (cache.size >= TRANSLATE_CACHE_LIMIT) cache.clear();
+    cache.set(slot, value);
+    return copyOf(value);
+  };
+  return Object.assign(cached, { lng: (t as { lng?: unknown }).lng, ns: (t as { ns?: unknown }).ns, keyPrefix: (t as { keyPrefix?: unknown }).keyPrefix }) as unknown as TFunction;
+}
+
+/** Values that are all finite numbers (counts, positions): few distinct calls, and never a learner's words or name. */
+function isNumbersOnly(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
+  const values = Object.values(options);
+  return values.length > 0 && values.length <= 8 && values.every((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+function isReturnObjectsOnly(options: unknown): boolean {
+  if (typeof options !== 'object' || options === null) return false;
+  const keys = Object.keys(options);
+  return keys.length === 1 && keys[0] === 'returnObjects' && (options as { returnObjects: unknown }).returnObjects === true;
+}
+
+function copyOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
 }

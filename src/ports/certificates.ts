@@ -10,6 +10,10 @@ export interface CertificateRequest {
   courseTitle: string;
   /** When the learner passed the final assessment (ISO). */
   completedAt: string;
+  /** The course's estimated learner time, computed from its content (core/course/estimate.ts). */
+  estimatedMinutes?: number;
+  /** The modules completed, as shown: "1. Title". */
+  modules?: string[];
 }
 
 export interface IssuedCertificate {
@@ -19,10 +23,14 @@ export interface IssuedCertificate {
   issuedAt: string;
   /** The configured organisation (ORG_NAME, ORG_URL); either may be unset. */
   issuer: { name?: string; url?: string };
-  links: { verify: string; pdf: string; openBadge: string };
+  /** The verification page, the PDF, the Open Badges 3.0 credential and the same credential signed (VC-JWT). */
+  links: { verify: string; pdf: string; openBadge: string; signedOpenBadge: string };
 }
 
-/** Issues (or returns the already issued) certificate of completion. */
+export type RevocationOutcome = 'revoked' | 'already' | 'unknown';
+
+/** Issues (or returns the already issued) certificate of completion; an administrator may revoke one. */
 export interface CertificateIssuer {
   issue(request: CertificateRequest): Promise<IssuedCertificate>;
+  revoke(id: string, at: Date): Promise<RevocationOutcome>;
 }

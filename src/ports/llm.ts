@@ -27,6 +27,26 @@ export interface CondenseInput {
   history: QaExchange[];
 }
 
+/** A learner's answer to a practice exercise, with the offline rubric's verdict (see core/course/exercises.ts). */
+export interface ExerciseFeedbackInput {
+  /** Language the feedback must be written in. */
+  lang: Language;
+  kind: 'prompt' | 'redaction' | 'checklist';
+  title: string;
+  task: string;
+  /** Already redacted of personal data. */
+  material?: string;
+  /** Already redacted of personal data. */
+  answer: string;
+  /** Labels of the rubric checks the answer meets. */
+  met: string[];
+  /** Checks it misses, with the tip for each. */
+  missing: { label: string; tip: string }[];
+  /** Redaction: labels of the personal data still in the answer, and of what was removed. */
+  remaining: string[];
+  removed: string[];
+}
+
 /**
  * A text generator for grounded answers (an OpenAI-compatible or Azure OpenAI model). Inputs are
  * already redacted of personal data; the implementation must treat them as data and offer the
@@ -39,6 +59,8 @@ export interface LlmPort {
   condense(input: CondenseInput, options?: LlmCallOptions): Promise<string>;
   /** An answer citing passages as [n], or exactly NOT_IN_COURSE_MARKER when they do not contain it. */
   answer(input: GenerateAnswerInput, options?: LlmCallOptions): Promise<string>;
+  /** Feedback on an exercise answer, consistent with the rubric's verdict (optional: without it the rubric's own feedback is shown). */
+  exerciseFeedback?(input: ExerciseFeedbackInput, options?: LlmCallOptions): Promise<string>;
 }
 
 export interface LlmCallOptions {

@@ -1,6 +1,7 @@
 import type { Translate } from '../i18n/i18n';
 import type { Action, Reply, ReplyChoices, ReplyItem } from '../core/reply';
 import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, SUBMIT_ACTION_ID, encodeActionValue } from './block-kit/action-value';
+import { inReadingOrder } from './rtl-reading-order';
 import { needsOptionList, optionName, shortOptionLabel } from './choice-labels';
 import { splitText, toMrkdwn, truncate, escapeSlack, plainSlackText } from './block-kit/mrkdwn';
 import { SLACK_LIMITS, type ActionsBlock, type Block, type BlockKitMessage, type ButtonElement, type CheckboxesElement, type SectionBlock } from './block-kit/types';
@@ -15,7 +16,8 @@ export interface BlockKitOptions {
  * always kept; when the reply is too large, items are listed compactly and then the body
  * text is shortened with a note, never the buttons.
  */
-export function renderBlockKit(reply: Reply, t: Translate, options: BlockKitOptions = {}): BlockKitMessage {
+export function renderBlockKit(original: Reply, t: Translate, options: BlockKitOptions = {}): BlockKitMessage {
+  const reply = inReadingOrder(original);
   const maxBlocks = options.maxBlocks ?? SLACK_LIMITS.messageBlocks;
   const ids = new ActionIds();
 

@@ -1,12 +1,14 @@
 import type { Translate } from '../i18n/i18n';
 import { numberedChoices } from '../core/command-registry';
 import type { Reply } from '../core/reply';
+import { inReadingOrder } from './rtl-reading-order';
 
 /**
  * Plain text for channels without cards (terminal chat, SMS-like channels, the emulator):
  * the same content with numbered choices that the learner can type.
  */
-export function renderText(reply: Reply, t: Translate): string {
+export function renderText(original: Reply, t: Translate): string {
+  const reply = inReadingOrder(original);
   const parts: string[] = [];
   if (reply.title) parts.push(`**${reply.title}**`);
   if (reply.position) parts.push(`_${reply.position}_`);

@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../src/app/create-app';
@@ -6,6 +7,7 @@ import { learnerKey, newLearnerRecord, type LearnerRecord } from '../../src/core
 import { newCourseProgress } from '../../src/core/course/progress-state';
 import { createLogger } from '../../src/logging/logger';
 import type { StoragePort } from '../../src/ports/storage';
+import type { JobPort } from '../../src/ports/jobs';
 import { REPO_ROOT, teamsActivity, tempDir } from '../support/app-harness';
 import { adaptiveCardValidator } from '../teams/card-support';
 
@@ -19,11 +21,11 @@ const validate = adaptiveCardValidator();
 export const APP_START_BUDGET_MS = 240_000;
 
 /** The real app on an ephemeral port; `storage` lets several instances share one PostgreSQL table. */
-export async function startCohortApp(env: Record<string, string>, storage?: StoragePort): Promise<{ app: App; url: string }> {
+export async function startCohortApp(env: Record<string, string>, storage?: StoragePort, jobs?: JobPort): Promise<{ app: App; url: string }> {
   const level = process.env.TEST_LOG_LEVEL ?? 'silent';
   // One retrieval index for every app these tests start (it is rebuilt only when the course changes).
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: level, DATA_DIR: env.DATA_DIR ?? tempDir(), INDEX_DIR: path.join(os.tmpdir(), 'govai-cohort-tests-index'), KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REMINDER_TICK_SECONDS: '0', COHORT_TICK_SECONDS: '0', ...env }, REPO_ROOT);
-  const app = await createApp(config, { logger: createLogger({ level }), ...(storage ? { storage } : {}) });
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: level, DATA_DIR: env.DATA_DIR ?? tempDir(), INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REMINDER_TICK_SECONDS: '0', COHORT_TICK_SECONDS: '0', ...env }, REPO_ROOT);
+  const app = await createApp(config, { logger: createLogger({ level }), ...(storage ? { storage } : {}), ...(jobs ? { jobs } : {}) });
   return { app, url: await app.start() };
 }
 

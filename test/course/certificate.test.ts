@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,12 +36,13 @@ describe('certificate of completion (full app over HTTP)', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-cert-'));
     const config = loadConfig(
-      { HOST: '127.0.0.1', PORT: '0', KNOWLEDGE_DIR, DATA_DIR: dir, LOG_LEVEL: 'silent', WEBCHAT_ENABLED: 'false', ORG_NAME: 'Ministry of Testing', ORG_URL: 'https://ministry.example.org' },
+      // The retrieval index is kept between runs (rebuilt only when the content changes).
+      { HOST: '127.0.0.1', PORT: '0', KNOWLEDGE_DIR, DATA_DIR: dir, INDEX_DIR: SHARED_INDEX_DIR, LOG_LEVEL: 'silent', WEBCHAT_ENABLED: 'false', RATE_LIMIT_TURNS_PER_MINUTE: '0', ORG_NAME: 'Ministry of Testing', ORG_URL: 'https://ministry.example.org' },
       REPO_ROOT,
     );
     app = await createApp(config, { logger: silentLogger, storage: new SqliteStorage(path.join(dir, 'app.sqlite')) });
     url = await app.start();
-  });
+  }, 300_000);
   afterAll(async () => {
     await app.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -88,7 +90,7 @@ describe('certificate of completion (full app over HTTP)', () => {
     expect(cert.intent).toBe('certificate');
     expect(cert.text).toMatch(/not the official UNESCO \/ University of Oxford certificate/);
     const id = cert.facts!.find((f) => f.label === 'Verification id')!.value;
-    expect(cert.attachments!.map((a) => a.url)).toEqual([`${url}/certificates/${id}.pdf`, `${url}/certificates/${id}.json`]);
+    expect(cert.attachments!.map((a) => a.url)).toEqual([`${url}/certificates/${id}.pdf`, `${url}/certificates/${id}.json`, `${url}/certificates/${id}.jwt`]);
     expect(cert.text).toContain(`${url}/certificates/${id}`);
     // Asking again returns the same certificate.
     expect((await press('certificate'))[0].facts).toContainEqual({ label: 'Verification id', value: id });
@@ -114,7 +116,7 @@ describe('certificate of completion (full app over HTTP)', () => {
     const credential = await badge.json();
     expect(validate(credential)).toBe(true);
     expect(credential.issuer).toMatchObject({ name: 'Ministry of Testing' });
-  });
+  }, 300_000);
 
   test('unknown or malformed certificate ids are not genuine', async () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id', '00000000-0000-4000-8000-000000000000.pdf']) {
@@ -128,7 +130,7 @@ describe('certificate of completion (full app over HTTP)', () => {
   async function walkUntil(done: (r: Reply) => boolean, start?: Reply[]): Promise<Reply> {
     const index = indexOf(app.catalog.get('en'));
     let replies = start ?? (await press('next'));
-    for (let turns = 0; turns < 1500; turns++) {
+    for (let turns = 0; turns < 6000; turns++) {
       const last = replies.at(-1)!;
       if (done(last)) return last;
       if (last.intent === 'ask-question') {

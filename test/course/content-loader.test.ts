@@ -8,23 +8,24 @@ import { FIXTURES_DIR, KNOWLEDGE_DIR } from './harness';
 const at = (problems: Problem[]) => problems.map((p) => formatProblem(p));
 
 describe('course loader on the shipped English content', () => {
-  test('loads six modules of 3-5 lessons, lesson quizzes of 2-4 questions and a final of at least 20', async () => {
+  test('loads six modules of bite-sized lessons (3-6 steps of at most about 125 words, 2-4 questions) and a final bank of at least 60', async () => {
     const { course, problems } = await loadLanguage(KNOWLEDGE_DIR, 'en');
     expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(course!.modules.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
     for (const m of course!.modules) {
       expect(m.lessons.length).toBeGreaterThanOrEqual(3);
-      expect(m.lessons.length).toBeLessThanOrEqual(5);
       expect(m.quiz.length).toBeGreaterThan(0);
+      expect(m.assessment.length).toBeGreaterThanOrEqual(8);
       expect(m.reflection.length).toBeGreaterThan(20);
       for (const l of m.lessons) {
         expect(l.steps.length).toBeGreaterThanOrEqual(3);
         expect(l.steps.length).toBeLessThanOrEqual(6);
+        for (const step of l.steps) expect(step.body.split(/\s+/).filter(Boolean).length).toBeLessThanOrEqual(130);
         expect(l.quiz.length).toBeGreaterThanOrEqual(2);
         expect(l.quiz.length).toBeLessThanOrEqual(4);
       }
     }
-    expect(course!.finalAssessment.length).toBeGreaterThanOrEqual(20);
+    expect(course!.finalAssessment.length + course!.modules.reduce((n, m) => n + m.assessment.length, 0)).toBeGreaterThanOrEqual(60);
     expect(course!.about.map((s) => s.id)[0]).toBe('course-s1');
   });
 
@@ -63,6 +64,7 @@ describe('validator on broken fixtures', () => {
     const problems = await validateCourse(FIXTURES_DIR, { languages: ['en'] });
     expect(at(problems)).toEqual([
       'en/final.md:5: error: the final assessment needs at least 20 questions (found 1)',
+      'en/final.md:5: warning: the final assessment\'s item bank has 1 items (module.md "assessment:" and final.md); it needs at least 60 so that a new attempt draws new questions',
       'en/final.md:9: error: final-q1: a multiple-choice question needs at least one option with "correct: true"',
       'en/final.md:14: error: final-q1: unknown learning outcome "m1-o1"',
       'en/m1/l1.md:29: error: m1-l1-q2: unknown learning outcome "m1-o9"',

@@ -14,6 +14,8 @@ import { loadCourseCatalog } from '../../src/adapters/content/course-loader';
 import { CertificateStore } from '../../src/adapters/certificates/certificate-store';
 import type { StoragePort } from '../../src/ports/storage';
 import { renderText } from '../../src/render/text-renderer';
+import { indexOf } from '../../src/core/course/course-index';
+import type { Language } from '../../src/config/config-schema';
 
 import { REPO_ROOT } from '../support/app-harness';
 
@@ -45,7 +47,7 @@ export interface Harness {
 }
 
 /** A coach with the course feature over the given storage, talking as one Teams learner. */
-export async function courseHarness(storage: StoragePort, start = new Date('2026-03-02T09:00:00Z')): Promise<Harness> {
+export async function courseHarness(storage: StoragePort, start = new Date('2026-03-02T09:00:00Z'), options: { finalCooldownHours?: number; userId?: string } = {}): Promise<Harness> {
   const loc = await localizer();
   const catalog = await realCatalog();
   const registry = new CommandRegistry(loc);
@@ -53,11 +55,11 @@ export async function courseHarness(storage: StoragePort, start = new Date('2026
   registerLanguage(registry);
   registerWelcome(registry, 'Test Org');
   const certificates = new CertificateStore(storage, { issuer: { name: 'Test Org', url: 'https://example.org' }, baseUrl: () => 'http://127.0.0.1:1' });
-  registerCourse(registry, { catalog, certificates });
+  registerCourse(registry, { catalog, certificates, ...(options.finalCooldownHours !== undefined ? { finalCooldownHours: options.finalCooldownHours } : {}) });
   const coach = new Coach({ storage, localizer: loc, registry, logger: silentLogger, defaultLanguage: 'en' });
   const clock = { now: start };
   const send = (input: Partial<TurnInput>) =>
-    coach.handle({ channelId: 'msteams', userId: 'u1', userName: 'Amina Diallo', conversationId: 'c1', scope: 'personal', now: clock.now, ...input });
+    coach.handle({ channelId: 'msteams', userId: options.userId ?? 'u1', userName: 'Amina Diallo', conversationId: 'c1', scope: 'personal', now: clock.now, ...input });
   return {
     coach,
     certificates,
@@ -67,4 +69,32 @@ export async function courseHarness(storage: StoragePort, start = new Date('2026
     press: async (command, args, extra) => (await send({ action: { command, args }, ...extra })).replies,
     text: async (reply) => renderText(reply, loc.forLanguage(reply.lang)),
   };
+}
+
+/** The option ids that answer `question` correctly, read from the course content (never from positions). */
+export function correctAnswer(catalog: CourseCatalog, questionId: string, lang: Language = 'en'): string {
+  const question = indexOf(catalog.get(lang)).questions.get(questionId)?.question;
+  if (!question) throw new Error(`no question ${questionId}`);
+  return question.options.filter((o) => o.correct).map((o) => o.id).join(',');
+}
+
+/**
+ * Presses the way forward (the primary Next/Continue, the final assessment's button) and answers
+ * every question correctly from the content, until `done` matches the last reply.
+ */
+export async function walkCourse(h: Pick<Harness, 'press'>, catalog: CourseCatalog, done: (r: Reply) => boolean, start?: Reply[], maxTurns = 8000): Promise<Reply> {
+  let replies = start ?? (await h.press('next'));
+  for (let turns = 0; turns < maxTurns; turns++) {
+    const last = replies.at(-1)!;
+    if (done(last)) return last;
+    if (last.intent === 'ask-question') {
+      const question = last.choices!.args.question;
+      replies = await h.press('quiz.answer', { question, answer: correctAnswer(catalog, question, last.lang) });
+      continue;
+    }
+    const forward = last.actions?.find((a) => a.command === 'next' || (a.command === 'quiz' && a.args?.id === 'final')) ?? last.actions?.find((a) => a.style === 'primary');
+    if (!forward) throw new Error(`no way forward from ${last.intent}: ${last.text}`);
+    replies = await h.press(forward.command, forward.args);
+  }
+  throw new Error('walk did not finish');
 }

@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +35,7 @@ describe('local web chat in Chromium', () => {
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-webchat-chromium-'));
     tmp.push(dataDir, userDataDir);
     const config = loadConfig(
-      { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ORG_NAME: 'Test Agency', WEBCHAT_ENABLED: 'true' },
+      { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ORG_NAME: 'Test Agency', WEBCHAT_ENABLED: 'true' },
       repoRoot,
     );
     app = await createApp(config, { logger: createLogger({ level: 'silent' }) });
@@ -202,7 +203,7 @@ describe('local web chat in Chromium', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-webchat-secret-'));
     tmp.push(dataDir);
     const config = loadConfig(
-      { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', DIRECTLINE_SECRET: secret },
+      { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', DIRECTLINE_SECRET: secret },
       repoRoot,
     );
     const secured = await createApp(config, { logger: createLogger({ level: 'silent' }) });

@@ -29,33 +29,37 @@ describe('facilitator tools', () => {
   it('opens a module discussion by number, with its prompt, a format and a poll', async () => {
     const { inChannel, loc } = await setup();
     const catalog = await realCatalog();
-    const [card] = (await inChannel('facilitator', { text: 'discuss 2' })).replies;
+    const [card, poll] = (await inChannel('facilitator', { text: 'discuss 2' })).replies;
     expect(card.title).toContain(catalog.get('en').modules[1].title);
     expect(card.text).toContain(catalog.get('en').modules[1].reflection.slice(0, 40));
-    expect(card.choices?.options).toHaveLength(4);
-    const text = renderText(card, loc.forLanguage('en'));
+    // The confidence poll is its own live card, right after the prompt.
+    expect(poll.choices?.options).toHaveLength(4);
+    const text = renderText(poll, loc.forLanguage('en'));
     expect(text).toMatch(/1\. Not yet/);
   });
 
-  it('counts one anonymous vote per person in a conversation, and lets a person change it', async () => {
+  it('counts one anonymous vote per person in a conversation, lets a person change it, and hides results below 5 voters', async () => {
     const { inChannel } = await setup();
     await inChannel('a', { action: { command: 'poll.vote', args: { module: 'm1', answer: '4' } } });
     await inChannel('b', { action: { command: 'poll.vote', args: { module: 'm1', answer: '2' } } });
     await inChannel('b', { action: { command: 'poll.vote', args: { module: 'm1', answer: '3' } } });
     const [results] = (await inChannel('c', { action: { command: 'poll.results', args: { module: 'm1' } } })).replies;
-    expect(results.text).toMatch(/2 answers so far/);
-    expect(results.items?.map((i) => i.badge)).toEqual(['0', '0', '1', '1']);
-    expect(JSON.stringify(results)).not.toMatch(/"a"|"b"/);
+    expect(results.text).toMatch(/2 votes so far/);
+    expect(results.items).toBeUndefined();
+    for (const voter of ['c', 'd', 'e']) await inChannel(voter, { action: { command: 'poll.vote', args: { module: 'm1', answer: '3' } } });
+    const [shown] = (await inChannel('f', { action: { command: 'poll.results', args: { module: 'm1' } } })).replies;
+    expect(shown.items?.map((i) => i.badge)).toEqual(['0', '0', '4', '1']);
+    expect(JSON.stringify(shown)).not.toMatch(/"a"|"b"/);
     const [elsewhere] = (await inChannel('c', { action: { command: 'poll.results', args: { module: 'm1' } } }, '19:other-channel')).replies;
-    expect(elsewhere.text).toMatch(/No answers yet/);
+    expect(elsewhere.text).toMatch(/0 votes so far/);
   });
 
   it('answers a poll by typing the option number', async () => {
     const { inChannel } = await setup();
     await inChannel('d', { text: 'discuss 3' });
-    const [after] = (await inChannel('d', { text: '1' })).replies;
-    expect(after.text).toMatch(/recorded anonymously/);
-    expect(after.text).toMatch(/1 answer so far/);
+    const [after, note] = (await inChannel('d', { text: '1' })).replies;
+    expect(after.text).toMatch(/1 vote so far/);
+    expect(note).toMatchObject({ ephemeral: true, text: expect.stringMatching(/Your vote counted: Not yet/) });
   });
 
   it('explains how to pick a module when the number does not exist', async () => {

@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,7 +69,7 @@ describe('token validation with an app id', () => {
         HOST: '127.0.0.1',
         PORT: '0',
         DATA_DIR: tempDir(),
-        KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+        INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
         REMINDER_TICK_SECONDS: '0',
         MICROSOFT_APP_ID: APP_ID,
         MICROSOFT_APP_TYPE: 'SingleTenant',

@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -22,7 +23,7 @@ const logSink = new Writable({
 let app: App;
 const bot = { url: '' };
 beforeAll(async () => {
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: tempDir(), KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REMINDER_TICK_SECONDS: '0' }, REPO_ROOT);
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: tempDir(), INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REMINDER_TICK_SECONDS: '0' }, REPO_ROOT);
   app = await createApp(config, { logger: createLogger({ level: 'info', destination: logSink }) });
   bot.url = await app.start();
 });

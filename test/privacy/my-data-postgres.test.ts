@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from '../../src/app/create-app';
@@ -26,7 +27,7 @@ describe('my data (Teams, two PostgreSQL instances)', () => {
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
       const config = loadConfig(
-        { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), STORAGE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, REMINDER_TICK_SECONDS: '0', WEBCHAT_ENABLED: 'false', RETENTION_PURGE_INTERVAL_HOURS: '0' },
+        { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), STORAGE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, REMINDER_TICK_SECONDS: '0', WEBCHAT_ENABLED: 'false', RETENTION_PURGE_INTERVAL_HOURS: '0' },
         REPO_ROOT,
       );
       const app = await createApp(config, { logger: createLogger({ level: 'silent' }), storage: new PostgresStorage(TEST_DATABASE_URL, table.name) });
@@ -46,7 +47,7 @@ describe('my data (Teams, two PostgreSQL instances)', () => {
     const onOther = link.replace(instances[0].url, instances[1].url);
     expect(onOther).not.toBe(link);
     const file = await (await fetch(onOther)).json();
-    expect(Object.keys(file.sections).sort()).toEqual(['certificates', 'conversationReferences', 'learnerRecord', 'pollVotes', 'reminders']);
+    expect(Object.keys(file.sections).sort()).toEqual(['certificates', 'conversationReferences', 'groupPollVotes', 'learnerRecord', 'reminders']);
     expect(file.sections.certificates[0].id).toBe(certificateId);
     expect(Object.values(file.sections.learnerRecord.data.course.quizResults).flatMap((answers) => Object.keys(answers as object))).toEqual([questionId]);
   });

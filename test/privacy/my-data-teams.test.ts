@@ -65,14 +65,15 @@ describe('my data (Teams, SQLite)', () => {
     const file = await res.json();
     expect(file.subject).toEqual({ channelId: 'msteams', userId: learner.from.aadObjectId });
     const { sections } = file;
-    expect(Object.keys(sections).sort()).toEqual(['certificates', 'conversationReferences', 'learnerRecord', 'pollVotes', 'reminders']);
+    expect(Object.keys(sections).sort()).toEqual(['certificates', 'conversationReferences', 'groupPollVotes', 'learnerRecord', 'reminders']);
     expect(sections.learnerRecord.name).toBe(learner.from.name);
     expect(Object.values(sections.learnerRecord.data.course.quizResults).flatMap((answers) => Object.keys(answers as object))).toEqual([questionId]);
     expect(sections.learnerRecord.data.course.place).toBeDefined();
     expect(sections.learnerRecord.data.qa.history[0].question).toContain('SyRI');
     expect(sections.reminders.time).toBe('08:30');
     expect(sections.certificates[0]).toMatchObject({ id: certificateId, learnerName: learner.from.name });
-    expect(sections.pollVotes).toEqual([{ poll: `msteams:${group}:m1`, level: '3' }]);
+    // The vote is found by its salted hash (the poll itself names nobody).
+    expect(sections.groupPollVotes).toEqual([{ poll: expect.stringMatching(`^msteams:${group}:`), question: 'confidence:m1', choice: ['3'] }]);
     expect(sections.conversationReferences.reference.conversation.id).toBe(learner.conversation.id);
 
     expect((await fetch(link.replace(/[^/]+$/, 'A'.repeat(43)))).status).toBe(404);

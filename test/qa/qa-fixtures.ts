@@ -74,6 +74,7 @@ export function makeCourse(lang: 'en' | 'es'): Course {
         outcomes: [{ id: 'm1-o1', text: t.module }],
         reflection: 'Reflect.',
         quiz: [],
+        assessment: [],
         source: { file: `${lang}/m1/module.md`, line: 1 },
         lessons: [
           { id: 'm1-l1', moduleId: 'm1', order: 1, title: t.lesson, outcomes: ['m1-o1'], steps: steps.slice(0, 2), quiz: [quiz(lang, 'm1-l1-q1', t.quiz[0], t.quiz[1], t.quiz[2])], source: { file: `${lang}/m1/l1.md`, line: 1 } },

@@ -66,7 +66,7 @@ describe('chunking', () => {
 });
 
 describe('lexical index (BM25)', () => {
-  const index = new LexicalIndex(fixtureChunks());
+  const index = LexicalIndex.build(fixtureChunks());
 
   it('finds a passage by stemmed, accent-free words, only in the requested language', () => {
     const hits = index.search('sesgos de automatizacion', 'es', 5);
@@ -77,6 +77,16 @@ describe('lexical index (BM25)', () => {
 
   it('has nothing for a language without content', () => {
     expect(index.search('X-Road', 'fr', 5)).toEqual([]);
+  });
+
+  it('saved and loaded again, answers exactly as the index it was saved from (typos and stems included)', () => {
+    const loaded = LexicalIndex.fromJSON(JSON.parse(JSON.stringify(index)));
+    for (const [query, lang] of [['sesgos de automatizacion', 'es'], ['automaton bias', 'en'], ['X-Road data exchange', 'en']] as const) {
+      expect(loaded.search(query, lang, 5)).toEqual(index.search(query, lang, 5));
+    }
+    expect(loaded.search('automation', 'en', 5).length).toBeGreaterThan(0);
+    expect(loaded.idf('autom', 'en')).toBe(index.idf('autom', 'en'));
+    expect(() => LexicalIndex.fromJSON({ version: 99, languages: [] })).toThrow('format');
   });
 });
 
@@ -117,5 +127,14 @@ describe('index on disk', () => {
     expect(result.passages[0].chunk.text).toContain('X-Road');
     expect(result.passages.slice(0, 2).map((p) => p.chunk.id)).toContain('en:m1-l1-s1');
     expect(result.passages.every((p) => p.chunk.lang === 'en')).toBe(true);
+
+    // The lexical index is loaded from lexical.json; without that file (an older index) it is rebuilt, same answers.
+    const lexicalQuery = async () => (await (await loadIndex(dir, embedding)).retriever.search('automation bias', 'en', { mode: 'lexical' })).passages.map((p) => p.chunk.id);
+    const fromFile = await lexicalQuery();
+    expect(fromFile[0]).toBe('en:m1-l2-s1');
+    fs.rmSync(path.join(dir, 'lexical.json'));
+    expect(await lexicalQuery()).toEqual(fromFile);
+    fs.writeFileSync(path.join(dir, 'lexical.json'), '{"version": 1, "languages": [');
+    expect(await lexicalQuery()).toEqual(fromFile);
   });
 });

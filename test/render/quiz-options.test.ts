@@ -25,6 +25,7 @@ function turnIn(lang: Language, loc: Localizer): Turn {
     lang,
     dir: directionOf(lang),
     t,
+    learner: { key: 'learner:msteams:quiz-options' },
     reply: (partial: Omit<Reply, 'lang' | 'dir' | 'summary'> & { summary?: string }) => ({ ...partial, lang, dir: directionOf(lang), summary: partial.summary ?? partial.intent }),
   } as unknown as Turn;
 }
@@ -33,6 +34,7 @@ function allQuestions(catalog: CourseCatalog, lang: Language): { owner: string; 
   const course = catalog.get(lang);
   return [
     ...course.modules.flatMap((m) => [...m.lessons.flatMap((l) => l.quiz.map((question) => ({ owner: l.id, question }))), ...m.quiz.map((question) => ({ owner: m.id, question }))]),
+    ...course.modules.flatMap((m) => m.assessment.map((question) => ({ owner: 'final', question }))),
     ...course.finalAssessment.map((question) => ({ owner: 'final', question })),
   ];
 }
@@ -116,8 +118,10 @@ describe('quiz options are readable in full on every surface', () => {
       const first = lang === 'ar' ? 'أ' : 'A';
       const blocks: string[] = [];
       walk(card.body, (n) => n.type === 'TextBlock' && blocks.push(n.text));
-      expect(blocks).toContain(`${first}. ${question.options[0].text}`);
-      expect(cardActions(card).find((a) => a.data.args.answer === question.options[0].id)!.title.startsWith(`${first}.`)).toBe(true);
+      // The first option as shown (options are shuffled per learner and attempt) carries the first letter.
+      const shownFirst = question.options.find((o) => o.id === reply.choices!.options[0].id)!;
+      expect(blocks).toContain(`${first}. ${shownFirst.text}`);
+      expect(cardActions(card).find((a) => a.data.args.answer === shownFirst.id)!.title.startsWith(`${first}.`)).toBe(true);
     }
   });
 

@@ -13,7 +13,7 @@ import { blockKitProblems } from './block-kit-limits';
 
 const INTENTS: Intent[] = [
   'welcome', 'help', 'show-step', 'ask-question', 'quiz-feedback', 'quiz-summary', 'course-map', 'progress',
-  'review', 'reflection', 'answer', 'not-covered', 'certificate', 'settings', 'notice', 'error',
+  'review', 'reflection', 'answer', 'not-covered', 'certificate', 'settings', 'notice', 'error', 'exercise', 'exercise-feedback',
 ];
 
 const long = (n: number) => Array.from({ length: n }, (_, i) => `Sentence ${i} about **digital government** & <services>.`).join(' ');

@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import net from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -71,7 +72,7 @@ describe('PostgreSQL faults under a running bot', () => {
         PORT: '0',
         LOG_LEVEL: 'silent',
         DATA_DIR: tempDir(),
-        KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+        INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
         REMINDER_TICK_SECONDS: '0',
         STORAGE: 'postgres',
         DATABASE_URL: proxied.toString(),

@@ -9,6 +9,12 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** ../shared beside the repository (read-only public schemas and evaluation questions). */
 export const SHARED_DIR = path.resolve(REPO_ROOT, '..', 'shared');
 
+/**
+ * One retrieval index for every test that boots the app on the real course: it is built once
+ * (the course is large) and then loaded, since the index is keyed by a hash of the content.
+ */
+export const SHARED_INDEX_DIR = path.join(os.tmpdir(), `govai-test-index-${process.getuid?.() ?? 'user'}`);
+
 export function tempDir(prefix = 'govai-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -23,7 +29,7 @@ export interface RunningApp {
 /** Starts the real app on an ephemeral loopback port with a throw-away data folder. */
 export async function startTestApp(env: Record<string, string> = {}, overrides: Omit<AppOverrides, 'logger'> = {}): Promise<RunningApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), ...env }, REPO_ROOT);
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), ...env }, REPO_ROOT);
   const app = await createApp(config, { ...overrides, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const url = await app.start();
   return { app, url, dataDir, stop: () => app.stop() };

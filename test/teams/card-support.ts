@@ -24,7 +24,7 @@ export function adaptiveCardValidator(): ValidateFunction<Record<string, any>> {
 
 export const ALL_INTENTS: Intent[] = [
   'welcome', 'help', 'show-step', 'ask-question', 'quiz-feedback', 'quiz-summary', 'course-map', 'progress',
-  'review', 'reflection', 'answer', 'not-covered', 'certificate', 'settings', 'notice', 'error',
+  'review', 'reflection', 'answer', 'not-covered', 'certificate', 'settings', 'notice', 'error', 'exercise', 'exercise-feedback',
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { escapeRegExp, localeString } from '../support/app-harness';
 const repoRoot = path.resolve(__dirname, '..', '..');
 
 function testConfig(dataDir: string): AppConfig {
-  return loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ORG_NAME: 'Test Agency' }, repoRoot);
+  return loadConfig({ DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ORG_NAME: 'Test Agency' }, repoRoot);
 }
 
 /** A running chat driven line by line, like a person at the keyboard. */

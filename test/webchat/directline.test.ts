@@ -1,3 +1,4 @@
+import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -6,7 +7,7 @@ import { CloudAdapter } from 'botbuilder';
 import { createApp, type App } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
-import { DirectLineConversationStore } from '../../src/channels/webchat/directline-conversations';
+import { DEFAULT_LIMITS, DirectLineConversationStore } from '../../src/channels/webchat/directline-conversations';
 import { DirectLineTokens } from '../../src/channels/webchat/directline-tokens';
 import { LANGUAGE_EVENT } from '../../src/channels/webchat/directline-endpoint';
 import { localeString } from '../support/app-harness';
@@ -21,7 +22,7 @@ type Activity = { type: string; id: string; text?: string; from: { id: string; r
 
 async function startApp(env: Record<string, string>): Promise<{ app: App; url: string; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-directline-'));
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ...env }, repoRoot);
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ...env }, repoRoot);
   const app = await createApp(config, { logger: createLogger({ level: config.LOG_LEVEL }) });
   return { app, url: await app.start(), dir };
 }
@@ -230,7 +231,7 @@ describe('local web chat across a restart (DIRECTLINE_SECRET set)', () => {
       await askHelp(first.url, conversationId, token);
       await first.app.stop();
 
-      const configAgain = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', DIRECTLINE_SECRET: SECRET }, repoRoot);
+      const configAgain = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', DIRECTLINE_SECRET: SECRET }, repoRoot);
       const second = await createApp(configAgain, { logger: createLogger({ level: 'silent' }) });
       const secondUrl = await second.start();
       try {
@@ -277,11 +278,34 @@ describe('Direct Line transcripts', () => {
   });
 
   it('return only activities after the watermark, and keep memory bounded', () => {
-    const store = new DirectLineConversationStore({ maxConversations: 10, maxActivitiesPerConversation: 3, idleMs: 60_000 });
+    const store = new DirectLineConversationStore({ ...DEFAULT_LIMITS, maxConversations: 10, maxActivitiesPerConversation: 3, idleMs: 60_000 });
     const conversation = store.create({ userId: 'u' });
     for (const text of ['a', 'b', 'c', 'd', 'e']) store.append(conversation, { type: 'message', text });
     expect(store.since(conversation, '').activities.map((a) => a.text)).toEqual(['c', 'd', 'e']);
     expect(store.since(conversation, '3')).toMatchObject({ activities: [{ text: 'd' }, { text: 'e' }], watermark: '5' });
+  });
+
+  it('bound the bytes kept per conversation and in all: big cards push out the oldest activities, then the idlest conversations', () => {
+    const card = (n: number) => ({ type: 'message', text: `card ${n}`, attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { body: 'x'.repeat(10_000) } }] });
+    const store = new DirectLineConversationStore({ ...DEFAULT_LIMITS, maxBytesPerConversation: 50_000, maxTotalBytes: 120_000 });
+    const busy = store.create({ userId: 'busy' }, 1);
+    for (let n = 0; n < 20; n++) store.append(busy, card(n));
+    const kept = store.since(busy, '').activities.map((a) => a.text);
+    expect(kept.length).toBeLessThan(6);
+    expect(kept[kept.length - 1]).toBe('card 19');
+    expect(store.since(busy, '').watermark).toBe('20');
+    expect(store.bytes).toBeLessThanOrEqual(50_000);
+
+    const others = [1, 2, 3].map((n) => store.create({ userId: `u${n}` }, 10 + n));
+    for (const c of others) for (let n = 0; n < 4; n++) store.append(c, card(n));
+    expect(store.bytes).toBeLessThanOrEqual(120_000);
+    // The least recently used conversation went first; the one just written to keeps its latest reply.
+    expect(store.get(busy.id)).toBeUndefined();
+    expect(store.since(others[2]!, '').activities.at(-1)?.text).toBe('card 3');
+    // One activity larger than every cap is still delivered: the learner sees the reply.
+    const huge = store.create({ userId: 'huge' }, 100);
+    store.append(huge, { type: 'message', text: 'y'.repeat(200_000) });
+    expect(store.since(huge, '').activities).toHaveLength(1);
   });
 });
 

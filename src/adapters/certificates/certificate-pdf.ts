@@ -5,6 +5,7 @@ import { isolateLtrRuns } from '../../i18n/bidi-isolate';
 import type { Language } from '../../config/config-schema';
 import type { CertificateRecord } from './certificate-store';
 import { visualRuns } from './bidi-runs';
+import { certificateScope } from './certificate-scope';
 
 export interface PdfOptions {
   verifyUrl: string;
@@ -69,7 +70,12 @@ export function renderCertificatePdf(record: CertificateRecord, t: Translate, op
   page.paragraph(record.courseTitle, BOLD, 18, '#333333');
   page.gap(0.3, REGULAR, 14);
   page.paragraph(t('course:certificate.document.passed'), REGULAR, 14, '#333333');
-  page.gap(1.2, REGULAR, 12);
+  // What the learner completed: the duration computed from the content, and the modules.
+  const scope = certificateScope(record, t);
+  if (scope.duration || scope.modules) page.gap(0.4, REGULAR, 10);
+  if (scope.duration) page.paragraph(scope.duration, REGULAR, 11, '#333333');
+  if (scope.modules) page.paragraph(scope.modules, REGULAR, 9, '#333333');
+  page.gap(scope.duration || scope.modules ? 0.6 : 1.2, REGULAR, 12);
   page.paragraph(t('course:certificate.document.date', { date }), REGULAR, 12, '#333333');
   page.paragraph(t('course:certificate.document.issuedBy', vars), REGULAR, 12, '#333333');
   page.paragraph(t('course:certificate.document.verification', { id: record.id }), REGULAR, 12, '#333333');

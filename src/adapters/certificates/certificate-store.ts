@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Language } from '../../config/config-schema';
-import type { CertificateIssuer, CertificateRequest, IssuedCertificate } from '../../ports/certificates';
+import type { CertificateIssuer, CertificateRequest, IssuedCertificate, RevocationOutcome } from '../../ports/certificates';
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
 import { withoutTrailingSlashes } from '../../core/text-normalize';
 
@@ -14,6 +14,10 @@ export interface CertificateRecord {
   completedAt: string;
   issuedAt: string;
   issuer: { name?: string; url?: string };
+  /** The estimated learner time of the course, computed from its content (older certificates have none). */
+  estimatedMinutes?: number;
+  /** The modules completed ("1. Title"), in the certificate's language. */
+  modules?: string[];
 }
 
 export interface CertificateStoreOptions {
@@ -37,9 +41,12 @@ export interface RevokedCertificateRecord {
   id: string;
   courseId: string;
   courseTitle: string;
+  /** The certificate's language, so the verification page speaks it (older notices lack it). */
+  lang?: Language;
   issuedAt: string;
   issuer: { name?: string; url?: string };
-  revoked: { at: string; reason: 'holder_request' };
+  /** Erased at the holder's request, or withdrawn by an administrator (`certificate revoke <id>`). */
+  revoked: { at: string; reason: 'holder_request' | 'issuer' };
 }
 
 function isRevoked(record: CertificateRecord | RevokedCertificateRecord): record is RevokedCertificateRecord {
@@ -76,6 +83,8 @@ export class CertificateStore implements CertificateIssuer {
       completedAt: request.completedAt,
       issuedAt: (this.options.now?.() ?? new Date()).toISOString(),
       issuer: this.options.issuer,
+      ...(request.estimatedMinutes !== undefined ? { estimatedMinutes: Math.round(request.estimatedMinutes) } : {}),
+      ...(request.modules?.length ? { modules: request.modules } : {}),
     };
     await this.storage.write(certificateKey(record.id), record, { ifMatch: CREATE_ONLY });
     try {
@@ -128,6 +137,7 @@ export class CertificateStore implements CertificateIssuer {
           id: record.id,
           courseId: record.courseId,
           courseTitle: record.courseTitle,
+          lang: record.lang,
           issuedAt: record.issuedAt,
           issuer: record.issuer,
           revoked: { at: now.toISOString(), reason: 'holder_request' },
@@ -140,6 +150,34 @@ export class CertificateStore implements CertificateIssuer {
     return changed;
   }
 
+  /**
+   * An administrator withdraws a certificate: it becomes a revocation notice (without the name)
+   * and verification says so. Revoking twice changes nothing.
+   */
+  async revoke(id: string, at: Date): Promise<RevocationOutcome> {
+    const key = id.toLowerCase();
+    const stored = CERTIFICATE_ID.test(key) ? await this.storage.read<CertificateRecord | RevokedCertificateRecord>(certificateKey(key)) : undefined;
+    if (!stored) return 'unknown';
+    if (isRevoked(stored.value)) return 'already';
+    const record = stored.value;
+    const revoked: RevokedCertificateRecord = {
+      id: record.id,
+      courseId: record.courseId,
+      courseTitle: record.courseTitle,
+      lang: record.lang,
+      issuedAt: record.issuedAt,
+      issuer: record.issuer,
+      revoked: { at: at.toISOString(), reason: 'issuer' },
+    };
+    try {
+      await this.storage.write(certificateKey(key), revoked, { ifMatch: stored.etag });
+    } catch (err) {
+      if (!(err instanceof StorageConflictError)) throw err;
+      return this.revoke(id, at);
+    }
+    return 'revoked';
+  }
+
   private async lookup(id: string): Promise<CertificateRecord | RevokedCertificateRecord | undefined> {
     if (!CERTIFICATE_ID.test(id)) return undefined;
     return (await this.storage.read<CertificateRecord | RevokedCertificateRecord>(certificateKey(id)))?.value;
@@ -147,7 +185,7 @@ export class CertificateStore implements CertificateIssuer {
 
   links(id: string): IssuedCertificate['links'] {
     const base = `${withoutTrailingSlashes(this.options.baseUrl())}/certificates/${id}`;
-    return { verify: base, pdf: `${base}.pdf`, openBadge: `${base}.json` };
+    return { verify: base, pdf: `${base}.pdf`, openBadge: `${base}.json`, signedOpenBadge: `${base}.jwt` };
   }
 
   private describe(record: CertificateRecord): IssuedCertificate {

@@ -1,5 +1,6 @@
 import type { Translate } from '../../i18n/i18n';
 import type { CertificateRecord } from './certificate-store';
+import { certificateScope } from './certificate-scope';
 
 /**
  * An Open Badges 3.0 OpenBadgeCredential for a certificate. It is not signed (no `proof`):
@@ -10,6 +11,8 @@ export function buildOpenBadgeCredential(record: CertificateRecord, links: { ver
   const org = record.issuer.name ?? t('common:organisation.notConfigured');
   const issuerUrl = record.issuer.url ?? new URL(links.verify).origin;
   const vars = { course: record.courseTitle, org };
+  const scope = certificateScope(record, t);
+  const description = [t('course:certificate.document.badgeDescription', vars), scope.duration, scope.modules].filter(Boolean).join(' ');
   return {
     '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
     id: `urn:uuid:${record.id}`,
@@ -28,9 +31,12 @@ export function buildOpenBadgeCredential(record: CertificateRecord, links: { ver
         type: ['Achievement'],
         achievementType: 'CertificateOfCompletion',
         name: record.courseTitle,
-        description: t('course:certificate.document.badgeDescription', vars),
+        description,
         criteria: { narrative: t('course:certificate.document.criteria') },
         inLanguage: record.lang,
+        // Open Badges 3.0 Achievement fields: the learning time in hours, and the parts completed.
+        ...(record.estimatedMinutes !== undefined ? { creditsAvailable: Math.round((record.estimatedMinutes / 60) * 10) / 10 } : {}),
+        ...(record.modules?.length ? { tag: record.modules } : {}),
       },
     },
     evidence: [{ id: links.verify, type: ['Evidence'], name: t('course:certificate.document.verification', { id: record.id }) }],

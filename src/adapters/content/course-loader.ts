@@ -15,11 +15,24 @@ import {
 import { CourseContentError, errorsOf, type Problem } from './problems';
 import { loadGlossary } from './glossary-loader';
 import { joinSoftWraps } from './soft-wrap';
+import { finalBank } from '../../core/course/final-bank';
+import { buildExercises, exerciseIds, exercisesOf } from './exercise-loader';
+import { fillDurationPlaceholders } from './duration-placeholder';
+import { cachedLoads } from './content-cache';
 
 export const SOURCE_LANGUAGE: Language = 'en';
 const WORDS_WARN = 130;
 const WORDS_MAX = 180;
 const MIN_FINAL_QUESTIONS = 20;
+/** An item's longest option more than this many times the shortest, and this many characters longer, is flagged. */
+const OPTION_LENGTH_RATIO = 3;
+const OPTION_LENGTH_GAP = 60;
+/** Correct single-choice answers at one position more often than this share (over at least SKEW_MIN_ITEMS) are flagged. */
+const SKEW_SHARE = 0.4;
+const SKEW_MIN_ITEMS = 20;
+/** The final's item bank should hold at least this many items, and this many per module. */
+const MIN_BANK_ITEMS = 60;
+const MIN_BANK_PER_MODULE = 8;
 
 export interface LanguageLoad {
   lang: Language;
@@ -94,7 +107,12 @@ export class InMemoryCourseCatalog implements CourseCatalog {
   }
 }
 
-async function loadAllLanguages(knowledgeDir: string): Promise<LanguageLoad[]> {
+/** Every language, parsed and cross-checked once per content version (see content-cache.ts). */
+export function loadAllLanguages(knowledgeDir: string): Promise<LanguageLoad[]> {
+  return cachedLoads(knowledgeDir, () => parseAllLanguages(knowledgeDir));
+}
+
+async function parseAllLanguages(knowledgeDir: string): Promise<LanguageLoad[]> {
   const languages = await contentLanguages(knowledgeDir);
   if (!languages.includes(SOURCE_LANGUAGE)) {
     return [{ lang: SOURCE_LANGUAGE, problems: [{ file: `${SOURCE_LANGUAGE}/course.md`, line: 1, severity: 'error', message: `file not found in ${knowledgeDir}` }], filesWithErrors: new Set() }];
@@ -133,6 +151,7 @@ export async function loadLanguage(knowledgeDir: string, lang: Language): Promis
   if (finalData && finalFile && finalAssessment.length < MIN_FINAL_QUESTIONS) {
     problems.push({ file: finalFile.file, line: finalFile.lineOf(['quiz']), severity: 'error', message: `the final assessment needs at least ${MIN_FINAL_QUESTIONS} questions (found ${finalAssessment.length})` });
   }
+  if (finalData && finalFile) checkAssessment(lang, modules, finalAssessment, finalFile, problems);
   if (finalData && finalFile) {
     const covered = new Set(finalAssessment.flatMap((q) => q.outcomes.map((o) => o.split('-')[0])));
     for (const m of modules) {
@@ -143,7 +162,7 @@ export async function loadLanguage(knowledgeDir: string, lang: Language): Promis
   checkUnique(
     [
       ...about.steps,
-      ...modules.flatMap((m) => [m, ...m.outcomes.map((o) => ({ id: o.id, source: m.source })), ...m.quiz, ...m.lessons.flatMap((l) => [l, ...l.steps, ...l.quiz])]),
+      ...modules.flatMap((m) => [m, ...m.outcomes.map((o) => ({ id: o.id, source: m.source })), ...m.quiz, ...m.assessment, ...m.lessons.flatMap((l) => [l, ...l.steps, ...l.quiz, ...(l.exercises ?? [])])]),
       ...finalAssessment,
     ],
     'id',
@@ -151,7 +170,7 @@ export async function loadLanguage(knowledgeDir: string, lang: Language): Promis
   );
 
   const course: Course | undefined = courseData
-    ? { lang, id: courseData.id, title: courseData.title, description: courseData.description, about: about.steps, modules, finalAssessment }
+    ? fillDurationPlaceholders({ lang, id: courseData.id, title: courseData.title, description: courseData.description, about: about.steps, modules, finalAssessment })
     : undefined;
   const filesWithErrors = new Set(errorsOf(problems).map((p) => p.file));
   return { lang, course, problems: sortProblems(problems), filesWithErrors };
@@ -181,6 +200,7 @@ async function loadModule(reader: FileReader, lang: Language, folder: string, pr
   if (!lessons.length) problems.push({ file: file.file, line: 1, severity: 'error', message: `module ${moduleId} has no lesson files (l1.md, l2.md, ...)` });
   lessons.sort((a, b) => a.order - b.order);
   const quiz = buildQuiz(file, rawQuiz, moduleId, outcomeIds, problems);
+  const assessment = buildQuiz(file, listOf(file.data, 'assessment'), moduleId, outcomeIds, problems, 'assessment');
   if (!data) return undefined;
 
   return {
@@ -193,6 +213,7 @@ async function loadModule(reader: FileReader, lang: Language, folder: string, pr
     reflection: data.reflection,
     lessons,
     quiz,
+    assessment,
     source: { file: file.file, line: 1 },
   };
 }
@@ -204,6 +225,7 @@ async function loadLesson(reader: FileReader, rel: string, moduleId: string, num
   const lessonId = `${moduleId}-l${number}`;
   const { steps } = parseSteps(file, lessonId, problems, { stepsAllowed: true });
   const quiz = buildQuiz(file, quizOf(file.data), lessonId, outcomeIds, problems);
+  const exercises = buildExercises(file, exercisesOf(file.data), lessonId, outcomeIds, problems, validate);
   if (!data) return undefined;
   const err = (p: readonly PropertyKey[], message: string) => problems.push({ file: file.file, line: file.lineOf(p), severity: 'error', message });
   if (data.id !== lessonId) err(['id'], `lesson id "${data.id}" must be "${lessonId}" (from the folder and file name)`);
@@ -215,21 +237,29 @@ async function loadLesson(reader: FileReader, rel: string, moduleId: string, num
   if (!steps.length) err([], 'the lesson has no steps: add "## Title {#s1}" headings with text');
   else if (steps.length < 3 || steps.length > 6) problems.push({ file: file.file, line: steps[0].source.line, severity: 'warning', message: `a lesson should have 3 to 6 steps (found ${steps.length})` });
   if (quiz.length > 4) problems.push({ file: file.file, line: file.lineOf(['quiz']), severity: 'warning', message: `a lesson quiz should have 2 to 4 questions (found ${quiz.length})` });
-  return { id: lessonId, moduleId, order: number, title: data.title, outcomes: data.outcomes, steps, quiz, source: { file: file.file, line: 1 } };
+  return { id: lessonId, moduleId, order: number, title: data.title, outcomes: data.outcomes, steps, quiz, ...(exercises.length ? { exercises } : {}), source: { file: file.file, line: 1 } };
 }
 
-function buildQuiz(file: ContentFile, rawItems: unknown[], owner: string, outcomes: Set<string>, problems: Problem[]): QuizQuestion[] {
-  const items = rawItems.map((raw, i) => validate(file, quizItemSchema, problems, ['quiz', i], raw));
+function buildQuiz(file: ContentFile, rawItems: unknown[], owner: string, outcomes: Set<string>, problems: Problem[], key: 'quiz' | 'assessment' = 'quiz'): QuizQuestion[] {
+  const items = rawItems.map((raw, i) => validate(file, quizItemSchema, problems, [key, i], raw));
   if (items.some((item) => !item)) return [];
+  const idPrefix = `${owner}-${key === 'assessment' ? 'a' : 'q'}`;
   return (items as QuizItemInput[]).map((item, i) => {
-    const at = (...p: PropertyKey[]) => file.lineOf(['quiz', i, ...p]);
+    const at = (...p: PropertyKey[]) => file.lineOf([key, i, ...p]);
     const err = (line: number, message: string) => problems.push({ file: file.file, line, severity: 'error', message: `${item.id}: ${message}` });
-    if (!isNumberedId(item.id, `${owner}-q`)) err(at('id'), `question id must look like ${owner}-q1`);
+    if (!isNumberedId(item.id, idPrefix)) err(at('id'), `question id must look like ${idPrefix}1`);
     const seen = new Set<string>();
     item.options.forEach((o, j) => {
       if (seen.has(o.id)) err(at('options', j, 'id'), `option id "${o.id}" is used twice`);
       seen.add(o.id);
     });
+    const lengths = item.options.map((o) => o.text.length);
+    const longest = Math.max(...lengths);
+    const shortest = Math.min(...lengths);
+    if (item.type !== 'truefalse' && longest > OPTION_LENGTH_RATIO * shortest && longest - shortest > OPTION_LENGTH_GAP) {
+      const j = lengths.indexOf(longest);
+      problems.push({ file: file.file, line: at('options', j, 'text'), severity: 'warning', message: `${item.id}: option "${item.options[j].id}" has ${longest} characters and option "${item.options[lengths.indexOf(shortest)].id}" ${shortest}: options of very different length give the answer away; make them similar` });
+    }
     const correct = item.options.filter((o) => o.correct);
     if (item.type === 'single' && correct.length !== 1) err(at('options'), `a single-choice question needs exactly one option with "correct: true" (found ${correct.length})`);
     if (item.type === 'multiple' && correct.length < 1) err(at('options'), 'a multiple-choice question needs at least one option with "correct: true"');
@@ -249,9 +279,60 @@ function buildQuiz(file: ContentFile, rawItems: unknown[], owner: string, outcom
       explanation: item.explanation,
       hint: item.hint,
       outcomes: item.outcomes,
+      ...(item.scenario ? { scenario: true } : {}),
       source: { file: file.file, line: at() },
     };
   });
+}
+
+/**
+ * Warnings about the assessment as a whole: correct single-choice answers bunched at one position,
+ * bank items that repeat a lesson or module quiz question, and a bank too small to draw fresh
+ * attempts from.
+ */
+function checkAssessment(lang: Language, modules: CourseModule[], finalItems: QuizQuestion[], finalFile: ContentFile, problems: Problem[]): void {
+  const course: Course = { lang, id: 'course', title: '', description: '', about: [], modules, finalAssessment: finalItems };
+  const warn = (source: SourceRef, message: string) => problems.push({ file: source.file, line: source.line, severity: 'warning', message });
+  const quizLine = { file: finalFile.file, line: finalFile.lineOf(['quiz']) };
+
+  const bank = finalBank(course);
+  const all = [...modules.flatMap((m) => [...m.lessons.flatMap((l) => l.quiz), ...m.quiz]), ...bank.map((b) => b.question)];
+  const singles = all.filter((q) => q.type === 'single');
+  if (singles.length >= SKEW_MIN_ITEMS) {
+    const counts = new Map<number, number>();
+    for (const q of singles) {
+      const at = q.options.findIndex((o) => o.correct);
+      counts.set(at, (counts.get(at) ?? 0) + 1);
+    }
+    const [position, count] = [...counts].sort((a, b) => b[1] - a[1])[0];
+    if (count / singles.length > SKEW_SHARE) {
+      const letter = (i: number) => String.fromCharCode(97 + i);
+      const spread = [...counts].sort((a, b) => a[0] - b[0]).map(([i, n]) => `${letter(i)} ${Math.round((100 * n) / singles.length)}%`).join(', ');
+      warn(quizLine, `${Math.round((100 * count) / singles.length)}% of the ${singles.length} single-choice items in ${lang} have the correct answer at position ${letter(position)} (${spread}): spread correct answers evenly over the positions`);
+    }
+  }
+
+  const quizPrompts = new Map<string, QuizQuestion>();
+  for (const q of modules.flatMap((m) => [...m.lessons.flatMap((l) => l.quiz), ...m.quiz])) quizPrompts.set(normalisedPrompt(q.prompt), q);
+  for (const { question } of bank) {
+    const copied = quizPrompts.get(normalisedPrompt(question.prompt));
+    if (copied) warn(question.source, `${question.id}: the same question as ${copied.id} (${copied.source.file}:${copied.source.line}); a final-assessment item must not repeat a lesson or module quiz question`);
+  }
+
+  if (bank.length < MIN_BANK_ITEMS) warn(quizLine, `the final assessment's item bank has ${bank.length} items (module.md "assessment:" and final.md); it needs at least ${MIN_BANK_ITEMS} so that a new attempt draws new questions`);
+  for (const m of modules) {
+    const own = bank.filter((b) => b.moduleId === m.id).length;
+    if (own < MIN_BANK_PER_MODULE) warn(m.assessment[0]?.source ?? m.source, `module ${m.id} has ${own} final-assessment items (its "assessment:" list and final.md items on its outcomes); it needs at least ${MIN_BANK_PER_MODULE}`);
+  }
+}
+
+/** Lower case, letters and digits only, single spaces: "What is X?" and "what is x" match. */
+function normalisedPrompt(prompt: string): string {
+  return prompt
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** "m1-q3" is `prefix` "m1-q" and a number; no pattern built from the (file-supplied) prefix. */
@@ -315,8 +396,12 @@ function parseSteps(file: ContentFile, ownerId: string, problems: Problem[], opt
 }
 
 function quizOf(data: unknown): unknown[] {
-  const quiz = (data as { quiz?: unknown } | undefined)?.quiz;
-  return Array.isArray(quiz) ? quiz : [];
+  return listOf(data, 'quiz');
+}
+
+function listOf(data: unknown, key: string): unknown[] {
+  const list = (data as Record<string, unknown> | undefined)?.[key];
+  return Array.isArray(list) ? list : [];
 }
 
 function rawOutcomes(data: unknown): { id: string }[] {
@@ -386,10 +471,12 @@ function idsOf(course: Course): Map<string, SourceRef> {
     ids.set(m.id, m.source);
     for (const o of m.outcomes) ids.set(o.id, m.source);
     addQuiz(m.quiz);
+    addQuiz(m.assessment);
     for (const l of m.lessons) {
       ids.set(l.id, l.source);
       for (const s of l.steps) ids.set(s.id, s.source);
       addQuiz(l.quiz);
+      for (const [id, ref] of exerciseIds(l.exercises)) ids.set(id, ref);
     }
   }
   addQuiz(course.finalAssessment);

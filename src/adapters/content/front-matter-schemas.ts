@@ -20,6 +20,7 @@ export const quizItemSchema = z.object({
   explanation: text,
   hint: text.optional(),
   outcomes: idList.min(1, 'needs at least one learning-outcome id'),
+  scenario: z.boolean().optional(),
 });
 
 /** Items are checked one by one (quizItemSchema), so one bad question does not hide the others. */
@@ -39,6 +40,8 @@ export const moduleFrontMatterSchema = z.object({
   outcomes: z.array(z.object({ id: text, text: text })).min(1, 'needs at least one learning outcome'),
   reflection: text,
   quiz: quizList,
+  /** Final-assessment bank items (ids mN-a1 ...); optional. */
+  assessment: z.array(z.unknown()).optional(),
 });
 
 export const lessonFrontMatterSchema = z.object({
@@ -48,6 +51,30 @@ export const lessonFrontMatterSchema = z.object({
   title: text,
   outcomes: idList.min(1, 'needs at least one learning-outcome id'),
   quiz: quizList,
+  /** Practice exercises (exerciseSchema), checked one by one like quiz items; optional. */
+  exercises: z.array(z.unknown()).optional(),
+});
+
+/** The six parts of a good prompt: a `prompt` exercise has exactly these check ids. */
+export const PROMPT_CHECK_IDS = ['role', 'task', 'context', 'format', 'constraints', 'examples'] as const;
+
+export const exerciseCheckSchema = z.object({
+  id: text,
+  label: text,
+  cues: z.array(text).min(1, 'needs at least one cue'),
+  tip: text,
+});
+
+export const exerciseSchema = z.object({
+  id: text,
+  kind: z.enum(['prompt', 'redaction', 'checklist']),
+  title: text,
+  task: text,
+  material: text.optional(),
+  checks: z.array(exerciseCheckSchema).optional(),
+  mustRemove: z.array(z.object({ label: text, text: text })).optional(),
+  modelAnswer: text,
+  outcomes: idList.min(1, 'needs at least one learning-outcome id'),
 });
 
 export const finalFrontMatterSchema = z.object({
@@ -58,3 +85,4 @@ export const finalFrontMatterSchema = z.object({
 });
 
 export type QuizItemInput = z.output<typeof quizItemSchema>;
+export type ExerciseInput = z.output<typeof exerciseSchema>;

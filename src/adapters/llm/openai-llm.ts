@@ -1,9 +1,10 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { LlmError, type CondenseInput, type GenerateAnswerInput, type LlmCallOptions, type LlmPort } from '../../ports/llm';
+import { LlmError, type CondenseInput, type ExerciseFeedbackInput, type GenerateAnswerInput, type LlmCallOptions, type LlmPort } from '../../ports/llm';
 import type { MetricsPort } from '../../ports/metrics';
 import type { OpenAiSetup } from './openai-client';
 import type { ChatMessage, PromptLibrary } from './prompt-library';
+import { repeatsText } from '../../core/qa/untrusted-text';
 
 const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.string().nullable().optional() }) })).min(1),
@@ -38,11 +39,23 @@ export class OpenAiLlm implements LlmPort {
     return this.complete(await this.prompts.answerMessages(input), this.options.maxTokens ?? 400, call.signal);
   }
 
+  async exerciseFeedback(input: ExerciseFeedbackInput, call: LlmCallOptions = {}): Promise<string> {
+    return this.complete(await this.prompts.exerciseFeedbackMessages(input), 350, call.signal);
+  }
+
   async condense(input: CondenseInput, call: LlmCallOptions = {}): Promise<string> {
     return (await this.complete(await this.prompts.condenseMessages(input), 120, call.signal)).split('\n')[0];
   }
 
+  /** The model's text; one that repeats its own instructions is refused (the caller falls back). */
   private async complete(messages: ChatMessage[], maxTokens: number, signal?: AbortSignal): Promise<string> {
+    const text = await this.completeRaw(messages, maxTokens, signal);
+    const system = messages.find((m) => m.role === 'system')?.content;
+    if (typeof system === 'string' && repeatsText(text, system)) throw new LlmError('bad-response', 'the model repeated its instructions');
+    return text;
+  }
+
+  private async completeRaw(messages: ChatMessage[], maxTokens: number, signal?: AbortSignal): Promise<string> {
     const { client, chatModel } = this.setup;
     try {
       if (this.options.stream) {

@@ -4,7 +4,7 @@ import { ChatPromptTemplate } from '@langchain/core/prompts';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { Language } from '../../config/config-schema';
 import { repoRoot } from '../../config/repo-root';
-import type { CondenseInput, GenerateAnswerInput } from '../../ports/llm';
+import type { CondenseInput, ExerciseFeedbackInput, GenerateAnswerInput } from '../../ports/llm';
 
 export const DEFAULT_PROMPTS_DIR = path.join(repoRoot(), 'prompts');
 
@@ -26,6 +26,7 @@ export class PromptLibrary {
     private readonly answerTemplate: ChatPromptTemplate,
     private readonly explainTemplate: ChatPromptTemplate,
     private readonly condenseTemplate: ChatPromptTemplate,
+    private readonly feedbackTemplate: ChatPromptTemplate,
   ) {}
 
   static load(dir = DEFAULT_PROMPTS_DIR): PromptLibrary {
@@ -35,13 +36,33 @@ export class PromptLibrary {
         ['system', read(`${system}.system.md`)],
         ['human', read(`${user}.user.md`)],
       ]);
-    return new PromptLibrary(pair('answer', 'answer'), pair('answer', 'explain'), pair('condense', 'condense'));
+    return new PromptLibrary(pair('answer', 'answer'), pair('answer', 'explain'), pair('condense', 'condense'), pair('exercise-feedback', 'exercise-feedback'));
   }
 
   async answerMessages(input: GenerateAnswerInput): Promise<ChatMessage[]> {
     const passages = input.passages.map((p) => `<passage n="${p.n}" title="${asData(p.title).replace(/"/g, "'")}">\n${asData(p.text)}\n</passage>`).join('\n');
     const template = input.task === 'explain' ? this.explainTemplate : this.answerTemplate;
     return toChat(await template.formatMessages({ language: LANGUAGE_NAMES[input.lang], passages, question: asData(input.question) }));
+  }
+
+  /** Feedback on an exercise answer: the rubric's verdict is given, the model only words it. */
+  async exerciseFeedbackMessages(input: ExerciseFeedbackInput): Promise<ChatMessage[]> {
+    const none = '(none)';
+    const lines = (list: string[]) => (list.length ? list.map((l) => `- ${asData(l)}`).join('\n') : none);
+    return toChat(
+      await this.feedbackTemplate.formatMessages({
+        language: LANGUAGE_NAMES[input.lang],
+        kind: input.kind,
+        title: asData(input.title),
+        task: asData(input.task),
+        material: input.material ? asData(input.material) : none,
+        answer: asData(input.answer),
+        met: lines(input.met),
+        missing: input.missing.length ? input.missing.map((m) => `- ${asData(m.label)}: ${asData(m.tip)}`).join('\n') : none,
+        remaining: lines(input.remaining),
+        removed: lines(input.removed),
+      }),
+    );
   }
 
   async condenseMessages(input: CondenseInput): Promise<ChatMessage[]> {

@@ -1,20 +1,20 @@
-import { contentLanguages, loadLanguage } from '../../adapters/content/course-loader';
+import { loadAllLanguages } from '../../adapters/content/course-loader';
 import type { Chunk } from '../../ports/retrieval';
 import { chunksFromCourse } from './chunking';
-import { loadReferenceChunks } from './reference-documents';
+import { loadReferenceChunks, type FlaggedSentences } from './reference-documents';
 
 /**
  * Every chunk to index: the course in every language present under the knowledge folder, and
  * the optional reference documents. A translation that is still in progress is indexed from
  * the files that are valid, so Q&A can use what exists; files with errors are left out.
  */
-export async function collectChunks(knowledgeDir: string, referencesDir?: string, onSkipped?: (file: string, reason: string) => void): Promise<Chunk[]> {
+export async function collectChunks(knowledgeDir: string, referencesDir?: string, onSkipped?: (file: string, reason: string) => void, onFlagged?: FlaggedSentences): Promise<Chunk[]> {
   const chunks: Chunk[] = [];
-  for (const lang of await contentLanguages(knowledgeDir)) {
-    const load = await loadLanguage(knowledgeDir, lang);
+  // The same parse the catalog uses (cached per content version): the course is read once per start.
+  for (const load of await loadAllLanguages(knowledgeDir)) {
     if (!load.course) continue;
     chunks.push(...chunksFromCourse(load.course).filter((c) => !load.filesWithErrors.has(c.source)));
   }
-  if (referencesDir) chunks.push(...(await loadReferenceChunks(referencesDir, onSkipped)));
+  if (referencesDir) chunks.push(...(await loadReferenceChunks(referencesDir, onSkipped, onFlagged)));
   return chunks;
 }

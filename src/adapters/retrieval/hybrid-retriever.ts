@@ -59,6 +59,39 @@ export class HybridRetriever implements RetrievalPort {
     return this.lexical.nearestTerm(term, lang);
   }
 
+  /** Per HNSW label: the passage id and language (read once from the vector store's documents). */
+  private labels?: { ids: string[]; langs: string[] };
+
+  /**
+   * The same search as HNSWLib's similaritySearchWithScore filtered by language, but the filter
+   * (called by hnswlib for every candidate it visits) reads a label table rather than looking
+   * each candidate up in the docstore.
+   */
+  private async vectorSearch(query: string, depth: number, target: Language): Promise<{ id: string; distance: number }[]> {
+    const store = this.vector;
+    if (!store._index) {
+      const hits = await store.similaritySearchWithScore(query, depth, (doc) => doc.metadata.lang === target);
+      return hits.map(([doc, distance]) => ({ id: String(doc.metadata.id), distance }));
+    }
+    const vector = await store.embeddings.embedQuery(query);
+    if (store.args.numDimensions && vector.length !== store.args.numDimensions) {
+      throw new Error(`Query vector must have the same length as the number of dimensions (${store.args.numDimensions})`);
+    }
+    if (!this.labels) {
+      const ids: string[] = [];
+      const langs: string[] = [];
+      for (const [label, doc] of store.docstore._docs) {
+        ids[Number(label)] = String(doc.metadata.id);
+        langs[Number(label)] = String(doc.metadata.lang);
+      }
+      this.labels = { ids, langs };
+    }
+    const { ids, langs } = this.labels;
+    const k = Math.min(depth, store.index.getCurrentCount());
+    const result = store.index.searchKnn(vector, k, (label: number) => langs[label] === target);
+    return result.neighbors.map((label, i) => ({ id: ids[label]!, distance: result.distances[i]! }));
+  }
+
   async search(query: string, lang: Language, options: SearchOptions = {}): Promise<RetrievalResult> {
     const k = options.k ?? 5;
     const mode = options.mode ?? 'hybrid';
@@ -72,9 +105,9 @@ export class HybridRetriever implements RetrievalPort {
     if (mode !== 'lexical') {
       try {
         const depth = Math.min(CANDIDATE_DEPTH, this.byId.size);
-        const hits = await this.vector.similaritySearchWithScore(query, depth, (doc) => doc.metadata.lang === target);
-        vectorIds = hits.map(([doc]) => String(doc.metadata.id));
-        hits.forEach(([doc, distance]) => similarity.set(String(doc.metadata.id), 1 - distance));
+        const hits = await this.vectorSearch(query, depth, target);
+        vectorIds = hits.map((hit) => hit.id);
+        hits.forEach((hit) => similarity.set(hit.id, 1 - hit.distance));
         lists.push({ ids: vectorIds, weight: VECTOR_WEIGHT });
       } catch (err) {
         // A provider embedding that is unreachable must not stop answers: BM25 alone still works.

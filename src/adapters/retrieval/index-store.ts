@@ -8,14 +8,15 @@ import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
 import { HybridRetriever } from './hybrid-retriever';
-import { LexicalIndex } from './lexical-index';
+import { LexicalIndex, type SerializedLexicalIndex } from './lexical-index';
 import { LocalHashEmbeddings, type LocalEmbeddingState } from './local-embeddings';
 
 /**
  * The on-disk index: manifest.json (which embedding built it, a hash of the content),
  * chunks.json (the passages and their metadata), vector/ (HNSWLib files) and, for the local
- * embedding, local-embedding.json (its fitted IDF). The lexical index is rebuilt from
- * chunks.json on load: it takes milliseconds and keeps one source of truth.
+ * embedding, local-embedding.json (its fitted IDF), and lexical.json (the serialised BM25 index,
+ * so a start with unchanged content loads it rather than re-analysing every passage; an index
+ * folder without it, from an older build, rebuilds the lexical part from chunks.json).
  */
 const FORMAT_VERSION = 1;
 
@@ -30,19 +31,27 @@ const manifestSchema = z.object({
 });
 export type IndexManifest = z.infer<typeof manifestSchema>;
 
-const chunkSchema = z.object({
-  id: z.string(),
-  lang: z.enum(SUPPORTED_LANGUAGES),
-  kind: z.enum(['step', 'quiz', 'course', 'module', 'reference']),
-  moduleId: z.string().optional(),
-  moduleTitle: z.string().optional(),
-  lessonId: z.string().optional(),
-  lessonTitle: z.string().optional(),
-  stepId: z.string().optional(),
-  title: z.string(),
-  text: z.string(),
-  source: z.string(),
-});
+const CHUNK_LANGUAGES = new Set<string>(SUPPORTED_LANGUAGES);
+const CHUNK_KINDS = new Set<string>(['step', 'quiz', 'course', 'module', 'reference']);
+const OPTIONAL_CHUNK_FIELDS = ['moduleId', 'moduleTitle', 'lessonId', 'lessonTitle', 'stepId'] as const;
+
+/**
+ * chunks.json as passages: a structural check of each entry (the file is ours, written by
+ * buildIndex, so a full schema validation of thousands of passages on every start buys nothing).
+ */
+function chunksFrom(data: unknown, file: string): Chunk[] {
+  if (!Array.isArray(data)) throw new IndexError('index-invalid', `${file}: expected an array of passages`);
+  data.forEach((entry: unknown, i) => {
+    const c = entry as Record<string, unknown> | null;
+    const ok =
+      typeof c === 'object' && c !== null &&
+      typeof c.id === 'string' && typeof c.title === 'string' && typeof c.text === 'string' && typeof c.source === 'string' &&
+      CHUNK_LANGUAGES.has(c.lang as string) && CHUNK_KINDS.has(c.kind as string) &&
+      OPTIONAL_CHUNK_FIELDS.every((f) => c[f] === undefined || typeof c[f] === 'string');
+    if (!ok) throw new IndexError('index-invalid', `${file}: passage ${i} is not a valid passage`);
+  });
+  return data as Chunk[];
+}
 
 /** An embedding that can say what it is, so a change of embedding triggers a rebuild. */
 export interface EmbeddingChoice {
@@ -125,7 +134,8 @@ export async function buildIndex(
     onProgress?.({ done: Math.min(i + BATCH, documents.length), total: chunks.length });
   }
   const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0]?.length });
-  if (vectors.length) await store.addVectors(vectors, documents);
+  // The vector store keeps only each passage's id and language: the text is in the chunk list already.
+  if (vectors.length) await store.addVectors(vectors, documents.map((d) => new Document({ pageContent: '', metadata: d.metadata })));
 
   // Write into a fresh folder, then swap, so a crash never leaves a half-written index.
   const tmp = `${dir}.tmp-${process.pid}`;
@@ -134,6 +144,8 @@ export async function buildIndex(
   if (vectors.length) await store.save(path.join(tmp, 'vector'));
   embedding.persist(tmp, embeddings);
   fs.writeFileSync(path.join(tmp, 'chunks.json'), JSON.stringify(chunks));
+  const lexical = LexicalIndex.build(chunks);
+  fs.writeFileSync(path.join(tmp, 'lexical.json'), JSON.stringify(lexical));
   const byLanguage: Record<string, number> = {};
   for (const c of chunks) byLanguage[c.lang] = (byLanguage[c.lang] ?? 0) + 1;
   const manifest: IndexManifest = {
@@ -148,22 +160,46 @@ export async function buildIndex(
   fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  fs.renameSync(tmp, dir);
-  return { retriever: new HybridRetriever(chunks, new LexicalIndex(chunks), store), manifest };
+  try {
+    fs.renameSync(tmp, dir);
+  } catch (err) {
+    // Another process sharing INDEX_DIR finished the same build first: keep its copy, serve ours from memory.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return { retriever: new HybridRetriever(chunks, lexical, store), manifest };
 }
 
-export async function loadIndex(dir: string, embedding: EmbeddingChoice): Promise<{ retriever: HybridRetriever; manifest: IndexManifest }> {
+/** The saved lexical index, or one built from the passages when the file is absent or unreadable. */
+function loadLexical(dir: string, chunks: Chunk[]): LexicalIndex {
+  const file = path.join(dir, 'lexical.json');
+  if (fs.existsSync(file)) {
+    try {
+      return LexicalIndex.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')) as SerializedLexicalIndex);
+    } catch {
+      // Damaged or from another format version: rebuilt below.
+    }
+  }
+  return LexicalIndex.build(chunks);
+}
+
+/**
+ * Loads the index in `dir`. `fresh` are the passages the caller just collected when it knows
+ * (isFresh) that the index was built from exactly these: chunks.json is then not read at all.
+ */
+export async function loadIndex(dir: string, embedding: EmbeddingChoice, fresh?: Chunk[]): Promise<{ retriever: HybridRetriever; manifest: IndexManifest }> {
   const manifest = readManifest(dir);
   if (!manifest) throw new IndexError('index-missing', `no valid index in ${dir}: run "npm run index"`);
   if (manifest.embeddingId !== embedding.id) {
     throw new IndexError('index-invalid', `index in ${dir} was built with ${manifest.embeddingId}, not ${embedding.id}: run "npm run index"`);
   }
-  const parsed = z.array(chunkSchema).safeParse(JSON.parse(fs.readFileSync(path.join(dir, 'chunks.json'), 'utf8')));
-  if (!parsed.success) throw new IndexError('index-invalid', `${dir}/chunks.json: ${parsed.error.issues[0]?.message}`);
-  const chunks = parsed.data as Chunk[];
+  const chunksFile = path.join(dir, 'chunks.json');
+  const chunks = fresh ?? chunksFrom(JSON.parse(fs.readFileSync(chunksFile, 'utf8')), chunksFile);
   const embeddings = embedding.restore(dir);
   const store = await HNSWLib.load(path.join(dir, 'vector'), embeddings);
-  return { retriever: new HybridRetriever(chunks, new LexicalIndex(chunks), store), manifest };
+  // Indexes built before the vector store dropped passage texts still carry them: not kept in memory.
+  for (const doc of store.docstore._docs.values()) if (doc.pageContent) doc.pageContent = '';
+  return { retriever: new HybridRetriever(chunks, loadLexical(dir, chunks), store), manifest };
 }
 
 /** Loads the index when it matches the content and embedding, else builds it. */
@@ -175,7 +211,7 @@ export async function ensureIndex(
 ): Promise<{ retriever: HybridRetriever; manifest: IndexManifest; rebuilt: boolean }> {
   if (isFresh(dir, chunks, embedding)) {
     try {
-      return { ...(await loadIndex(dir, embedding)), rebuilt: false };
+      return { ...(await loadIndex(dir, embedding, chunks)), rebuilt: false };
     } catch {
       // A damaged index is rebuilt below.
     }

@@ -23,6 +23,23 @@ export function fuzzyDistance(term: string, lang: Language): number {
   return term.length >= FUZZY_TWO[lang] ? 2 : 1;
 }
 
+const LEXICAL_FORMAT = 1;
+
+export interface SerializedLexicalIndex {
+  version: number;
+  languages: { lang: Language; count: number; index: string; documentFrequency: [string, number][] }[];
+}
+
+function miniSearchOptions(lang: Language) {
+  return {
+    fields: ['title', 'text'],
+    idField: 'id',
+    tokenize: (text: string) => analyze(text, lang),
+    processTerm: (term: string) => term,
+    searchOptions: { boost: { title: 2 }, combineWith: 'OR' as const, prefix: (term: string) => term.length >= PREFIX_MIN[lang], fuzzy: (term: string) => fuzzyDistance(term, lang), weights: { fuzzy: 0.4, prefix: 0.3 } },
+  };
+}
+
 export interface LexicalHit {
   id: string;
   score: number;
@@ -39,24 +56,50 @@ export class LexicalIndex {
   private readonly counts = new Map<Language, number>();
   private readonly nearest = new Map<string, string | undefined>();
 
-  constructor(chunks: Chunk[]) {
+  private constructor() {}
+
+  /** Indexes the passages (at build time; a fresh index on disk is loaded with fromJSON). */
+  static build(chunks: Chunk[]): LexicalIndex {
+    const lexical = new LexicalIndex();
     const byLang = new Map<Language, Chunk[]>();
     for (const chunk of chunks) byLang.set(chunk.lang, [...(byLang.get(chunk.lang) ?? []), chunk]);
     for (const [lang, list] of byLang) {
-      const index = new MiniSearch<Chunk>({
-        fields: ['title', 'text'],
-        idField: 'id',
-        tokenize: (text) => analyze(text, lang),
-        processTerm: (term) => term,
-        searchOptions: { boost: { title: 2 }, combineWith: 'OR', prefix: (term) => term.length >= PREFIX_MIN[lang], fuzzy: (term) => fuzzyDistance(term, lang), weights: { fuzzy: 0.4, prefix: 0.3 } },
-      });
+      const index = new MiniSearch<Chunk>(miniSearchOptions(lang));
       index.addAll(list);
-      this.indexes.set(lang, index);
+      lexical.indexes.set(lang, index);
       const df = new Map<string, number>();
       for (const chunk of list) for (const term of new Set(analyze(`${chunk.title} ${chunk.text}`, lang))) df.set(term, (df.get(term) ?? 0) + 1);
-      this.documentFrequency.set(lang, df);
-      this.counts.set(lang, list.length);
+      lexical.documentFrequency.set(lang, df);
+      lexical.counts.set(lang, list.length);
     }
+    return lexical;
+  }
+
+  /**
+   * The serialised index (MiniSearch's own JSON, plus term document frequencies), stored beside
+   * the vector index so a start with unchanged content loads it instead of re-analysing every passage.
+   */
+  toJSON(): SerializedLexicalIndex {
+    return {
+      version: LEXICAL_FORMAT,
+      languages: [...this.indexes].map(([lang, index]) => ({
+        lang,
+        count: this.counts.get(lang) ?? 0,
+        index: JSON.stringify(index),
+        documentFrequency: [...(this.documentFrequency.get(lang) ?? [])],
+      })),
+    };
+  }
+
+  static fromJSON(data: SerializedLexicalIndex): LexicalIndex {
+    if (data.version !== LEXICAL_FORMAT) throw new Error(`lexical index format ${String(data.version)}, expected ${LEXICAL_FORMAT}`);
+    const lexical = new LexicalIndex();
+    for (const entry of data.languages) {
+      lexical.indexes.set(entry.lang, MiniSearch.loadJSON<Chunk>(entry.index, miniSearchOptions(entry.lang)));
+      lexical.documentFrequency.set(entry.lang, new Map(entry.documentFrequency));
+      lexical.counts.set(entry.lang, entry.count);
+    }
+    return lexical;
   }
 
   search(query: string, lang: Language, k: number): LexicalHit[] {

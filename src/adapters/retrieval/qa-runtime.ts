@@ -6,6 +6,7 @@ import type { Logger } from '../../logging/logger';
 import type { LlmPort } from '../../ports/llm';
 import type { MetricsPort } from '../../ports/metrics';
 import type { Chunk } from '../../ports/retrieval';
+import type { RateLimitPort } from '../../ports/rate-limits';
 import { createOpenAiSetup, type OpenAiSetup } from '../llm/openai-client';
 import { OpenAiEmbeddings } from '../llm/openai-embeddings';
 import { OpenAiLlm } from '../llm/openai-llm';
@@ -48,15 +49,18 @@ export interface QaRuntime {
  */
 export async function prepareQa(
   config: AppConfig,
-  options: { logger?: Logger; metrics?: MetricsPort; rebuild?: boolean; offline?: boolean; onProgress?: (p: BuildProgress) => void } = {},
+  options: { logger?: Logger; metrics?: MetricsPort; limits?: RateLimitPort; rebuild?: boolean; offline?: boolean; onProgress?: (p: BuildProgress) => void } = {},
 ): Promise<QaRuntime> {
   const started = Date.now();
   const setup = options.offline ? undefined : createOpenAiSetup(config);
   // knowledge/references/ is the documented default place for extra reference documents.
   const defaultReferences = path.join(config.paths.knowledge, 'references');
   const referencesDir = config.paths.references ?? (fs.existsSync(defaultReferences) ? defaultReferences : undefined);
-  const chunks = await collectChunks(config.paths.knowledge, referencesDir, (file, reason) =>
-    options.logger?.warn({ file, reason }, 'reference document skipped: it could not be read'),
+  const chunks = await collectChunks(
+    config.paths.knowledge,
+    referencesDir,
+    (file, reason) => options.logger?.warn({ file, reason }, 'reference document skipped: it could not be read'),
+    (file, dropped) => options.logger?.warn({ file, dropped }, 'reference document: sentences with instructions, contact details, links or code left out of answers'),
   );
   let embedding = embeddingChoiceFor(setup);
   const build = (choice: EmbeddingChoice) =>
@@ -78,7 +82,7 @@ export async function prepareQa(
   result.retriever.onVectorError = (err) => options.logger?.warn({ err: (err as Error).message }, 'vector search failed; answering from the lexical index');
   // A glossary with errors in one language leaves that language out; `npm run validate:course` reports it.
   const { glossary } = await loadGlossary(config.paths.knowledge);
-  const service = new QaService({ retrieval: result.retriever, llm: createLlm(setup, options.metrics), glossary, maxQuestionChars: config.QA_MAX_QUESTION_CHARS, logger: options.logger });
+  const service = new QaService({ retrieval: result.retriever, llm: createLlm(setup, options.metrics), glossary, maxQuestionChars: config.QA_MAX_QUESTION_CHARS, logger: options.logger, limits: options.limits });
   const loadMs = Date.now() - started;
   options.logger?.info({ chunks: chunks.length, byLanguage: result.manifest.byLanguage, rebuilt: result.rebuilt, embedding: embedding.id, ms: loadMs }, 'Q&A index ready');
   return { service, retriever: result.retriever, manifest: result.manifest, chunks, rebuilt: result.rebuilt, loadMs };

@@ -4,6 +4,7 @@ import { Parser } from 'htmlparser2';
 import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
 import { plainText } from './chunking';
+import { sanitizeUntrustedText, type UntrustedReason } from '../../core/qa/untrusted-text';
 
 /**
  * Extra reference documents for Q&A (REFERENCES_DIR): Markdown, plain text, HTML and PDF.
@@ -22,8 +23,16 @@ export class ReferencesError extends Error {
   }
 }
 
-/** A file that cannot be read (a damaged PDF) is skipped and reported; the others are indexed. */
-export async function loadReferenceChunks(dir: string, onSkipped?: (file: string, reason: string) => void): Promise<Chunk[]> {
+/** Sentences of a reference document left out of its passages (instructions, contact details, links, code). */
+export type FlaggedSentences = (file: string, dropped: Partial<Record<UntrustedReason, number>>) => void;
+
+/**
+ * A file that cannot be read (a damaged PDF) is skipped and reported; the others are indexed.
+ * Documents are data: sentences that give the reader instructions or carry contact details,
+ * links or code are left out of the passages (and reported), so no answer can quote them and
+ * no model is shown them.
+ */
+export async function loadReferenceChunks(dir: string, onSkipped?: (file: string, reason: string) => void, onFlagged?: FlaggedSentences): Promise<Chunk[]> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new ReferencesError(dir);
   const files = await listFiles(dir);
@@ -42,12 +51,17 @@ export async function loadReferenceChunks(dir: string, onSkipped?: (file: string
     }
     const docTitle = path.basename(rel, ext).replace(/[-_]+/g, ' ');
     let n = 0;
+    const dropped: Partial<Record<UntrustedReason, number>> = {};
     for (const section of sections) {
-      for (const text of packParagraphs(section.paragraphs)) {
+      for (const packed of packParagraphs(section.paragraphs)) {
+        const safe = sanitizeUntrustedText(packed);
+        for (const [reason, count] of Object.entries(safe.dropped) as [UntrustedReason, number][]) dropped[reason] = (dropped[reason] ?? 0) + count;
+        if (!safe.text.trim()) continue;
         n++;
-        chunks.push({ id: `${lang}:ref:${rel}#${n}`, lang, kind: 'reference', title: section.title ? `${docTitle}: ${section.title}` : docTitle, text, source: rel });
+        chunks.push({ id: `${lang}:ref:${rel}#${n}`, lang, kind: 'reference', title: section.title ? `${docTitle}: ${section.title}` : docTitle, text: safe.text, source: rel });
       }
     }
+    if (Object.keys(dropped).length) onFlagged?.(rel, dropped);
   }
   return chunks;
 }

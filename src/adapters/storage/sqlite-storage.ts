@@ -31,8 +31,20 @@ export class SqliteStorage implements StoragePort {
     return this.db;
   }
 
+  /** Prepared statements are kept for the life of the connection: preparing one costs more than running it. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.conn.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   async read<T>(key: string): Promise<StoredDocument<T> | undefined> {
-    const row = this.conn.prepare('SELECT value, etag FROM documents WHERE key = ?').get(key) as { value: string; etag: string } | undefined;
+    const row = this.statement('SELECT value, etag FROM documents WHERE key = ?').get(key) as { value: string; etag: string } | undefined;
     return row ? { value: JSON.parse(row.value) as T, etag: row.etag } : undefined;
   }
 
@@ -43,12 +55,12 @@ export class SqliteStorage implements StoragePort {
     const { ifMatch } = options;
     let changes: number;
     if (ifMatch === CREATE_ONLY) {
-      changes = this.conn.prepare('INSERT OR IGNORE INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?)').run(key, json, etag, now).changes;
+      changes = this.statement('INSERT OR IGNORE INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?)').run(key, json, etag, now).changes;
     } else if (ifMatch) {
-      changes = this.conn.prepare('UPDATE documents SET value = ?, etag = ?, updated_at = ? WHERE key = ? AND etag = ?').run(json, etag, now, key, ifMatch).changes;
+      changes = this.statement('UPDATE documents SET value = ?, etag = ?, updated_at = ? WHERE key = ? AND etag = ?').run(json, etag, now, key, ifMatch).changes;
     } else {
-      changes = this.conn
-        .prepare('INSERT INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at')
+      changes = this
+        .statement('INSERT INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at')
         .run(key, json, etag, now).changes;
     }
     if (changes === 0) throw new StorageConflictError(key);
@@ -57,29 +69,30 @@ export class SqliteStorage implements StoragePort {
 
   async delete(key: string, options: WriteOptions = {}): Promise<boolean> {
     if (options.ifMatch && options.ifMatch !== CREATE_ONLY) {
-      const changes = this.conn.prepare('DELETE FROM documents WHERE key = ? AND etag = ?').run(key, options.ifMatch).changes;
+      const changes = this.statement('DELETE FROM documents WHERE key = ? AND etag = ?').run(key, options.ifMatch).changes;
       if (changes === 0) throw new StorageConflictError(key);
       return true;
     }
-    return this.conn.prepare('DELETE FROM documents WHERE key = ?').run(key).changes > 0;
+    return this.statement('DELETE FROM documents WHERE key = ?').run(key).changes > 0;
   }
 
   async list(prefix: string, options: { limit?: number; startAfter?: string } = {}): Promise<string[]> {
-    const rows = this.conn
-      .prepare("SELECT key FROM documents WHERE substr(key, 1, length(?)) = ? AND key > ? ORDER BY key LIMIT ?")
+    const rows = this
+      .statement("SELECT key FROM documents WHERE substr(key, 1, length(?)) = ? AND key > ? ORDER BY key LIMIT ?")
       .all(prefix, prefix, options.startAfter ?? '', options.limit ?? 1000) as { key: string }[];
     return rows.map((r) => r.key);
   }
 
   async ping(): Promise<void> {
     try {
-      this.conn.prepare('SELECT 1').get();
+      this.statement('SELECT 1').get();
     } catch (err) {
       throw new StorageUnavailableError(`SQLite does not answer: ${(err as Error).message}`, { cause: err });
     }
   }
 
   async close(): Promise<void> {
+    this.statements.clear();
     this.db?.close();
     this.db = undefined;
   }

@@ -1,6 +1,7 @@
 import type { Statement } from '@xapi/xapi';
 import type { Logger } from '../../logging/logger';
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
+import { PeriodicPass } from '../../core/periodic-pass';
 import type { LrsClient } from './lrs-client';
 
 /** A statement waiting for the LRS, under `xapi-outbox:<statement id>`. */
@@ -24,15 +25,16 @@ const PAGE = 500;
  * the LRS is down. Statement ids are stable, so a send repeated after a crash is a no-op at the LRS.
  */
 export class XapiOutbox {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly loop: PeriodicPass<void>;
 
   constructor(
     private readonly storage: StoragePort,
     private readonly lrs: LrsClient,
     private readonly logger: Logger,
     private readonly options: { baseDelayMs?: number; maxDelayMs?: number; claimMs?: number } = {},
-  ) {}
+  ) {
+    this.loop = new PeriodicPass((now) => this.pass(now), { onError: (err) => this.logger.error({ err }, 'xAPI outbox pass failed') });
+  }
 
   /** Queues statements; a statement already queued (same id) is not queued twice. */
   async enqueue(statements: Statement[], now: Date): Promise<void> {
@@ -46,25 +48,16 @@ export class XapiOutbox {
   }
 
   start(intervalMs: number): void {
-    if (this.timer || intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
+    this.loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over the outbox; overlapping calls share it. */
-  tick(now = new Date()): Promise<void> {
-    this.running ??= this.pass(now)
-      .catch((err) => this.logger.error({ err }, 'xAPI outbox pass failed'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+  tick(now?: Date): Promise<void> {
+    return this.loop.tick(now);
   }
 
   private async pass(now: Date): Promise<void> {

@@ -28,6 +28,13 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
   return 'personal';
 }
 
+/** Teams names the tenant in channelData.tenant.id (and conversation.tenantId); other channels carry none. */
+function tenantOf(activity: Partial<Activity>): string | undefined {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  if (typeof channelData?.tenant?.id === 'string') return channelData.tenant.id;
+  return activity.conversation?.tenantId || undefined;
+}
+
 /** Maps a Bot Framework activity to a channel-neutral turn, or undefined when there is nothing to do. */
 export function activityToTurn(context: TurnContext): TurnInput | undefined {
   const activity = context.activity;
@@ -40,6 +47,7 @@ export function activityToTurn(context: TurnContext): TurnInput | undefined {
     activityId: activity.id,
     locale: activity.locale ?? localeFromEntities(activity),
     timezone: activity.localTimezone || undefined,
+    tenantId: tenantOf(activity),
   };
   switch (activity.type) {
     case 'message': {

@@ -107,7 +107,7 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     const e = parsed.data;
     await run(
       client,
-      { userId: e.user, conversationId: e.channel, scope: 'personal', activityId: eventId(body), text: plainTextOf(e.text) },
+      { userId: e.user, tenantId: slackTeamOf(body), conversationId: e.channel, scope: 'personal', activityId: eventId(body), text: plainTextOf(e.text) },
       { channel: e.channel, threadTs: e.thread_ts },
     );
   });
@@ -118,7 +118,7 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     const e = parsed.data;
     await run(
       client,
-      { userId: e.user, conversationId: e.channel, scope: scopeOfSlackChannel(e.channel), activityId: eventId(body), text: plainTextOf(stripMention(e.text, context.botUserId)) },
+      { userId: e.user, tenantId: slackTeamOf(body), conversationId: e.channel, scope: scopeOfSlackChannel(e.channel), activityId: eventId(body), text: plainTextOf(stripMention(e.text, context.botUserId)) },
       // Answer in a thread under the mention so channels stay readable.
       { channel: e.channel, threadTs: e.thread_ts ?? e.ts },
     );
@@ -145,7 +145,7 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     const actionTs = b.actions[0].action_ts;
     await run(
       client,
-      { userId: b.user.id, conversationId: channel ?? b.user.id, scope: scopeOfSlackChannel(channel), activityId: actionTs ? `action:${actionTs}` : undefined, action: result.action },
+      { userId: b.user.id, tenantId: slackTeamOf(body), conversationId: channel ?? b.user.id, scope: scopeOfSlackChannel(channel), activityId: actionTs ? `action:${actionTs}` : undefined, action: result.action },
       target,
       pressed,
     );
@@ -165,6 +165,7 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     const text = plainTextOf(c.text).trim();
     const input: Omit<TurnInput, 'channelId'> = {
       userId: c.user_id,
+      tenantId: slackTeamOf(body),
       conversationId: c.user_id,
       scope: 'personal',
       activityId: c.trigger_id ? `command:${c.trigger_id}` : undefined,
@@ -203,3 +204,9 @@ export function stripMention(text: string, botUserId?: string): string {
 /** "<@U123>" or "<@U123|name>"; the id is compared in code, never spliced into a pattern. */
 const MENTION = /<@([A-Z0-9]+)(?:\|[^<>]*)?>/g;
 
+/** The workspace of an event, interaction or slash command (team_id, or team.id in interactions), for per-workspace limits. */
+function slackTeamOf(body: unknown): string | undefined {
+  const b = body as { team_id?: unknown; team?: { id?: unknown } | null } | undefined;
+  if (typeof b?.team_id === 'string') return b.team_id;
+  return typeof b?.team?.id === 'string' ? b.team.id : undefined;
+}

@@ -34,13 +34,21 @@ export class SlackDelivery {
     const t = this.localizer.forLanguage(lang);
     for (const reply of replies) {
       const message = renderBlockKit(reply, t);
+      if (reply.ephemeral) {
+        // Only the person who acted sees it ("your vote counted").
+        await client.chat.postEphemeral({ channel: target.channel, user: userId, thread_ts: target.threadTs, text: message.text, blocks: message.blocks as types.KnownBlock[] });
+        continue;
+      }
+      // A live card (a poll) replaces the message its button was pressed on, for everyone. It is
+      // not remembered under the presser's id: that would record who took part in an anonymous poll.
+      if (reply.updatesPressedCard && pressed && (await this.update(client, pressed, message))) continue;
       const previous = reply.replaces ? ((await this.lookup(userId, reply.replaces)) ?? pressed) : undefined;
       if (previous && (await this.update(client, previous, message))) {
-        if (reply.key) await this.remember(userId, reply.key, previous);
+        if (reply.key && !reply.updatesPressedCard) await this.remember(userId, reply.key, previous);
         continue;
       }
       const posted = await client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, text: message.text, blocks: message.blocks as types.KnownBlock[] });
-      if (reply.key && posted.channel && posted.ts) await this.remember(userId, reply.key, { channel: posted.channel, ts: posted.ts });
+      if (reply.key && !reply.updatesPressedCard && posted.channel && posted.ts) await this.remember(userId, reply.key, { channel: posted.channel, ts: posted.ts });
     }
   }
 

@@ -23,6 +23,10 @@ export interface DirectLineConversation {
   /** Watermark of activities[0]: older ones were dropped to bound memory. */
   base: number;
   activities: DirectLineActivity[];
+  /** Approximate size (JSON bytes) of each kept activity, parallel to `activities`. */
+  sizes: number[];
+  /** Sum of `sizes`. */
+  bytes: number;
   /** Turns of one conversation run one after another, in the order they were posted. */
   queue: Promise<void>;
 }
@@ -30,10 +34,21 @@ export interface DirectLineConversation {
 export interface ConversationStoreLimits {
   maxConversations: number;
   maxActivitiesPerConversation: number;
+  /** Transcript bytes kept per conversation: older activities go first. */
+  maxBytesPerConversation: number;
+  /** Transcript bytes kept in all: the least recently used conversations go first. */
+  maxTotalBytes: number;
   idleMs: number;
 }
 
-const DEFAULT_LIMITS: ConversationStoreLimits = { maxConversations: 1000, maxActivitiesPerConversation: 500, idleMs: 2 * 60 * 60 * 1000 };
+/** Cards run to 10–15 KB, so 500 activities could be 6 MB: the byte caps bind first (1 MB each, 64 MB in all). */
+export const DEFAULT_LIMITS: ConversationStoreLimits = {
+  maxConversations: 1000,
+  maxActivitiesPerConversation: 500,
+  maxBytesPerConversation: 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  idleMs: 2 * 60 * 60 * 1000,
+};
 
 /**
  * In-memory Direct Line conversations (the local web chat is one process; learner progress
@@ -41,12 +56,22 @@ const DEFAULT_LIMITS: ConversationStoreLimits = { maxConversations: 1000, maxAct
  */
 export class DirectLineConversationStore {
   private readonly conversations = new Map<string, DirectLineConversation>();
+  private totalBytes = 0;
 
   constructor(private readonly limits: ConversationStoreLimits = DEFAULT_LIMITS) {}
 
+  /** Transcript bytes held now (for tests and metrics). */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get size(): number {
+    return this.conversations.size;
+  }
+
   create(user: { userId: string; userName?: string; locale?: string }, now = Date.now(), id = newConversationId()): DirectLineConversation {
     this.evict(now);
-    const conversation: DirectLineConversation = { id, instance: randomBytes(4).toString('hex'), ...user, started: false, lastUsed: now, base: 0, activities: [], queue: Promise.resolve() };
+    const conversation: DirectLineConversation = { id, instance: randomBytes(4).toString('hex'), ...user, started: false, lastUsed: now, base: 0, activities: [], sizes: [], bytes: 0, queue: Promise.resolve() };
     this.conversations.set(id, conversation);
     return conversation;
   }
@@ -61,12 +86,17 @@ export class DirectLineConversationStore {
   append(conversation: DirectLineConversation, activity: DirectLineActivity): string {
     const seq = conversation.base + conversation.activities.length;
     const id = `${conversation.id}|${conversation.instance}-${String(seq).padStart(7, '0')}`;
-    conversation.activities.push({ ...activity, id });
-    const excess = conversation.activities.length - this.limits.maxActivitiesPerConversation;
-    if (excess > 0) {
-      conversation.activities.splice(0, excess);
-      conversation.base += excess;
+    const kept = { ...activity, id };
+    const size = Buffer.byteLength(JSON.stringify(kept));
+    conversation.activities.push(kept);
+    conversation.sizes.push(size);
+    conversation.bytes += size;
+    if (this.conversations.get(conversation.id) === conversation) this.totalBytes += size;
+    // The newest activity always stays, however large: the learner must see the reply to what they sent.
+    while (conversation.activities.length > 1 && (conversation.activities.length > this.limits.maxActivitiesPerConversation || conversation.bytes > this.limits.maxBytesPerConversation)) {
+      this.dropOldest(conversation);
     }
+    if (this.totalBytes > this.limits.maxTotalBytes) this.evictForBytes(conversation);
     return id;
   }
 
@@ -76,11 +106,40 @@ export class DirectLineConversationStore {
     return { activities: conversation.activities.slice(from - conversation.base), watermark: String(conversation.base + conversation.activities.length) };
   }
 
+  private dropOldest(conversation: DirectLineConversation): void {
+    conversation.activities.shift();
+    const size = conversation.sizes.shift() ?? 0;
+    conversation.bytes -= size;
+    conversation.base += 1;
+    if (this.conversations.get(conversation.id) === conversation) this.totalBytes -= size;
+  }
+
+  private remove(conversation: DirectLineConversation): void {
+    if (this.conversations.delete(conversation.id)) this.totalBytes -= conversation.bytes;
+  }
+
+  private leastRecentlyUsed(except?: DirectLineConversation): DirectLineConversation | undefined {
+    let oldest: DirectLineConversation | undefined;
+    for (const c of this.conversations.values()) if (c !== except && (!oldest || c.lastUsed < oldest.lastUsed)) oldest = c;
+    return oldest;
+  }
+
+  /** Over the total: whole idle-most conversations go, then the oldest activities of the current one. */
+  private evictForBytes(current: DirectLineConversation): void {
+    while (this.totalBytes > this.limits.maxTotalBytes) {
+      const oldest = this.leastRecentlyUsed(current);
+      if (oldest) this.remove(oldest);
+      else if (current.activities.length > 1) this.dropOldest(current);
+      else return;
+    }
+  }
+
   private evict(now: number): void {
-    for (const [id, c] of this.conversations) if (now - c.lastUsed > this.limits.idleMs) this.conversations.delete(id);
+    for (const c of [...this.conversations.values()]) if (now - c.lastUsed > this.limits.idleMs) this.remove(c);
     while (this.conversations.size >= this.limits.maxConversations) {
-      const oldest = [...this.conversations.values()].reduce((a, b) => (a.lastUsed <= b.lastUsed ? a : b));
-      this.conversations.delete(oldest.id);
+      const oldest = this.leastRecentlyUsed();
+      if (!oldest) return;
+      this.remove(oldest);
     }
   }
 }

@@ -6,6 +6,7 @@ import { directionOf, toSupportedLanguage, type Localizer } from '../../i18n/i18
 import type { Logger } from '../../logging/logger';
 import { sendError } from '../botframework/messages-endpoint';
 import { HttpError } from '../http/read-json-body';
+import { escapeHtml } from '../http/html-escape';
 import { acceptedLanguage } from './accept-language';
 import { assertAllowedClient, type DirectLineAccessMode } from './directline-access';
 import { DIRECTLINE_BASE_PATH, LANGUAGE_EVENT } from './directline-endpoint';
@@ -129,8 +130,4 @@ function securityHeaders(res: Response): void {
   res.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   res.header('X-Content-Type-Options', 'nosniff');
   res.header('Referrer-Policy', 'no-referrer');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -15,6 +15,7 @@ import { channelConversationId, type Cohort } from './cohort-model';
 import { addDays, defaultDueDate, localDate, parseCalendarDate, weeklyPlan } from './cohort-plan';
 import { cohortCard, formatDate } from './cohort-replies';
 import { memberStandings, reportItems } from './cohort-report';
+import { pollReportItems } from '../facilitation/polls/poll-report';
 import { addJoiners, findMentioned, membersFromRoster, withoutTeamsMentions } from './cohort-roster';
 import { parseEnrolList, type EnrolProblem } from './enrol-list';
 import { CohortExistsError, CohortStore } from './cohort-store';
@@ -327,7 +328,7 @@ export function registerCohorts(registry: CommandRegistry, deps: CohortDeps): { 
           { label: turn.t('cohorts:report.nudgesStopped'), value: String(standings.filter((s) => s.nudgesStopped).length) },
           { label: turn.t('cohorts:card.due'), value: formatDate(cohort.dueDate, turn.lang) },
         ],
-        items: reportItems(cohort, course, standings, turn.t, turn.lang, Math.max(3, deps.minAggregate)),
+        items: [...reportItems(cohort, course, standings, turn.t, turn.lang, Math.max(3, deps.minAggregate)), ...(await pollReportItems(deps.storage, cohort, course, turn.t, turn.now))],
         actions: [{ label: turn.t('cohorts:report.export'), command: 'export', args: { cohort: cohort.id } }],
       });
       return privately(turn, cohort, [report]);

@@ -6,6 +6,7 @@ import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports
 import type { CourseCatalog } from '../course/content-model';
 import { learnerKey, type LearnerRecord } from '../learner';
 import { COHORT_PREFIX, WELCOME_PREFIX, cohortKey, welcomeKey, type Cohort, type WelcomeDocument } from './cohort-model';
+import { PeriodicPass } from '../periodic-pass';
 import { localDate } from './cohort-plan';
 import { deliveryReport, welcomeReply, type DeliveryTally } from './cohort-replies';
 import type { PacingNudges } from './pacing-nudges';
@@ -36,40 +37,26 @@ const FINAL = new Set(['sent', 'unreachable']);
  * Throttling (Retry-After) pauses that channel and the welcome waits its turn.
  */
 export class WelcomeDispatcher {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private queued?: Promise<void>;
+  private readonly loop: PeriodicPass<void>;
 
-  constructor(private readonly options: WelcomeDispatcherOptions) {}
-
-  start(intervalMs: number): void {
-    if (this.timer || intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
+  constructor(private readonly options: WelcomeDispatcherOptions) {
+    this.loop = new PeriodicPass((now) => this.pass(now), {
+      onError: (err) => this.options.logger.error({ err }, 'cohort welcome pass failed'),
+      queueWhileRunning: true,
+    });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.queued?.catch(() => undefined);
-    await this.running?.catch(() => undefined);
+  start(intervalMs: number): void {
+    this.loop.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass; a call during a pass runs one more pass after it, so new work is never missed. */
   tick(now?: Date): Promise<void> {
-    if (this.running) {
-      this.queued ??= this.running.then(() => {
-        this.queued = undefined;
-        return this.tick(now);
-      });
-      return this.queued;
-    }
-    this.running = this.pass(now ?? new Date())
-      .catch((err) => this.options.logger.error({ err }, 'cohort welcome pass failed'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.loop.tick(now);
   }
 
   /** Queues a welcome for one member (create-only: a member who leaves and rejoins is not welcomed twice). */

@@ -21,6 +21,7 @@ export function certificateReply(turn: Turn, issued: IssuedCertificate): Reply {
     attachments: [
       { name: t('course:certificate.pdf'), contentType: 'application/pdf', url: issued.links.pdf },
       { name: t('course:certificate.openBadge'), contentType: 'application/ld+json', url: issued.links.openBadge },
+      { name: t('course:certificate.page.signed'), contentType: 'application/vc+jwt', url: issued.links.signedOpenBadge },
     ],
     // After the certificate: keep what was learnt fresh, or look back over the course.
     actions: [action(turn, 'review', 'review'), action(turn, 'modules', 'modules')],

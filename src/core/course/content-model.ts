@@ -21,6 +21,8 @@ export interface QuizQuestion {
   explanation: string;
   hint?: string;
   outcomes: string[];
+  /** A short public-sector situation, then what to do or what is wrong. */
+  scenario?: boolean;
   /** Where the question is defined, for error messages and citations. */
   source: SourceRef;
 }
@@ -42,6 +44,43 @@ export interface Lesson {
   outcomes: string[];
   steps: Step[];
   quiz: QuizQuestion[];
+  /** Practice tasks shown after the last step, before the quiz (see exercises.ts). */
+  exercises?: Exercise[];
+  source: SourceRef;
+}
+
+export type ExerciseKind = 'prompt' | 'redaction' | 'checklist';
+
+/** One thing a good answer contains; met when the answer contains any cue (folded, as a substring). */
+export interface ExerciseCheck {
+  id: string;
+  label: string;
+  /** Lower-case words or phrases in the lesson's language. */
+  cues: string[];
+  /** Shown when the check is missing: what to add. */
+  tip: string;
+}
+
+/** A piece of personal data of the material that must not remain in a redaction answer. */
+export interface ExerciseRemoval {
+  label: string;
+  text: string;
+}
+
+export interface Exercise {
+  /** e.g. "m6-l5-x1" */
+  id: string;
+  kind: ExerciseKind;
+  title: string;
+  task: string;
+  /** The text the learner works on (a case note, a generated answer, a letter). */
+  material?: string;
+  /** Kinds prompt and checklist. */
+  checks: ExerciseCheck[];
+  /** Kind redaction. */
+  mustRemove: ExerciseRemoval[];
+  modelAnswer: string;
+  outcomes: string[];
   source: SourceRef;
 }
 
@@ -60,6 +99,8 @@ export interface CourseModule {
   reflection: string;
   lessons: Lesson[];
   quiz: QuizQuestion[];
+  /** Items only the final assessment draws from (module.md `assessment:`, ids mN-aK). */
+  assessment: QuizQuestion[];
   source: SourceRef;
 }
 
@@ -71,6 +112,7 @@ export interface Course {
   /** "About this course" steps from course.md. */
   about: Step[];
   modules: CourseModule[];
+  /** final.md's own items; the final draws from these and every module's `assessment`. */
   finalAssessment: QuizQuestion[];
 }
 

@@ -1,4 +1,5 @@
 import type { Course, CourseModule, Lesson, QuizQuestion } from './content-model';
+import { finalBank } from './final-bank';
 
 export type QuizScope = 'lesson' | 'module' | 'final' | 'review';
 
@@ -33,7 +34,8 @@ export function indexOf(course: Course): CourseIndex {
       for (const question of lesson.quiz) index.questions.set(question.id, { question, owner: lesson.id, scope: 'lesson', module, lesson });
     }
   }
-  for (const question of course.finalAssessment) index.questions.set(question.id, { question, owner: 'final', scope: 'final' });
+  // The final's item bank: module.md `assessment` items and final.md's items, each with its module.
+  for (const { question, moduleId } of finalBank(course)) index.questions.set(question.id, { question, owner: 'final', scope: 'final', module: index.modules.get(moduleId) });
   cache.set(course, index);
   return index;
 }

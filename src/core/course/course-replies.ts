@@ -3,8 +3,9 @@ import type { Turn } from '../turn';
 import type { Course, CourseModule, Lesson, QuizQuestion } from './content-model';
 import { indexOf, quizQuestionIds } from './course-index';
 import { PASS_MARK, type Grade } from './grading';
-import { allModulesDone, certificateEligible, lessonCounts, placeToken, type CourseProgress, type QuizSession } from './progress-state';
+import { allModulesDone, certificateEligible, lessonCounts, placeToken, type CourseProgress, type FinalAttempt, type QuizSession } from './progress-state';
 import { dueQuestionIds, nextDue } from './review-schedule';
+import { shownOptions } from './final-bank';
 
 /** Reply builders for the course: every reply reads well as plain text with numbered choices. */
 
@@ -37,7 +38,7 @@ export function lessonStepReply(turn: Turn, module: CourseModule, lesson: Lesson
     text: step.body,
     position: turn.t('course:position.step', { module: module.order, lesson: lesson.order, lessons: module.lessons.length, step: index + 1, steps: lesson.steps.length }),
     actions: [
-      action(turn, last ? 'takeQuiz' : 'next', 'next', at, true),
+      action(turn, last ? (lesson.exercises?.length ? 'startExercise' : 'takeQuiz') : 'next', 'next', at, true),
       action(turn, 'back', 'back', at),
       action(turn, 'repeat', 'repeat'),
       // Answered by the Q&A feature's "explain" route, grounded in this step; `at` comes back on its Next.
@@ -101,7 +102,8 @@ export function questionReply(turn: Turn, course: Course, session: QuizSession, 
       selection: multiple ? 'multiple' : 'single',
       command: 'quiz.answer',
       args: { question: question.id },
-      options: question.options.map((o, i) => ({ id: o.id, label: o.text, ...(letters[i] ? { letter: letters[i] } : {}) })),
+      // Shuffled per learner and attempt (the same on every re-render); buttons and typed numbers carry the option id.
+      options: shownOptions(question, turn.learner.key, session.attempt ?? session.owner).map((o, i) => ({ id: o.id, label: o.text, ...(letters[i] ? { letter: letters[i] } : {}) })),
       ...(options.selected?.length ? { selected: options.selected } : {}),
       ...(multiple ? { submitLabel: t('course:actions.submit') } : {}),
       inputLabel: t('course:quiz.inputLabel'),
@@ -137,7 +139,7 @@ export function feedbackReply(turn: Turn, course: Course, session: QuizSession, 
   });
 }
 
-export function summaryReply(turn: Turn, course: Course, progress: CourseProgress, session: QuizSession): Reply {
+export function summaryReply(turn: Turn, course: Course, progress: CourseProgress, session: QuizSession, extra: { retryAt?: Date } = {}): Reply {
   const t = turn.t;
   const answered = session.questionIds.filter((id) => id in session.answered);
   const right = answered.filter((id) => session.answered[id]).length;
@@ -149,24 +151,90 @@ export function summaryReply(turn: Turn, course: Course, progress: CourseProgres
     const score = progress.quizScores[session.owner];
     passed = score?.passed === true;
     if (session.retry) lines.push(t('course:summary.overall', { percent: pct(score?.score ?? 0) }));
-    lines.push(t(passed ? 'course:summary.passed' : 'course:summary.notPassed', { pass: pct(PASS_MARK) }));
+    lines.push(t(passed ? 'course:summary.passed' : session.scope === 'final' ? 'course:final.notPassed' : 'course:summary.notPassed', { pass: pct(PASS_MARK) }));
     if (session.scope === 'module' && passed && !progress.modulesDone[session.owner]) lines.push(t('course:summary.lessonsMissing'));
     if (session.scope === 'final' && passed) lines.push(t('course:summary.certificateReady'));
   }
-  if (right < total && session.scope !== 'review') lines.push(t('course:summary.missedToReview'));
+  if (session.scope === 'final') {
+    lines.push(finalBreakdown(turn, course, session));
+    if (!passed && extra.retryAt) lines.push(t('course:final.retryFrom', { when: formatDate(extra.retryAt, turn) }));
+    if (!passed && !extra.retryAt) lines.push(t('course:final.retryNow'));
+  }
+  if (session.scope === 'lesson' && !progress.lessonsDone[session.owner]) lines.push(t('course:summary.stepsUnread'));
+  if (right < total && session.scope !== 'review' && session.scope !== 'final') lines.push(t('course:summary.missedToReview'));
   const index = indexOf(course);
   const results = progress.quizResults[session.owner] ?? {};
-  const missed = session.scope === 'review' ? [] : quizQuestionIds(index, session.owner).filter((id) => results[id] !== true);
+  // "Retry missed" is for lesson and module quizzes: the final is retaken as a new attempt.
+  const missed = session.scope === 'review' || session.scope === 'final' ? [] : quizQuestionIds(index, session.owner).filter((id) => results[id] !== true);
   const actions: Action[] = [];
   if (session.scope === 'final' && passed) actions.push(action(turn, 'certificate', 'certificate', undefined, true));
   actions.push(action(turn, 'continue', 'next', { at: placeToken({ kind: 'quiz-done', session }) }, !(session.scope === 'final' && passed)));
   if (missed.length) actions.push(action(turn, 'retryMissed', 'quiz.retry', { quiz: session.owner }));
+  if (session.scope === 'final') actions.push(action(turn, 'reviewAnswers', 'final.review', { page: '1' }));
   return turn.reply({
     intent: 'quiz-summary',
     title: t(`course:summary.title.${session.scope}`),
     ...(lines.length ? { text: lines.join('\n\n') } : {}),
     progress: { done: right, total, label: t('course:summary.label') },
     summary: [t(`course:summary.title.${session.scope}`), t('course:summary.score', { right, total, percent: pct(total ? right / total : 0) })].join(': '),
+    actions,
+  });
+}
+
+/** "Module 1: 3 of 4" for each module the attempt drew questions from. */
+function finalBreakdown(turn: Turn, course: Course, session: QuizSession): string {
+  const index = indexOf(course);
+  const lines = course.modules.flatMap((m) => {
+    const ids = session.questionIds.filter((id) => index.questions.get(id)?.module?.id === m.id);
+    if (!ids.length) return [];
+    const right = ids.filter((id) => session.answered[id]).length;
+    return [`- ${turn.t('course:final.moduleLine', { module: m.order, title: m.title, right, total: ids.length })}`];
+  });
+  return [`**${turn.t('course:final.breakdown')}**`, ...lines].join('\n');
+}
+
+/** During the final: the answer is taken, with no hint of whether it was right. */
+export function finalAnswerReply(turn: Turn, session: QuizSession, question: QuizQuestion, chosen: string[]): Reply {
+  const texts = question.options.filter((o) => chosen.includes(o.id)).map((o) => o.text).join('; ');
+  return turn.reply({
+    intent: 'quiz-feedback',
+    title: turn.t('course:final.answerRecorded'),
+    text: `**${turn.t('course:quiz.yourAnswer')}:** ${texts}`,
+    replaces: questionKey(session, question.id),
+    summary: `${turn.t('course:final.answerRecorded')} ${question.prompt}`.slice(0, 300),
+  });
+}
+
+/** After an attempt: one module's questions with the learner's answers, the correct ones and the explanations. */
+export function finalReviewReply(turn: Turn, course: Course, attempt: FinalAttempt, page: number): Reply {
+  const index = indexOf(course);
+  const modules = course.modules.filter((m) => attempt.questionIds.some((id) => index.questions.get(id)?.module?.id === m.id));
+  const at = Math.min(Math.max(page, 1), Math.max(modules.length, 1));
+  const module = modules[at - 1];
+  const ids = module ? attempt.questionIds.filter((id) => index.questions.get(id)?.module?.id === module.id) : [];
+  const list = (options: { text: string }[]) => options.map((o) => o.text).join('; ') || '–';
+  const blocks = ids.flatMap((id) => {
+    const question = index.questions.get(id)?.question;
+    if (!question) return [];
+    const chosen = question.options.filter((o) => (attempt.answers[id] ?? []).includes(o.id));
+    const mark = attempt.results[id] ? '✓' : '✗';
+    return [
+      [
+        `**${mark} ${question.prompt}**`,
+        `${turn.t('course:quiz.yourAnswer')}: ${list(chosen)}`,
+        `${turn.t(question.options.filter((o) => o.correct).length > 1 ? 'course:quiz.correctAnswers' : 'course:quiz.correctAnswer')}: ${list(question.options.filter((o) => o.correct))}`,
+        question.explanation,
+      ].join('\n\n'),
+    ];
+  });
+  const actions: Action[] = [];
+  if (at < modules.length) actions.push(action(turn, 'nextModuleAnswers', 'final.review', { page: String(at + 1) }, true));
+  actions.push(action(turn, 'continue', 'start', undefined, at >= modules.length));
+  return turn.reply({
+    intent: 'notice',
+    title: turn.t('course:final.reviewTitle', { module: module?.order ?? '', title: module?.title ?? '' }),
+    text: blocks.join('\n\n---\n\n'),
+    position: turn.t('course:final.reviewPosition', { page: at, pages: modules.length }),
     actions,
   });
 }
@@ -233,6 +301,14 @@ function placeDescription(turn: Turn, course: Course, progress: CourseProgress):
     case 'reflection': {
       const module = index.modules.get(place.moduleId);
       return module ? t('course:progress.placeInLesson', { position: t('course:position.reflection', { module: module.order }), title: module.title }) : undefined;
+    }
+    case 'exercise': {
+      const found = index.lessons.get(place.lessonId);
+      const list = found?.lesson.exercises ?? [];
+      const at = list.findIndex((x) => x.id === place.exerciseId);
+      if (!found || at < 0) return undefined;
+      const position = t('course:position.exercise', { module: found.module.order, lesson: found.lesson.order, exercise: at + 1, exercises: list.length });
+      return t('course:progress.placeInLesson', { position, title: found.lesson.title });
     }
     case 'quiz':
     case 'quiz-done': {
@@ -323,11 +399,20 @@ export function notice(turn: Turn, text: string, actions: Action[] = []): Reply 
   return turn.reply({ intent: 'notice', text, actions });
 }
 
+/** Formatters by language and time zone: building one costs far more than formatting with it. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDate(date: Date, turn: Turn): string {
   const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
-  try {
-    return new Intl.DateTimeFormat(turn.lang, { ...options, timeZone: turn.learner.timezone }).format(date);
-  } catch {
-    return new Intl.DateTimeFormat(turn.lang, options).format(date);
+  const key = `${turn.lang}|${turn.learner.timezone ?? ''}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat(turn.lang, { ...options, timeZone: turn.learner.timezone });
+    } catch {
+      format = new Intl.DateTimeFormat(turn.lang, options);
+    }
+    if (dateFormats.size < 500) dateFormats.set(key, format);
   }
+  return format.format(date);
 }

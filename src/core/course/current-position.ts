@@ -6,7 +6,7 @@ import { progressOf, type Place } from './progress-state';
 
 /** Where a learner is in the course, for features such as Q&A "explain more". */
 export interface CoursePosition {
-  kind: 'none' | 'about' | 'step' | 'reflection' | 'quiz' | 'quiz-done';
+  kind: 'none' | 'about' | 'step' | 'reflection' | 'exercise' | 'quiz' | 'quiz-done';
   module?: CourseModule;
   lesson?: Lesson;
   step?: Step;
@@ -29,6 +29,10 @@ export function currentPosition(learner: LearnerRecord, catalog: CourseCatalog, 
     }
     case 'reflection':
       return { kind: 'reflection', module: index.modules.get(place.moduleId) };
+    case 'exercise': {
+      const found = index.lessons.get(place.lessonId);
+      return { kind: 'exercise', module: found?.module, lesson: found?.lesson };
+    }
     case 'quiz':
     case 'quiz-done': {
       const id = place.session.questionIds[Math.min(place.session.index, place.session.questionIds.length - 1)];

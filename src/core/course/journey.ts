@@ -15,31 +15,64 @@ import {
   notice,
   progressReply,
   questionReply,
+  finalAnswerReply,
+  finalReviewReply,
   reflectionReply,
   summaryReply,
 } from './course-replies';
 import { certificateReply } from './certificate-reply';
-import { gradeAnswer, InvalidAnswerError, parseAnswer } from './grading';
+import { gradeAnswer, InvalidAnswerError, parseAnswer, PASS_MARK, scoreOf } from './grading';
+import { drawFinal, finalBank } from './final-bank';
 import {
   allModulesDone,
   COURSE_SLICE,
   newCourseProgress,
   recordQuizScore,
   refreshCompletion,
+  lessonStepsSeen,
   type CourseProgress,
+  type FinalAttempt,
   type LearningPlace,
   type Place,
   placeToken,
   type QuizSession,
 } from './progress-state';
 import { dueQuestionIds, nextDue, recordReviewAnswer } from './review-schedule';
+import type { LlmPort } from '../../ports/llm';
+import {
+  assessAnswer,
+  exerciseAfter,
+  exerciseBefore,
+  exerciseReply,
+  feedbackReply as exerciseFeedbackReply,
+  findExercise,
+  helpReply as exerciseHelpReply,
+  modelAnswerReply,
+  modelFeedback,
+  recordAttempt,
+  recordReflection,
+  workOf,
+} from './exercises';
+import { reflectionSavedReply } from './reflection-replies';
+import { estimateCourse } from './estimate';
+import type { ReflectionSharing } from '../cohorts/reflection-sharing';
 
 export interface CourseDeps {
   catalog: CourseCatalog;
   certificates: CertificateIssuer;
+  /** Hours between final-assessment attempts (FINAL_COOLDOWN_HOURS); 0 means no wait. Default 24. */
+  finalCooldownHours?: number;
+  /** The model for this learner's exercise feedback, unless none is configured or a model budget is spent. */
+  llm?: (turn: Turn) => Promise<LlmPort | undefined>;
+  /** Time allowed for the model's exercise feedback (LLM_BUDGET_MS); then the rubric's feedback is sent. */
+  llmBudgetMs?: number;
+  onLlmError?: (err: unknown) => void;
+  /** Sharing a reflection with the learner's cohort channel (the cohorts feature), when there is one. */
+  reflectionSharing?: ReflectionSharing;
 }
 
 const REVIEW_BATCH = 10;
+const DEFAULT_FINAL_COOLDOWN_HOURS = 24;
 
 /** Everything a course handler needs for one turn. */
 interface Ctx {
@@ -82,6 +115,20 @@ export function registerCourse(registry: CommandRegistry, deps: CourseDeps): voi
   // Typed "hint" (in any language) is a command for the open question, never a course question.
   route('hint', hint, { typed: true });
   route('quiz.retry', retryMissed);
+  route('final.review', finalReview);
+  route('exercise.model', exerciseModel);
+  route('exercise.help', exerciseHelp);
+  route('exercise.retry', exerciseRetry);
+  route('reflection.share', shareReflection);
+  // While an exercise or a reflection is on screen, the learner's typed message is their answer (commands still work).
+  registry.captureText(async (turn) => {
+    if (turn.input.scope !== 'personal' || !turn.text) return undefined;
+    const c = contextOf(turn, deps);
+    const place = c.progress.place;
+    if (place?.kind === 'exercise') return (await exerciseAnswer(c, place.lessonId, place.exerciseId))?.map((r) => ({ ...r, personal: true }));
+    if (place?.kind === 'reflection') return (await reflectionAnswer(c, place.moduleId))?.map((r) => ({ ...r, personal: true }));
+    return undefined;
+  });
 }
 
 function contextOf(turn: Turn, deps: CourseDeps): Ctx {
@@ -119,13 +166,19 @@ function show(c: Ctx, place: Place | undefined): Reply[] {
       const module = c.index.modules.get(place.moduleId);
       return module ? [reflectionReply(c.turn, module)] : showNextUnfinished(c);
     }
+    case 'exercise': {
+      const found = c.index.lessons.get(place.lessonId);
+      const exercise = found && findExercise(found.lesson, place.exerciseId);
+      if (!found || !exercise) return found ? beginQuiz(c, 'lesson', found.lesson.id) : showNextUnfinished(c);
+      return [exerciseReply(c.turn, found.module, found.lesson, exercise)];
+    }
     case 'quiz': {
       const { session } = place;
       if (session.questionIds[session.index] in session.answered) return [notice(c.turn, c.turn.t('course:quiz.answeredPressNext'), [action(c.turn, 'nextQuestion', 'next', undefined, true)])];
       return askCurrent(c, session);
     }
     case 'quiz-done':
-      return [summaryReply(c.turn, c.course, c.progress, place.session)];
+      return [finishedSummary(c, place.session)];
   }
 }
 
@@ -173,7 +226,16 @@ function next(c: Ctx): Reply[] {
     case 'step': {
       const found = c.index.lessons.get(place.lessonId);
       if (found && place.index + 1 < found.lesson.steps.length) return goToLesson(c, place.lessonId, place.index + 1);
-      return found ? beginQuiz(c, 'lesson', place.lessonId) : showNextUnfinished(c);
+      if (!found) return showNextUnfinished(c);
+      // After the last step: the lesson's exercises, then its quiz.
+      const first = exerciseAfter(found.lesson);
+      return first ? show(c, { kind: 'exercise', lessonId: found.lesson.id, exerciseId: first.id }) : beginQuiz(c, 'lesson', place.lessonId);
+    }
+    case 'exercise': {
+      const found = c.index.lessons.get(place.lessonId);
+      const following = found && exerciseAfter(found.lesson, place.exerciseId);
+      if (found && following) return show(c, { kind: 'exercise', lessonId: found.lesson.id, exerciseId: following.id });
+      return found ? beginQuiz(c, 'lesson', found.lesson.id) : showNextUnfinished(c);
     }
     case 'reflection':
       return beginQuiz(c, 'module', place.moduleId);
@@ -209,11 +271,19 @@ function back(c: Ctx): Reply[] {
       const last = c.index.modules.get(place.moduleId)?.lessons.at(-1);
       return last ? goToLesson(c, last.id, last.steps.length - 1) : showCurrent(c);
     }
+    case 'exercise': {
+      const lesson = c.index.lessons.get(place.lessonId)?.lesson;
+      if (!lesson) return showCurrent(c);
+      const previous = exerciseBefore(lesson, place.exerciseId);
+      return previous ? show(c, { kind: 'exercise', lessonId: lesson.id, exerciseId: previous.id }) : goToLesson(c, lesson.id, lesson.steps.length - 1);
+    }
     case 'quiz':
     case 'quiz-done': {
       const { session } = place;
       if (session.scope === 'lesson') {
         const lesson = c.index.lessons.get(session.owner)?.lesson;
+        const lastExercise = lesson?.exercises?.at(-1);
+        if (lesson && lastExercise) return show(c, { kind: 'exercise', lessonId: lesson.id, exerciseId: lastExercise.id });
         if (lesson) return goToLesson(c, lesson.id, lesson.steps.length - 1);
       }
       if (session.scope === 'module') return show(c, { kind: 'reflection', moduleId: session.owner });
@@ -257,7 +327,7 @@ function openReflection(c: Ctx): Reply[] {
 
 function beginQuiz(c: Ctx, scope: Exclude<QuizScope, 'review'>, owner: string, questionIds = quizQuestionIds(c.index, owner), retry = false): Reply[] {
   if (!questionIds.length) return showNextUnfinished(c);
-  const session: QuizSession = { scope, owner, questionIds, index: 0, answered: {}, ...(retry ? { retry } : {}) };
+  const session: QuizSession = { scope, owner, questionIds, index: 0, answered: {}, ...(retry ? { retry } : {}), attempt: c.turn.now.toISOString() };
   c.progress.place = { kind: 'quiz', session };
   const intro = scope === 'final' ? c.turn.t('course:final.intro', { count: questionIds.length }) : undefined;
   return askCurrent(c, session, intro);
@@ -277,6 +347,7 @@ function quizCommand(c: Ctx): Reply[] {
   if (id && c.index.lessons.has(id)) return beginQuiz(c, 'lesson', id);
   if (place?.kind === 'quiz' || place?.kind === 'quiz-done') return showCurrent(c);
   if (place?.kind === 'step') return beginQuiz(c, 'lesson', place.lessonId);
+  if (place?.kind === 'exercise') return beginQuiz(c, 'lesson', place.lessonId);
   if (place?.kind === 'reflection') return beginQuiz(c, 'module', place.moduleId);
   if (allModulesDone(c.progress, c.course)) return beginFinal(c);
   return [notice(c.turn, c.turn.t('course:quiz.pickLessonFirst'), [action(c.turn, 'resume', 'start', undefined, true), action(c.turn, 'modules', 'modules')])];
@@ -287,7 +358,74 @@ function beginFinal(c: Ctx): Reply[] {
     const missing = c.course.modules.filter((m) => !c.progress.modulesDone[m.id]).map((m) => m.order).join(', ');
     return [notice(c.turn, c.turn.t('course:final.locked', { modules: missing }), [action(c.turn, 'progress', 'progress', undefined, true), action(c.turn, 'resume', 'start')])];
   }
-  return beginQuiz(c, 'final', 'final');
+  const attempts = (c.progress.finalAttempts ??= []);
+  const last = attempts.at(-1);
+  // An attempt in progress is resumed where it was left (after a review, a restart or a lesson).
+  if (last && !last.finishedAt) {
+    const session = finalSession(last);
+    if (session.index >= session.questionIds.length) return finishFinal(c, session);
+    c.progress.place = { kind: 'quiz', session };
+    return askCurrent(c, session, c.turn.t('course:final.resumed', { question: session.index + 1, questions: session.questionIds.length }));
+  }
+  if (c.progress.finalPassedAt) {
+    return [notice(c.turn, c.turn.t('course:final.allDone'), [action(c.turn, 'certificate', 'certificate', undefined, true), action(c.turn, 'reviewAnswers', 'final.review', { page: '1' })])];
+  }
+  const retryAt = finalRetryAt(c);
+  if (retryAt && retryAt > c.turn.now) {
+    return [notice(c.turn, c.turn.t('course:final.coolingDown', { when: formatDate(retryAt, c.turn) }), [action(c.turn, 'reviewAnswers', 'final.review', { page: '1' }, true), action(c.turn, 'review', 'review'), action(c.turn, 'progress', 'progress')])];
+  }
+  const seen = new Set(attempts.flatMap((a) => a.questionIds));
+  const id = `${attempts.length + 1}-${c.turn.now.getTime().toString(36)}`;
+  const questionIds = drawFinal(finalBank(c.course), c.course.modules.map((m) => m.id), seen, `${c.turn.learner.key}\u0000${id}`);
+  if (!questionIds.length) return showNextUnfinished(c);
+  const attempt: FinalAttempt = { id, startedAt: c.turn.now.toISOString(), questionIds, answers: {}, results: {} };
+  attempts.push(attempt);
+  const session = finalSession(attempt);
+  c.progress.place = { kind: 'quiz', session };
+  return askCurrent(c, session, [c.turn.t('course:final.intro', { count: questionIds.length }), c.turn.t('course:final.rules')].join(' '));
+}
+
+/** The quiz session of a final attempt: its questions, the answers so far, the first unanswered question. */
+function finalSession(attempt: FinalAttempt): QuizSession {
+  const answered = { ...attempt.results };
+  const index = attempt.questionIds.findIndex((id) => !(id in answered));
+  return { scope: 'final', owner: 'final', questionIds: attempt.questionIds, index: index < 0 ? attempt.questionIds.length : index, answered, attempt: attempt.id };
+}
+
+/** When the learner may start a new final attempt, or undefined when they may now (or the wait is off). */
+function finalRetryAt(c: Ctx): Date | undefined {
+  const hours = c.deps.finalCooldownHours ?? DEFAULT_FINAL_COOLDOWN_HOURS;
+  const last = c.progress.finalAttempts?.at(-1);
+  if (!hours || !last?.finishedAt) return undefined;
+  return new Date(new Date(last.finishedAt).getTime() + hours * 3_600_000);
+}
+
+/** The attempt is over: score it, record it, and show the score with the per-module breakdown. */
+function finishFinal(c: Ctx, session: QuizSession): Reply[] {
+  const now = c.turn.now;
+  const attempt = c.progress.finalAttempts?.find((a) => a.id === session.attempt);
+  const score = scoreOf(session.answered, session.questionIds);
+  const passed = score >= PASS_MARK;
+  if (attempt) Object.assign(attempt, { finishedAt: attempt.finishedAt ?? now.toISOString(), score, passed });
+  c.progress.quizScores.final = { score, passed, at: now.toISOString() };
+  if (passed) c.progress.finalPassedAt ??= now.toISOString();
+  c.progress.place = { kind: 'quiz-done', session };
+  return [finishedSummary(c, session)];
+}
+
+function finishedSummary(c: Ctx, session: QuizSession): Reply {
+  const retryAt = session.scope === 'final' ? finalRetryAt(c) : undefined;
+  return summaryReply(c.turn, c.course, c.progress, session, retryAt && retryAt > c.turn.now ? { retryAt } : {});
+}
+
+/** The learner's answers of their last finished attempt, one module a page, with the correct answers. */
+function finalReview(c: Ctx): Reply[] {
+  const attempt = c.progress.finalAttempts?.filter((a) => a.finishedAt).at(-1);
+  const open = c.progress.finalAttempts?.at(-1);
+  if (!attempt || (open && !open.finishedAt)) {
+    return [notice(c.turn, c.turn.t('course:final.noReviewYet'), [action(c.turn, 'continue', open && !open.finishedAt ? 'quiz' : 'start', open && !open.finishedAt ? { id: 'final' } : undefined, true)])];
+  }
+  return [finalReviewReply(c.turn, c.course, attempt, Number(c.turn.args.page ?? '1') || 1)];
 }
 
 function answer(c: Ctx): Reply[] {
@@ -302,13 +440,26 @@ function answer(c: Ctx): Reply[] {
   }
   const entry = c.index.questions.get(questionId)!;
   let grade;
+  const chosen = parseAnswer(turn.args.answer);
   try {
-    grade = gradeAnswer(entry.question, parseAnswer(turn.args.answer));
+    grade = gradeAnswer(entry.question, chosen);
   } catch (err) {
     if (!(err instanceof InvalidAnswerError)) throw err;
     return [questionReply(turn, c.course, session, entry.question, { notice: turn.t(`course:quiz.invalid.${err.reason}`) })];
   }
   session.answered[questionId] = grade.correct;
+  if (session.scope === 'final') {
+    // No right or wrong until the attempt is over: take the answer and ask the next question.
+    const attempt = c.progress.finalAttempts?.find((a) => a.id === session.attempt);
+    if (attempt) {
+      attempt.answers[questionId] = chosen;
+      attempt.results[questionId] = grade.correct;
+    }
+    const taken = finalAnswerReply(turn, session, entry.question, chosen);
+    if (session.index + 1 >= session.questionIds.length) return [taken, ...finishFinal(c, session)];
+    session.index++;
+    return [taken, ...askCurrent(c, session)];
+  }
   if (session.scope !== 'review') (c.progress.quizResults[entry.owner] ??= {})[questionId] = grade.correct;
   recordReviewAnswer(c.progress.reviews, questionId, grade.correct, turn.now);
   return [feedbackReply(turn, c.course, session, entry.question, grade)];
@@ -333,11 +484,14 @@ function hint(c: Ctx): Reply[] {
 
 function finishQuiz(c: Ctx, session: QuizSession): Reply[] {
   const now = c.turn.now;
+  if (session.scope === 'final') return finishFinal(c, session);
   if (session.scope === 'lesson') {
-    c.progress.lessonsDone[session.owner] ??= now.toISOString();
+    // A lesson is complete when its steps were shown and its quiz was taken.
+    const lesson = c.index.lessons.get(session.owner)?.lesson;
+    if (lesson && lessonStepsSeen(c.progress, lesson)) c.progress.lessonsDone[session.owner] ??= now.toISOString();
     refreshCompletion(c.progress, c.course, now);
   }
-  if (session.scope === 'module' || session.scope === 'final') recordQuizScore(c.progress, c.course, session.owner, now);
+  if (session.scope === 'module') recordQuizScore(c.progress, c.course, session.owner, now);
   c.progress.place = { kind: 'quiz-done', session };
   return [summaryReply(c.turn, c.course, c.progress, session)];
 }
@@ -363,8 +517,9 @@ function retryMissed(c: Ctx): Reply[] {
   if (!entry) return showCurrent(c);
   const results = c.progress.quizResults[owner] ?? {};
   const missed = quizQuestionIds(c.index, owner).filter((id) => results[id] !== true);
+  // The final is never retried question by question: a new attempt draws a new set (after the wait).
+  if (entry === 'final') return beginFinal(c);
   if (!missed.length) return [notice(c.turn, c.turn.t('course:quiz.nothingToRetry'), [action(c.turn, 'continue', 'next', undefined, true)])];
-  if (entry === 'final' && !allModulesDone(c.progress, c.course)) return beginFinal(c);
   return beginQuiz(c, entry, owner, missed, true);
 }
 
@@ -380,7 +535,7 @@ function review(c: Ctx): Reply[] {
   const place = c.progress.place;
   // A review returns to where the learner was, or to what would have followed a finished quiz.
   const returnTo: LearningPlace | undefined = !place ? undefined : place.kind === 'quiz-done' ? placeAfter(c, place.session) : place.kind === 'quiz' ? place.session.returnTo : place;
-  const session: QuizSession = { scope: 'review', owner: 'review', questionIds: due.slice(0, REVIEW_BATCH), index: 0, answered: {}, ...(returnTo ? { returnTo } : {}) };
+  const session: QuizSession = { scope: 'review', owner: 'review', questionIds: due.slice(0, REVIEW_BATCH), index: 0, answered: {}, ...(returnTo ? { returnTo } : {}), attempt: c.turn.now.toISOString() };
   c.progress.place = { kind: 'quiz', session };
   return askCurrent(c, session, c.turn.t('course:review.intro', { count: session.questionIds.length }));
 }
@@ -405,7 +560,75 @@ async function certificate(c: Ctx): Promise<Reply[]> {
     courseId: course.id,
     courseTitle: course.title,
     completedAt: progress.finalPassedAt,
+    // The certificate states the duration computed from the content, and what was completed.
+    estimatedMinutes: estimateCourse(course).total.minutes,
+    modules: course.modules.filter((m) => progress.modulesDone[m.id]).map((m) => `${m.order}. ${m.title}`),
   });
   progress.certificateId = issued.id;
   return [certificateReply(turn, issued)];
+}
+
+// ── exercises and reflections ───────────────────────────────────────────────────────────
+
+/** The exercise named by a button (it must be in a lesson of this course). */
+function exerciseOf(c: Ctx): { found: NonNullable<ReturnType<CourseIndex['lessons']['get']>>; exercise: NonNullable<ReturnType<typeof findExercise>> } | undefined {
+  const id = c.turn.args.exercise ?? '';
+  const lessonId = id.slice(0, id.lastIndexOf('-x'));
+  const found = c.index.lessons.get(lessonId);
+  const exercise = found && findExercise(found.lesson, id);
+  return found && exercise ? { found, exercise } : undefined;
+}
+
+/** The learner's typed answer to the open exercise: rubric feedback (the model's, when configured and in time). */
+async function exerciseAnswer(c: Ctx, lessonId: string, exerciseId: string): Promise<Reply[] | undefined> {
+  const found = c.index.lessons.get(lessonId);
+  const exercise = found && findExercise(found.lesson, exerciseId);
+  if (!found || !exercise) return undefined;
+  const answer = c.turn.text;
+  const result = assessAnswer(exercise, answer);
+  const fromModel = await modelFeedback(c.turn, exercise, answer, result, { llm: await c.deps.llm?.(c.turn), budgetMs: c.deps.llmBudgetMs, onError: c.deps.onLlmError });
+  recordAttempt(c.turn, exercise, answer, result, fromModel ? 'model' : 'rubric');
+  return [exerciseFeedbackReply(c.turn, found.module, found.lesson, exercise, result, fromModel)];
+}
+
+function exerciseModel(c: Ctx): Reply[] {
+  const x = exerciseOf(c);
+  if (!x) return showCurrent(c);
+  c.progress.place = { kind: 'exercise', lessonId: x.found.lesson.id, exerciseId: x.exercise.id };
+  return [modelAnswerReply(c.turn, x.found.module, x.found.lesson, x.exercise)];
+}
+
+function exerciseHelp(c: Ctx): Reply[] {
+  const x = exerciseOf(c);
+  if (!x) return showCurrent(c);
+  c.progress.place = { kind: 'exercise', lessonId: x.found.lesson.id, exerciseId: x.exercise.id };
+  return [exerciseHelpReply(c.turn, x.found.module, x.found.lesson, x.exercise)];
+}
+
+function exerciseRetry(c: Ctx): Reply[] {
+  const x = exerciseOf(c);
+  if (!x) return showCurrent(c);
+  c.progress.place = { kind: 'exercise', lessonId: x.found.lesson.id, exerciseId: x.exercise.id };
+  return [exerciseReply(c.turn, x.found.module, x.found.lesson, x.exercise, c.turn.t('course:exercise.tryAgain'))];
+}
+
+/** The learner's typed reflection: kept as their work, acknowledged, then on to the module quiz. */
+async function reflectionAnswer(c: Ctx, moduleId: string): Promise<Reply[] | undefined> {
+  const module = c.index.modules.get(moduleId);
+  if (!module) return undefined;
+  recordReflection(c.turn, module.id, c.turn.text);
+  const cohort = await c.deps.reflectionSharing?.cohortName(c.turn).catch(() => undefined);
+  return [reflectionSavedReply(c.turn, module, cohort)];
+}
+
+/** Shares the learner's reflections on a module not yet shared, in their cohort's channel, and notes when. */
+async function shareReflection(c: Ctx): Promise<Reply[]> {
+  const module = c.index.modules.get(c.turn.args.module ?? '');
+  const entries = module ? (workOf(c.turn).reflections[module.id] ?? []).filter((e) => !e.sharedAt) : [];
+  const at = module ? { at: placeToken({ kind: 'reflection', moduleId: module.id }) } : undefined;
+  const onward = module && c.progress.place?.kind === 'reflection' ? [action(c.turn, 'moduleQuiz', 'next', at, true)] : [action(c.turn, 'resume', 'start', undefined, true)];
+  if (!module || !entries.length) return [notice(c.turn, c.turn.t('course:reflection.nothingToShare'), onward)];
+  const shared = c.deps.reflectionSharing ? await c.deps.reflectionSharing.share(c.turn, module, entries.map((e) => e.text).join('\n\n')).catch(() => false) : false;
+  if (shared) for (const e of entries) e.sharedAt = c.turn.now.toISOString();
+  return [notice(c.turn, c.turn.t(shared ? 'course:reflection.sharedDone' : 'course:reflection.shareFailed'), onward)];
 }

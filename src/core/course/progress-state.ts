@@ -17,12 +17,30 @@ export interface QuizSession {
   retry?: boolean;
   /** Where a review session returns to. */
   returnTo?: LearningPlace;
+  /** Names this attempt: with the learner key and the question id it seeds the order of the options. */
+  attempt?: string;
+}
+
+/** One attempt at the final assessment: the questions drawn for it and the answers given. */
+export interface FinalAttempt {
+  id: string;
+  startedAt: string;
+  questionIds: string[];
+  /** Question id → the option ids chosen. */
+  answers: Record<string, string[]>;
+  /** Question id → answered correctly. */
+  results: Record<string, boolean>;
+  finishedAt?: string;
+  score?: number;
+  passed?: boolean;
 }
 
 export type LearningPlace =
   | { kind: 'about'; index: number }
   | { kind: 'step'; lessonId: string; index: number }
-  | { kind: 'reflection'; moduleId: string };
+  | { kind: 'reflection'; moduleId: string }
+  /** A lesson's practice exercise, between its last step and its quiz; typed text is the answer. */
+  | { kind: 'exercise'; lessonId: string; exerciseId: string };
 
 export type Place = LearningPlace | { kind: 'quiz'; session: QuizSession } | { kind: 'quiz-done'; session: QuizSession };
 
@@ -40,6 +58,8 @@ export function placeToken(place: Place | undefined): string {
       return `step:${place.lessonId}:${place.index}`;
     case 'reflection':
       return `reflection:${place.moduleId}`;
+    case 'exercise':
+      return `exercise:${place.exerciseId}`;
     case 'quiz':
       return `quiz:${place.session.owner}:${place.session.questionIds[place.session.index] ?? ''}`;
     case 'quiz-done':
@@ -68,6 +88,8 @@ export interface CourseProgress {
   /** Module id → when it was completed (all lessons done and module quiz passed). */
   modulesDone: Record<string, string>;
   finalPassedAt?: string;
+  /** Final-assessment attempts, oldest first; the last one may still be in progress. */
+  finalAttempts?: FinalAttempt[];
   /** Spaced-review deck: question id → FSRS card. */
   reviews: Record<string, StoredReviewCard>;
   certificateId?: string;
@@ -93,6 +115,11 @@ export function recordQuizScore(progress: CourseProgress, course: Course, owner:
   if (owner === 'final' && result.passed) progress.finalPassedAt ??= result.at;
   refreshCompletion(progress, course, now);
   return result;
+}
+
+/** A lesson's steps were all shown (the furthest step reached is its last). */
+export function lessonStepsSeen(progress: CourseProgress, lesson: { id: string; steps: unknown[] }): boolean {
+  return (progress.stepsSeen?.[lesson.id] ?? -1) >= lesson.steps.length - 1;
 }
 
 /** A module is complete when all its lessons are done and its quiz is passed. */

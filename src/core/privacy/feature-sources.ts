@@ -10,16 +10,23 @@ export interface LearnerRecordDetails {
   quizAnswers: number;
   reviewCards: number;
   questions: number;
+  /** The learner's own work: exercise answers and module reflections (slice "work"). */
+  exerciseAnswers: number;
+  reflections: number;
 }
 
 export function learnerRecordDetails(learner: LearnerRecord): LearnerRecordDetails {
   const course = learner.data[COURSE_SLICE] as CourseProgress | undefined;
   const qa = learner.data.qa as { history?: unknown[] } | undefined;
+  const work = learner.data.work as { exercises?: Record<string, unknown[]>; reflections?: Record<string, unknown[]> } | undefined;
+  const entries = (lists: Record<string, unknown[]> | undefined) => Object.values(lists ?? {}).reduce((n, list) => n + list.length, 0);
   return {
     lessonsDone: Object.keys(course?.lessonsDone ?? {}).length,
     quizAnswers: Object.values(course?.quizResults ?? {}).reduce((n, answers) => n + Object.keys(answers).length, 0),
     reviewCards: Object.keys(course?.reviews ?? {}).length,
     questions: qa?.history?.length ?? 0,
+    exerciseAnswers: entries(work?.exercises),
+    reflections: entries(work?.reflections),
   };
 }
 

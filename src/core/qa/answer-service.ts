@@ -1,5 +1,7 @@
 import type { Language } from '../../config/config-schema';
 import { NOT_IN_COURSE_MARKER, type LlmPort, type QaExchange } from '../../ports/llm';
+import { firstRefusal, type RateLimitPort } from '../../ports/rate-limits';
+import { cleanModelOutput } from './untrusted-text';
 import type { Chunk, RetrievalMode, RetrievalPort, RetrievedPassage } from '../../ports/retrieval';
 import { checkCitations, citationOf, type Citation } from './citations';
 import { assessCoverage, coverageConfidence, NOT_COVERED_THRESHOLD, type CoverageEvidence } from './coverage';
@@ -19,7 +21,7 @@ export const LLM_CONFIDENCE_THRESHOLD = 0.25;
 
 const REDACTION_MARKS = /\[(email|phone|id number)\]/g;
 
-export type QaNotice = 'language-fallback' | 'llm-fallback' | 'citations-dropped';
+export type QaNotice = 'language-fallback' | 'llm-fallback' | 'llm-limited' | 'citations-dropped';
 
 interface Retrieved {
   passages: RetrievedPassage[];
@@ -45,6 +47,13 @@ export interface AskInput {
   history?: QaExchange[];
   /** 'lexical' gives the BM25-only baseline of the eval. */
   retrievalMode?: RetrievalMode;
+  /** Who the model's answer is counted against (learner key, tenant); unset: not counted. */
+  budget?: ModelBudgetKeys;
+}
+
+export interface ModelBudgetKeys {
+  learner: string;
+  tenant?: string;
 }
 
 interface WarnLogger {
@@ -67,6 +76,8 @@ export interface QaServiceOptions {
    * answer is sent. Teams retries a turn not answered within 15 s, so the default is 10 s.
    */
   llmBudgetMs?: number;
+  /** Model answers a minute and a day per learner, a day per tenant and per deployment; past one, the extractive answer. */
+  limits?: RateLimitPort;
 }
 
 /** How many of the previous question's words a follow-up borrows. */
@@ -88,6 +99,15 @@ export class QaService {
     return Boolean(this.options.llm);
   }
 
+  /** The configured model (for other features' model calls, such as exercise feedback), and its time budget. */
+  get llm(): LlmPort | undefined {
+    return this.options.llm;
+  }
+
+  get llmBudgetMs(): number {
+    return this.options.llmBudgetMs ?? 10000;
+  }
+
   get glossary(): Glossary | undefined {
     return this.options.glossary;
   }
@@ -107,21 +127,40 @@ export class QaService {
     // Personal data never helps retrieval and must not reach a model: it goes before anything else.
     const question = redactPersonalData(typed);
     const history = (input.history ?? []).slice(-3);
-    const signal = this.options.llm ? AbortSignal.timeout(this.options.llmBudgetMs ?? 10000) : undefined;
-    const query = await this.standaloneQuestion(question, input.lang, history, signal);
+    const { llm, limited } = await this.modelFor(input.budget);
+    const signal = llm ? AbortSignal.timeout(this.options.llmBudgetMs ?? 10000) : undefined;
+    const query = await this.standaloneQuestion(llm, question, input.lang, history, signal);
     const searchText = query.replace(REDACTION_MARKS, ' ').replace(/\s+/g, ' ').trim();
     if (!searchText) return { kind: 'empty' };
     // A follow-up ("and when did it end?") is on the topic of the previous question: the topic decides coverage.
-    const topic = query !== question && !this.options.llm ? history[history.length - 1]?.question : undefined;
+    const topic = query !== question && !llm ? history[history.length - 1]?.question : undefined;
     const retrieved = await this.retrieve(searchText, input.lang, input.retrievalMode, topic);
-    const notices: QaNotice[] = retrieved.fellBack ? ['language-fallback'] : [];
-    if (retrieved.confidence < (this.options.llm ? LLM_CONFIDENCE_THRESHOLD : NOT_COVERED_THRESHOLD)) return this.notCovered(retrieved, notices);
-    return this.compose(query, input.lang, retrieved, notices, signal);
+    const notices: QaNotice[] = [...(retrieved.fellBack ? (['language-fallback'] as const) : []), ...(limited ? (['llm-limited'] as const) : [])];
+    if (retrieved.confidence < (llm ? LLM_CONFIDENCE_THRESHOLD : NOT_COVERED_THRESHOLD)) return this.notCovered(retrieved, notices);
+    return this.compose(llm, query, input.lang, retrieved, notices, signal);
   }
 
+  /**
+   * The model for this question, unless a limit says no: then none, and the learner is told
+   * why the answer quotes the course instead. Offline there is nothing to count.
+   */
+  async modelFor(budget: ModelBudgetKeys | undefined): Promise<{ llm?: LlmPort; limited: boolean }> {
+    const { llm, limits } = this.options;
+    if (!llm || !limits || !budget) return { llm, limited: false };
+    const refused = await firstRefusal(limits, [
+      ['llm.learner', budget.learner],
+      ['llm.tenant', budget.tenant],
+      ['llm.learnerDaily', budget.learner],
+      ['llm.tenantDaily', budget.tenant],
+      ['llm.deploymentDaily', 'all'],
+    ]);
+    if (!refused) return { llm, limited: false };
+    this.options.logger?.warn({ limit: refused.limit }, 'model call refused by a limit; answering extractively');
+    return { limited: true };
+  }
 
   /** "Explain more" about a step: related passages from elsewhere in the course, or the model's fuller explanation. */
-  async explain(stepId: string, lang: Language): Promise<QaAnswer> {
+  async explain(stepId: string, lang: Language, budget?: ModelBudgetKeys): Promise<QaAnswer> {
     const { retrieval } = this.options;
     const step = retrieval.chunk(`${lang}:${stepId}`) ?? retrieval.chunk(`en:${stepId}`);
     if (!step) return { kind: 'unknown-step' };
@@ -136,15 +175,16 @@ export class QaService {
       .sort((a, b) => b.score - a.score);
     const passages = [{ chunk: step, score: 1, rank: 0 }, ...related].slice(0, this.k).map((p, i) => ({ ...p, rank: i + 1 }));
     const retrieved = { passages, contentLang: step.lang, confidence: 1, query };
-    const notices: QaNotice[] = step.lang !== lang ? ['language-fallback'] : [];
+    const { llm, limited } = await this.modelFor(budget);
+    const notices: QaNotice[] = [...(step.lang !== lang ? (['language-fallback'] as const) : []), ...(limited ? (['llm-limited'] as const) : [])];
     // Offline, repeating the step is no help: quote the related passages from other steps.
-    const signal = this.options.llm ? AbortSignal.timeout(this.options.llmBudgetMs ?? 10000) : undefined;
-    return this.compose(query, lang, this.options.llm ? retrieved : { ...retrieved, passages: passages.slice(1) }, notices, signal, 'explain');
+    const signal = llm ? AbortSignal.timeout(this.options.llmBudgetMs ?? 10000) : undefined;
+    return this.compose(llm, query, lang, llm ? retrieved : { ...retrieved, passages: passages.slice(1) }, notices, signal, 'explain');
   }
 
-  private async standaloneQuestion(question: string, lang: Language, history: QaExchange[], signal?: AbortSignal): Promise<string> {
+  private async standaloneQuestion(llm: LlmPort | undefined, question: string, lang: Language, history: QaExchange[], signal?: AbortSignal): Promise<string> {
     if (!history.length) return question;
-    const { llm, logger } = this.options;
+    const { logger } = this.options;
     if (llm) {
       try {
         const condensed = await llm.condense({
@@ -218,14 +258,15 @@ export class QaService {
     return { kind: 'not-covered', ...retrieved, closest, notices: notices.filter((n) => n !== 'language-fallback') };
   }
 
-  private async compose(question: string, lang: Language, retrieved: Retrieved, notices: QaNotice[], signal?: AbortSignal, task: 'answer' | 'explain' = 'answer'): Promise<QaAnswer> {
-    const { llm, logger, retrieval } = this.options;
+  private async compose(llm: LlmPort | undefined, question: string, lang: Language, retrieved: Retrieved, notices: QaNotice[], signal?: AbortSignal, task: 'answer' | 'explain' = 'answer'): Promise<QaAnswer> {
+    const { logger, retrieval } = this.options;
     if (llm) {
       try {
         const passages = retrieved.passages.map((p, i) => ({ n: i + 1, title: passageTitle(p.chunk), text: redactPersonalData(p.chunk.text) }));
         const raw = await llm.answer({ question: redactPersonalData(task === 'explain' ? retrieved.passages[0].chunk.title : question), lang, passages, task }, { signal });
         if (raw.trim() === NOT_IN_COURSE_MARKER || raw.includes(NOT_IN_COURSE_MARKER)) return this.notCovered(retrieved, notices);
-        const checked = checkCitations(raw, passages.length);
+        // Links, contact details and instructions the passages do not hold never reach the learner; what is left must still cite.
+        const checked = checkCitations(cleanModelOutput(raw, passages.map((p) => p.text)), passages.length);
         if (checked.used.length) {
           const extra: QaNotice[] = checked.dropped.length ? ['citations-dropped'] : [];
           const citations = checked.used.map((n, i) => citationOf(i + 1, retrieved.passages[n - 1].chunk));

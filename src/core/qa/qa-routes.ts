@@ -5,7 +5,7 @@ import type { CommandRegistry } from '../command-registry';
 import type { Action, Reply, ReplyItem } from '../reply';
 import type { Turn } from '../turn';
 import { stepNavigationActions } from '../course/course-replies';
-import type { QaAnswer, QaNotice, QaService } from './answer-service';
+import type { ModelBudgetKeys, QaAnswer, QaNotice, QaService } from './answer-service';
 import type { Citation } from './citations';
 import type { Glossary, GlossaryEntry } from './glossary';
 import { redactPersonalData } from './pii-redaction';
@@ -63,7 +63,7 @@ export function registerQa(registry: CommandRegistry, deps: QaRouteDeps): void {
     const asked = detectQuestionLanguage(question, learnerTurn.lang);
     const turn = asked && asked !== learnerTurn.lang ? learnerTurn.inLanguage(asked) : learnerTurn;
     const state = turn.slice<QaState>(QA_SLICE, () => ({ history: [] }));
-    const answer = await service.ask({ question, lang: turn.lang, history: state.history });
+    const answer = await service.ask({ question, lang: turn.lang, history: state.history, budget: budgetOf(turn) });
     // A declined question is history too: "and in Spain?" after it continues the same topic.
     if (answer.kind === 'answer' || answer.kind === 'not-covered') remember(state, question, answer.kind === 'answer' ? answer.text : '');
     if (answer.kind === 'not-covered') await log(turn, question, 'declined');
@@ -143,7 +143,7 @@ export function registerQa(registry: CommandRegistry, deps: QaRouteDeps): void {
       if (!service) return [notice(turn, turn.t('qa:notReady'))];
       const stepId = turn.args.step ?? deps.currentStepId(turn);
       if (!stepId) return [notice(turn, turn.t('qa:explainNoStep'))];
-      const explained = answerReply(turn, await service.explain(stepId, turn.lang), openLesson);
+      const explained = answerReply(turn, await service.explain(stepId, turn.lang, budgetOf(turn)), openLesson);
       // Not a dead end: on to the next step or back to this one; the step card itself stays.
       return [{ ...explained, aside: true, actions: [...(explained.actions ?? []), ...stepNavigationActions(turn, turn.args.at)] }];
     },
@@ -209,6 +209,7 @@ function noticeLines(turn: Turn, notices: QaNotice[], contentLang: Language): st
   return notices.map((n) => {
     if (n === 'language-fallback') return `_${t('qa:notice.languageFallback', { language: t(`common:language.names.${turn.lang}`), contentLanguage: t(`common:language.names.${contentLang}`) })}_`;
     if (n === 'llm-fallback') return `_${t('qa:notice.llmFallback')}_`;
+    if (n === 'llm-limited') return `_${t('qa:notice.llmLimited')}_`;
     return `_${t('qa:notice.citationsDropped')}_`;
   });
 }
@@ -290,4 +291,9 @@ function withFirstWelcome(turn: Turn, reply: Reply): Reply {
   const isNew = turn.learner.createdAt === turn.now.toISOString() && turn.learner.recentActivityIds.length === 0;
   if (!isNew) return reply;
   return { ...reply, text: `${turn.t('qa:firstWelcome')}\n\n${reply.text ?? ''}`.trim() };
+}
+
+/** Model answers count against the learner and their organisation. */
+function budgetOf(turn: Turn): ModelBudgetKeys {
+  return { learner: turn.learner.key, tenant: turn.input.tenantId && `${turn.input.channelId}:${turn.input.tenantId}` };
 }

@@ -7,6 +7,7 @@ import type { ProactivePort } from '../../ports/proactive';
 import { StorageConflictError, type StoragePort } from '../../ports/storage';
 import type { CommandRegistry } from '../command-registry';
 import type { LearnerRecord } from '../learner';
+import { PeriodicPass } from '../periodic-pass';
 import type { Action, Reply } from '../reply';
 import { MAX_IGNORED_NUDGES, REMINDER_PREFIX, type ReminderDocument } from './reminder-document';
 import { nextOccurrence } from './reminder-time';
@@ -37,37 +38,30 @@ const DEFAULT_MAX_LATENESS_MS = 2 * 60 * 60 * 1000;
  * conditional (etag) write before anything is sent, so exactly one instance sends it.
  */
 export class ReminderScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<TickReport>;
+  private readonly loop: PeriodicPass<TickReport>;
 
-  constructor(private readonly options: ReminderSchedulerOptions) {}
-
-  start(intervalMs: number): void {
-    if (this.timer || intervalMs <= 0) return;
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref();
+  constructor(private readonly options: ReminderSchedulerOptions) {
+    this.loop = new PeriodicPass((now) => this.pass(now), {
+      onError: (err) => {
+        this.options.logger.error({ err }, 'reminder pass failed');
+        return { sent: 0, stopped: 0, skipped: 0 };
+      },
+      // One correlation id per pass: its log lines and proactive sends can be followed together.
+      around: (run) => withCorrelation(newCorrelationId(), run),
+    });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  start(intervalMs: number): void {
+    this.loop.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over all reminders; overlapping calls share the pass in progress. */
-  tick(now = new Date()): Promise<TickReport> {
-    if (!this.running) {
-      // One correlation id per pass: its log lines and proactive sends can be followed together.
-      this.running = withCorrelation(newCorrelationId(), () =>
-        this.pass(now).catch((err) => {
-          this.options.logger.error({ err }, 'reminder pass failed');
-          return { sent: 0, stopped: 0, skipped: 0 };
-        }),
-      ).finally(() => {
-        this.running = undefined;
-      });
-    }
-    return this.running;
+  tick(now?: Date): Promise<TickReport> {
+    return this.loop.tick(now);
   }
 
   private async pass(now: Date): Promise<TickReport> {

@@ -48,7 +48,7 @@ function zoneOffsetMs(zone: string, date: Date): number {
 }
 
 /** The wall-clock time `time` on the local calendar day of `day` in `zone`, as an instant. */
-function atLocalTime(zone: string, day: { y: number; m: number; d: number }, time: string): Date {
+export function atLocalTime(zone: string, day: { y: number; m: number; d: number }, time: string): Date {
   const [hh, mm] = time.split(':').map(Number);
   const wall = Date.UTC(day.y, day.m, day.d, hh, mm);
   // Two passes settle the offset across a daylight-saving change.

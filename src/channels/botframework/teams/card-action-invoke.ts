@@ -2,7 +2,8 @@ import { TurnContext, type InvokeResponse } from 'botbuilder';
 import type { Coach } from '../../../core/coach';
 import type { Reply } from '../../../core/reply';
 import type { TurnResult } from '../../../core/turn';
-import { directionOf, toSupportedLanguage, type Localizer } from '../../../i18n/i18n';
+import { directionOf, toSupportedLanguage, type Localizer, type Translate } from '../../../i18n/i18n';
+import { unescapeMarkdown } from '../../../render/markdown-escapes';
 import type { Language } from '../../../config/config-schema';
 import type { Logger } from '../../../logging/logger';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardActivity, replyToCard } from '../../../render/adaptive-card-renderer';
@@ -76,11 +77,16 @@ export function createCardActionInvokeHandler(options: CardActionInvokeOptions):
     }
     if (result.duplicate) return noticeCard(result.lang, 'teams:invoke.duplicateTitle', 'teams:invoke.duplicate', personal);
     const t = localizer.forLanguage(result.lang);
+    if (result.replies.some((r) => r.updatesPressedCard || r.ephemeral)) return liveCardResponse(context, result.replies, t, input, personal);
     if (!personal) {
       // In group chats and channels an updated card would change the message for everyone, and
       // replies are personal: keep the card, post the replies, and tell the presser briefly.
       const replies = options.routePersonal ? await options.routePersonal(context, result.replies) : result.replies;
-      for (const reply of replies) await context.sendActivity(cardActivity(reply, t, 'execute'));
+      for (const reply of replies) {
+        const sent = await context.sendActivity(cardActivity(reply, t, 'execute'));
+        // A keyed card (a poll) can later be updated in place by a typed command (`close poll`).
+        if (reply.key && sent?.id) await rememberCard(references, input.channelId, input.conversationId, reply.key, sent.id, logger);
+      }
       return messageResponse(t('teams:invoke.repliedBelow'));
     }
     const [first, ...rest] = result.replies;
@@ -99,6 +105,37 @@ export function createCardActionInvokeHandler(options: CardActionInvokeOptions):
     if (first.key && context.activity.replyToId) await rememberCard(references, input.channelId, input.conversationId, first.key, context.activity.replyToId, logger);
     return cardResponse(replyToCard(first, t, { actionMode: 'execute' }));
   };
+
+  /**
+   * A live card (a poll): the pressed message is updated in place for everyone
+   * (updateActivity on the action's replyToId), notes for the presser become the invoke's
+   * message, which only they see, and other replies are posted as usual.
+   */
+  async function liveCardResponse(context: TurnContext, replies: Reply[], t: Translate, input: { channelId: string; conversationId: string }, personal: boolean): Promise<InvokeResponse> {
+    const notes: string[] = [];
+    const rest: Reply[] = [];
+    const pressedId = context.activity.replyToId;
+    for (const reply of replies) {
+      if (reply.ephemeral) {
+        notes.push(unescapeMarkdown(reply.text ?? reply.summary));
+        continue;
+      }
+      if (reply.updatesPressedCard && pressedId) {
+        try {
+          await context.updateActivity({ ...cardActivity(reply, t, 'execute'), id: pressedId });
+          if (reply.key) await rememberCard(references, input.channelId, input.conversationId, reply.key, pressedId, logger);
+          continue;
+        } catch (err) {
+          // The message may be gone or too old to edit: posting the card is still correct.
+          logger.warn({ err }, 'could not update the pressed card; sending instead');
+        }
+      }
+      rest.push(reply);
+    }
+    const stays = !personal && options.routePersonal ? await options.routePersonal(context, rest) : rest;
+    for (const reply of stays) await context.sendActivity(cardActivity(reply, t, 'execute'));
+    return messageResponse(notes.join('\n') || (stays.length ? t('teams:invoke.repliedBelow') : ''));
+  }
 }
 
 /** Teams shows the text briefly to the person who pressed the button and leaves the card as it was. */

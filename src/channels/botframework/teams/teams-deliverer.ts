@@ -19,6 +19,19 @@ export function createTeamsDeliverer(references: ConversationReferenceStore, log
 
 async function deliverOne(context: TurnContext, reply: Reply | undefined, activity: Partial<Activity>, references: ConversationReferenceStore, logger: Logger): Promise<void> {
   const { channelId, conversation } = context.activity;
+  // A note for one person ("your vote counted: B") must not be posted where everyone reads it.
+  if (reply?.ephemeral && context.activity.conversation.conversationType !== 'personal' && context.activity.conversation.conversationType !== undefined) return;
+  // A live card (a poll) pressed with Action.Submit arrives as a message: update the card it was pressed on.
+  const pressedId = context.activity.value !== undefined ? context.activity.replyToId : undefined;
+  if (reply?.updatesPressedCard && pressedId) {
+    try {
+      await context.updateActivity({ ...activity, id: pressedId });
+      if (reply.key) await rememberCard(references, channelId, conversation.id, reply.key, pressedId, logger);
+      return;
+    } catch (err) {
+      logger.warn({ err }, 'could not update the pressed card; trying the remembered one');
+    }
+  }
   if (reply?.replaces) {
     const previousId = await references.cardActivityId(channelId, conversation.id, reply.replaces);
     if (previousId) {
