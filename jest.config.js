@@ -10,5 +10,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!uuid/)'],
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // A suite that times out in its afterAll (a slow machine) can leave a server or a pool open;
+  // CI must end with the results rather than wait for them.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

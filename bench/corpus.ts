@@ -18,7 +18,9 @@ import { repoRoot } from '../src/config/repo-root';
  */
 const SCALES = (process.env.BENCH_CORPUS_SCALES ?? '1,10,50').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_CORPUS_QUERIES ?? 300);
-const KNOWLEDGE = path.join(repoRoot(), 'knowledge');
+const SOURCE_KNOWLEDGE = path.join(repoRoot(), 'knowledge');
+/** A snapshot of the course taken per scale, so an edit during a long build does not make the load a rebuild. */
+let KNOWLEDGE = SOURCE_KNOWLEDGE;
 const QUESTIONS: Partial<Record<Language, string[]>> = {
   en: ['What did the court decide about SyRI?', 'what is automation bias', 'When do the AI Act prohibitions apply?', 'what is the once only principle', 'who runs X-Road?'],
   es: ['¿qué es el sesgo de automatización?', '¿quién gestiona X-Road?'],
@@ -125,7 +127,7 @@ async function childLoad(references: string | undefined, indexDir: string): Prom
 
 function inChild<T>(mode: 'build' | 'load', references: string | undefined, indexDir: string): T {
   const result = spawnSync(process.execPath, ['--expose-gc', '--disable-warning=DEP0111', __filename], {
-    env: { ...process.env, BENCH_CORPUS_CHILD: JSON.stringify({ mode, references, indexDir }) },
+    env: { ...process.env, BENCH_CORPUS_CHILD: JSON.stringify({ mode, references, indexDir, knowledge: KNOWLEDGE }) },
     encoding: 'utf8',
     maxBuffer: 1 << 20,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -141,6 +143,8 @@ async function main(): Promise<void> {
   for (const scale of SCALES) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `govai-corpus-${scale}x-`));
     try {
+      KNOWLEDGE = path.join(tmp, 'knowledge');
+      fs.cpSync(SOURCE_KNOWLEDGE, KNOWLEDGE, { recursive: true });
       const references = scale > 1 ? path.join(tmp, 'references') : undefined;
       if (references) await generateReferences(references, scale);
       const indexDir = path.join(tmp, 'index');
@@ -159,7 +163,8 @@ async function main(): Promise<void> {
 const child = process.env.BENCH_CORPUS_CHILD;
 (child
   ? (async () => {
-      const { mode, references, indexDir } = JSON.parse(child) as { mode: 'build' | 'load'; references?: string; indexDir: string };
+      const { mode, references, indexDir, knowledge } = JSON.parse(child) as { mode: 'build' | 'load'; references?: string; indexDir: string; knowledge: string };
+      KNOWLEDGE = knowledge;
       const result = mode === 'build' ? await childBuild(references, indexDir) : await childLoad(references, indexDir);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     })()

@@ -21,13 +21,13 @@ function cardsOf(activities: any[]): Card[] {
   });
 }
 
-/** Every TextBlock text of a card, in order. */
+/** Every TextBlock text of a card, in order, without the bidi isolation marks of right-to-left cards (test/render/rtl-reading-order tests those). */
 function texts(card: Card): string[] {
   const out: string[] = [];
   const walk = (node: any) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
-    if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node.text);
+    if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node.text.replace(/[\u2066-\u2069]/g, ''));
     for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
   };
   walk(card.body);
@@ -292,8 +292,9 @@ describe('the learner journey over /api/messages', () => {
     const itemTitles = texts(map);
     for (const button of cardActions(map)) expect(itemTitles).not.toContain(button.title);
 
-    const [discussion] = await l.say('discuss 1');
-    expect(texts(discussion).join('\n')).toContain(tr('facilitation:poll.question'));
+    // The prompt card, then its live confidence poll as a card of its own.
+    const [discussion, poll] = await l.say('discuss 1');
+    expect(texts(poll!).join('\n')).toContain(tr('facilitation:poll.question'));
     // Outcomes are a list in the text, not a two-column FactSet whose narrow labels broke mid-word.
     expect(discussion.body.some((b) => b.type === 'FactSet')).toBe(false);
     expect(texts(discussion).join('\n')).toContain(running.app.catalog.get('en').modules[0].outcomes[0].text);

@@ -45,9 +45,9 @@ describe('the scheduled discussion pass', () => {
     await scheduler.tick(plus(3_600_000));
     expect(posted).toHaveLength(4);
     expect(await jobs.get(job.id)).toMatchObject({ state: 'done', attempts: 4, result: { messageId: 'activity-1' } });
-    // The prompt is in the language it was scheduled in, with the localized opt-out marker.
+    // The prompt is in the language it was scheduled in.
     expect(posted[3][0]).toMatchObject({ lang: 'fr', intent: 'reflection' });
-    expect(posted[3][0].text).toContain('#privé');
+    expect(posted[3][0].text).toContain('Le bot ne lit ni n\'enregistre les réponses');
   });
 
   it('gives up after the last attempt and tells the facilitator, in their language', async () => {

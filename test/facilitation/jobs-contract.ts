@@ -70,5 +70,18 @@ export function describeJobsContract(name: string, make: () => Promise<JobPort>,
       expect((await reopened.pending('g4')).map((j) => j.id)).toEqual([sooner.id]);
       expect((await reopened.claimDue(['k4'], at(30), 60_000, 10)).filter((j) => j.group === 'g4').map((j) => j.id)).toEqual([sooner.id]);
     });
+
+    it('finds a person’s jobs by a payload field in any state, and replaces a payload (erasure)', async () => {
+      const jobs = await open();
+      const mine = await jobs.schedule({ kind: 'k5', group: 'g5', payload: { facilitatorKey: 'learner:msteams:fay', moduleId: 'm1' }, runAt: at(0) }, T0);
+      await jobs.schedule({ kind: 'k5', group: 'g5', payload: { facilitatorKey: 'learner:msteams:other' }, runAt: at(0) }, T0);
+      const [claimed] = (await jobs.claimDue(['k5'], at(0), 60_000, 10)).filter((j) => j.id === mine.id);
+      await jobs.complete(claimed, { messageId: 'x' }, at(0));
+      expect((await jobs.withPayload('k5', 'facilitatorKey', 'learner:msteams:fay')).map((j) => [j.id, j.state])).toEqual([[mine.id, 'done']]);
+      expect(await jobs.replacePayload(mine.id, { facilitatorKey: '', moduleId: 'm1' }, at(1))).toBe(true);
+      expect(await jobs.withPayload('k5', 'facilitatorKey', 'learner:msteams:fay')).toEqual([]);
+      expect(await jobs.get(mine.id)).toMatchObject({ state: 'done', payload: { facilitatorKey: '', moduleId: 'm1' }, result: { messageId: 'x' } });
+      await expect(jobs.withPayload('k5', "x') OR 1=1 --", 'v')).rejects.toThrow(/invalid payload field/);
+    });
   });
 }

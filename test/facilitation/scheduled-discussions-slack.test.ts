@@ -37,7 +37,7 @@ describe('scheduled discussion prompts on native Slack', () => {
     expect(posts).toHaveLength(1);
     const blocks = JSON.stringify(posts[0].args.blocks);
     expect(blocks).toContain(running.app.catalog.get('es').modules[1].reflection.slice(0, 40));
-    expect(blocks).toContain('empiécela con #privado');
+    expect(blocks).toContain('El bot no lee ni guarda las respuestas a esta publicación.');
     expect(await running.app.jobs.get(id!)).toMatchObject({ state: 'done', result: { messageId: posts[0].response.ts } });
 
     // The bot was removed from the channel: Slack answers not_in_channel; not retried, the facilitator gets a DM.
@@ -50,5 +50,13 @@ describe('scheduled discussion prompts on native Slack', () => {
     const dm = recorder.postsTo('U0FAY');
     expect(dm).toHaveLength(1);
     expect(JSON.stringify(dm[0].args.blocks)).toMatch(/no se ha podido publicar: ya no estoy en ese canal/);
+
+    // The facilitator's `my data` export lists the prompts they scheduled; erasure anonymises them.
+    const source = running.app.privacy.registry.sources().find((x) => x.name === 'scheduledDiscussions')!;
+    const subject = { learnerKey: 'learner:slack:U0FAY', channelId: 'slack', userId: 'U0FAY' };
+    expect(await source.export(subject)).toMatchObject({ count: 2, data: expect.arrayContaining([expect.objectContaining({ id, state: 'done' }), expect.objectContaining({ id: second, state: 'failed' })]) });
+    expect(await source.erase(subject)).toBe(2);
+    expect(await source.export(subject)).toBeUndefined();
+    expect((await running.app.jobs.get(id!))?.payload.facilitatorKey).toBe('');
   }, 240_000);
 });

@@ -91,8 +91,9 @@ describe('scheduled discussion prompts with two instances on PostgreSQL', () => 
     const module2 = a.app.catalog.get('en').modules[1];
     const prompt = net.channelPosts()[0];
     expect(prompt).toContain(module2.reflection.slice(0, 60));
-    expect(prompt).toContain('Replies in this thread are collected for the facilitator\'s summary');
-    expect(prompt).toContain('start it with #private');
+    // Until the bot follows discussion threads (issue 9, points 3-6), the card says plainly that it does not.
+    expect(prompt).toContain('Reply in this thread to share your insight');
+    expect(prompt).toContain('The bot does not read or store replies to this post.');
     expect(prompt).toContain('About 20 minutes, from');
     // The post's activity id is kept with the job, for following its thread.
     expect(await a.app.jobs.get(id)).toMatchObject({ state: 'done', attempts: 1, result: { messageId: expect.stringMatching(/^activity-\d+$/) } });

@@ -77,6 +77,10 @@ describe('redaction on the course text itself', () => {
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
   // The one person named in the course: the fictional "Maria Lopez" of the data-quality quiz (module 3), a personal name by design.
   const EXAMPLE_PERSON = /^Mar[ií]a L[oó]pez$/;
+  /** The fictitious client of an assessment item about what to redact: finding it is the point. */
+  const REDACTION_ITEM = /Okafor|أوكافور|Mill Lane|chemin du Moulin|Rua do Moinho|شارع الطاحونة/;
+  /** Exercise material (a case note to redact, a notice to rewrite) is fictitious personal data by design. */
+  const withoutExercises = (text: string) => text.replace(/^exercises:\n(?:[ \t].*\n|\n)*/m, '');
 
   it('redacts no course term in any language (every lesson, quiz and module text under knowledge/)', () => {
     const knowledge = path.join(REPO_ROOT, 'knowledge');
@@ -84,11 +88,11 @@ describe('redaction on the course text itself', () => {
     let checked = 0;
     for (const lang of ['en', 'es', 'fr', 'pt', 'ar']) {
       for (const file of files(path.join(knowledge, lang))) {
-        const text = fs.readFileSync(file, 'utf8');
+        const text = withoutExercises(fs.readFileSync(file, 'utf8'));
         checked += text.length;
         for (const span of findPersonalData(text)) {
           const value = text.slice(span.start, span.end);
-          if (!(span.kind === 'name' && EXAMPLE_PERSON.test(value))) found.push(`${path.relative(knowledge, file)}: ${span.kind} "${value}"`);
+          if (!(span.kind === 'name' && EXAMPLE_PERSON.test(value)) && !REDACTION_ITEM.test(value)) found.push(`${path.relative(knowledge, file)}: ${span.kind} "${value}"`);
         }
       }
     }

@@ -11,10 +11,10 @@ describe('Q&A in the running app, over /api/messages as a Teams user', () => {
   afterAll(() => running?.stop());
 
   it('builds the index before it reports ready, recording the embedding and the content hash', () => {
-    const manifest = readManifest(path.join(running.dataDir, 'index'));
+    const manifest = readManifest(running.app.config.paths.index);
     expect(manifest?.embeddingId).toMatch(/^local-hash/);
     expect(manifest?.byLanguage.en).toBeGreaterThan(100);
-    expect(fs.existsSync(path.join(running.dataDir, 'index', 'vector', 'hnswlib.index'))).toBe(true);
+    expect(fs.existsSync(path.join(running.app.config.paths.index, 'vector', 'hnswlib.index'))).toBe(true);
   });
 
   it('answers a course question offline, with its source lesson', async () => {

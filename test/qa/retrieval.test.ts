@@ -137,4 +137,22 @@ describe('index on disk', () => {
     fs.writeFileSync(path.join(dir, 'lexical.json'), '{"version": 1, "languages": [');
     expect(await lexicalQuery()).toEqual(fromFile);
   });
+
+  it('keeps passage text once, skips chunks.json on a fresh start, and refuses a damaged one otherwise', async () => {
+    const dir = path.join(tempDir(), 'index');
+    const chunks = fixtureChunks();
+    const embedding = localEmbeddingChoice(256);
+    await buildIndex(dir, chunks, embedding);
+    // The vector store holds ids and languages only; the texts live in chunks.json.
+    const docstore = fs.readFileSync(path.join(dir, 'vector', 'docstore.json'), 'utf8');
+    expect(docstore).not.toContain(chunks[0].text.slice(0, 40));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'lexical.json'), 'utf8')).languages[0].index).not.toContain(chunks[0].text.slice(0, 40));
+
+    fs.writeFileSync(path.join(dir, 'chunks.json'), JSON.stringify([{ id: 'x', lang: 'en', kind: 'step', title: 'T', source: 's' }]));
+    await expect(loadIndex(dir, embedding)).rejects.toMatchObject({ code: 'index-invalid' });
+    // With the passages the caller just collected (their hash matches the manifest), chunks.json is not read.
+    const { retriever } = await loadIndex(dir, embedding, chunks);
+    const result = await retriever.search('When did Estonia launch X-Road?', 'en');
+    expect(result.passages[0].chunk.text).toContain('X-Road');
+  });
 });

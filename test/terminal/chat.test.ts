@@ -1,3 +1,4 @@
+import { loadCourseCatalog } from '../../src/adapters/content/course-loader';
 import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -101,11 +102,13 @@ describe('npm run chat (terminal conversation)', () => {
   it('typing 1 after the welcome presses its first button and starts the course; the next session resumes there', async () => {
     const config = testConfig(dataDir);
     const first = await chat(config, ['1', 'next']);
+    // The opening steps: "About this course" and the "AI in plain words" primer.
+    const steps = (await loadCourseCatalog(config.paths.knowledge)).get('en').about.length;
     expect(first).toContain('1. Start or resume the course');
-    expect(first).toContain('About this course · Step 1 of 5');
-    expect(first).toContain('About this course · Step 2 of 5');
+    expect(first).toContain(`About this course · Step 1 of ${steps}`);
+    expect(first).toContain(`About this course · Step 2 of ${steps}`);
     const second = await chat(config, ['start']);
-    expect(second).toContain('About this course · Step 2 of 5');
-    expect(second).not.toContain('Step 1 of 5');
+    expect(second).toContain(`About this course · Step 2 of ${steps}`);
+    expect(second).not.toContain(`Step 1 of ${steps}`);
   });
 });

@@ -38,7 +38,8 @@ export class PostgresJobs implements JobPort {
 
   async open(): Promise<void> {
     if (this.pool) return;
-    const pool = new Pool({ connectionString: this.connectionString, max: this.poolMax, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+    // A hung database must not hang a pass (or the shutdown that waits for it): every query has a client-side deadline.
+    const pool = new Pool({ connectionString: this.connectionString, max: this.poolMax, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, query_timeout: 5000, statement_timeout: 5000 });
     pool.on('error', () => undefined); // a dropped idle connection is replaced on the next query
     const client = await pool.connect();
     try {

@@ -22,7 +22,7 @@ export class FlexibleRateLimits implements RateLimitPort {
     private readonly settings: LimitSettings,
     private readonly options: { logger: Logger; databaseUrl?: string },
   ) {
-    this.pool = options.databaseUrl ? new Pool({ connectionString: options.databaseUrl, max: 3, connectionTimeoutMillis: 1500, statement_timeout: 2000, application_name: 'govai-coach-limits' }) : undefined;
+    this.pool = options.databaseUrl ? new Pool({ connectionString: options.databaseUrl, max: 3, connectionTimeoutMillis: 1500, statement_timeout: 1000, query_timeout: 1000, application_name: 'govai-coach-limits' }) : undefined;
     this.pool?.on('error', (err) => options.logger.warn({ err: err.message }, 'rate-limit pool connection dropped'));
   }
 

@@ -91,7 +91,10 @@ const STREETS_ES_PT = new Set(words('calle c avenida avda av paseo plaza pza cam
 const STREETS_AR = new Set(words('شارع جادة زقاق'));
 const DIRECTIONS = new Set(words('NW NE SW SE N S E W'));
 const FLOOR_WORDS = new Set(words('andar piso esq dto izq dcha'));
-const PO_BOXES = ['pobox', 'apartado', 'apartadodecorreos', 'caixapostal', 'bp', 'boîtepostale', 'صب', 'صندوقبريد'];
+// Bare "apartado 3" is a paragraph of a Spanish law; only "apartado de correos / postal" is a box.
+/** Everyday words that read as a proclitic plus a given name: لدينا "we have" (ل+دينا), ورقية "paper" (و+رقية). */
+const ARABIC_WORDS_LIKE_NAMES = new Set(['لدينا', 'ورقية', 'ورقيه', 'بدينا']);
+const PO_BOXES = ['pobox', 'apartadodecorreos', 'apartadopostal', 'caixapostal', 'bp', 'boîtepostale', 'صب', 'صندوقبريد'];
 
 const isCapitalised = (w: string) => w[0] !== w[0].toLowerCase() && w !== w.toUpperCase();
 const isArabicWord = (w: string) => w.length >= 2 && w[0] >= '\u0621' && w[0] <= '\u064A';
@@ -194,7 +197,7 @@ function nameSpans(v: TokenView, out: PersonalDataSpan[]): void {
       if (end >= i + 2) push(i, end);
     }
     // The same in Arabic, with a one-letter proclitic kept outside the name: "لزينب الأنصاري" → "ل[name]".
-    const proclitic = !ARABIC_GIVEN_NAMES.has(t.text) && 'لبوك'.includes(t.text[0]) && ARABIC_GIVEN_NAMES.has(t.text.slice(1));
+    const proclitic = !ARABIC_GIVEN_NAMES.has(t.text) && !ARABIC_WORDS_LIKE_NAMES.has(t.text) && 'لبوك'.includes(t.text[0]) && ARABIC_GIVEN_NAMES.has(t.text.slice(1));
     if (ARABIC_GIVEN_NAMES.has(t.text) || proclitic) {
       const end = v.arabicRun(i);
       if (end >= i + 2) out.push({ start: t.start + (proclitic ? 1 : 0), end: tokens[end - 1].end, kind: 'name' });
@@ -244,7 +247,8 @@ function addressSpans(v: TokenView, out: PersonalDataSpan[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     // English: "221B Baker Street, London NW1 6XE"
-    if (isNumber(t.text, 5) && /^\d/.test(t.text)) {
+    // A year ("In October 2021 Kenya's High Court") is not a house number.
+    if (isNumber(t.text, 5) && /^\d/.test(t.text) && !/^(19|20)\d\d$/.test(t.text)) {
       let k = i + 1;
       while (k < i + 4 && tokens[k] && v.joined(k) && isCapitalised(tokens[k].text) && !STREETS_EN.has(tokens[k].text)) k++;
       if (k > i + 1 && tokens[k] && v.joined(k, '.') && STREETS_EN.has(tokens[k].text)) out.push({ ...v.span(i, addressTail(v, k + 1, 'en'), 'address') });
@@ -348,6 +352,12 @@ function isOrdinaryNumber(raw: string): boolean {
   return /^\d{1,2}([.\s]\d{3})+$/.test(m) || /^\d{1,3}(\.\d{3})+$/.test(m);
 }
 
+/** "ISO 24495-1 (2023)", "ISO/IEC 42001", "EN 301 549": the number of a standard, not a phone. */
+function isStandardNumber(text: string, at: number): boolean {
+  const before = text.slice(Math.max(0, at - 8), at).toUpperCase();
+  return before.endsWith('ISO ') || before.endsWith('IEC ') || before.endsWith('EN ') || before.endsWith('ISO/');
+}
+
 function collect(pattern: RegExp, text: string, kind: PersonalDataKind, spans: PersonalDataSpan[], accept: (m: RegExpExecArray) => boolean = () => true): void {
   for (const m of text.matchAll(pattern)) if (accept(m)) spans.push({ start: m.index, end: m.index + m[0].length, kind });
 }
@@ -366,7 +376,7 @@ export function findPersonalData(text: string): PersonalDataSpan[] {
   cuedIdSpans(view, spans);
   addressSpans(view, spans);
   nameSpans(view, spans);
-  collect(DIGIT_RUN, ascii, 'phone', spans, (m) => m[0].replace(/\D/g, '').length >= 7 && !isOrdinaryNumber(m[0]));
+  collect(DIGIT_RUN, ascii, 'phone', spans, (m) => m[0].replace(/\D/g, '').length >= 7 && !isOrdinaryNumber(m[0]) && !isStandardNumber(ascii, m.index));
   collect(ALNUM_ID, ascii, 'id', spans, (m) => (m[0].match(/\d/g)?.length ?? 0) >= 5);
 
   // Phones and ids share one pattern: + or ( or inner spaces mean a phone.

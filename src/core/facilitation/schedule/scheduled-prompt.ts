@@ -34,8 +34,8 @@ export function formatWhen(at: Date, lang: Language, timeZone: string): string {
 
 /**
  * The discussion prompt posted to the channel: the question, the format and its timing, and
- * a plain statement that replies in its thread are collected for the facilitator's summary,
- * with the marker that keeps a reply out of it.
+ * a plain statement that the bot does not read the replies in its thread (it does not follow
+ * discussion threads yet).
  */
 export function scheduledPromptReply(t: Translate, lang: Language, module: CourseModule, postedAt: Date, timeZone: string): Reply {
   const title = t('facilitation:discussion.title', { order: module.order, title: module.title });
@@ -51,7 +51,7 @@ export function scheduledPromptReply(t: Translate, lang: Language, module: Cours
       t('facilitation:schedule.prompt.format'),
       t('facilitation:schedule.prompt.timing', { when: formatWhen(postedAt, lang, timeZone) }),
       `**${t('facilitation:schedule.prompt.repliesTitle')}**`,
-      t('facilitation:schedule.prompt.replies', { marker: t('facilitation:schedule.prompt.optOutMarker') }),
+      t('facilitation:schedule.prompt.replies'),
     ].join('\n\n'),
     actions: [{ label: t('facilitation:schedule.prompt.poll'), command: 'discuss.open', args: { module: module.id } }],
     summary: title,
