@@ -6,6 +6,7 @@ import { SUPPORTED_LANGUAGES, type Language } from '../src/config/config-schema'
 import { collectChunks } from '../src/adapters/retrieval/course-chunks';
 import { buildIndex, ensureIndex, localEmbeddingChoice } from '../src/adapters/retrieval/index-store';
 import { repoRoot } from '../src/config/repo-root';
+import { seededRandom } from '../src/core/seeded-random';
 
 /**
  * `npm run bench:corpus`: how the Q&A index scales with the amount of text. For each scale
@@ -45,18 +46,6 @@ interface LoadResult {
   rssAfterMb: number;
 }
 
-/** A small seeded generator, so every run at a scale indexes the same documents. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** (scale − 1) × the course's words, per language, as shuffled Markdown documents under dir/<lang>/. */
@@ -69,7 +58,8 @@ async function generateReferences(dir: string, scale: number): Promise<number> {
     const titles = texts.map((c) => c.title).filter(Boolean);
     if (!sentences.length) continue;
     const target = (scale - 1) * texts.reduce((n, c) => n + words(c.text), 0);
-    const next = random(scale * 1000 + lang.charCodeAt(0));
+    // Seeded, so every run at a scale indexes the same documents.
+    const next = seededRandom(scale * 1000 + lang.charCodeAt(0));
     const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)]!;
     fs.mkdirSync(path.join(dir, lang), { recursive: true });
     let written = 0;
@@ -90,7 +80,10 @@ async function generateReferences(dir: string, scale: number): Promise<number> {
 }
 
 function peakRssMb(): number {
-  const line = fs.readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = fs
+    .readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
   return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : Math.round(process.memoryUsage().rss / 2 ** 20);
 }
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
@@ -138,7 +131,9 @@ function inChild<T>(mode: 'build' | 'load', references: string | undefined, inde
 
 async function main(): Promise<void> {
   const out = process.stdout;
-  out.write(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; local embedding; ${QUERIES} hybrid searches per scale\n\n`);
+  out.write(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; local embedding; ${QUERIES} hybrid searches per scale\n\n`,
+  );
   out.write('scale  passages  build s   build peak MB  start load ms  RSS loaded MB  search p50/p95 ms  RSS after MB\n');
   for (const scale of SCALES) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `govai-corpus-${scale}x-`));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/config/config';
 import type { Language } from '../src/config/config-schema';
 import { prepareQa } from '../src/adapters/retrieval/qa-runtime';
+import { QaService } from '../src/core/qa/answer-service';
 import { NOT_COVERED_THRESHOLD } from '../src/core/qa/coverage';
 import { meetsExpectations } from '../src/core/qa/expectation-match';
 import { repoRoot } from '../src/config/repo-root';
@@ -14,7 +15,12 @@ import { repoRoot } from '../src/config/repo-root';
  * paraphrases, everyday words, typos, keywords, how-to; plus off-topic and near-miss questions)
  * and the earlier lists below. None come from ../shared/eval, so the threshold is not tuned to it.
  * For each threshold the curve shows the share of on-topic questions answered (and answered with
- * the expected facts, for the jsonl ones) against the share of off-topic questions answered.
+ * the expected facts, for the jsonl ones, by a service that answers whatever the confidence)
+ * against the share of off-topic questions answered, and of near misses among them. Measured
+ * with the gate's current weights (coverage.ts) at NOT_COVERED_THRESHOLD 0.55: on-topic 95%
+ * answered (68% of 47 with the facts), off-topic 8% answered (near misses 5%); 0.50 gives
+ * 98% / 11%, 0.60 gives 93% / 6%. The low end shows the model's looser gate
+ * (LLM_CONFIDENCE_THRESHOLD 0.15: 99% / 44%).
  */
 const ON_TOPIC: [Language, string][] = [
   ['en', 'Which article of the Universal Declaration protects privacy?'],
@@ -83,31 +89,35 @@ const OFF_TOPIC: [Language, string][] = [
 
 interface Row {
   on: boolean;
+  nearMiss?: boolean;
   c: number;
   pass?: boolean;
   ms: number;
 }
 
-function ownQuestions(): { lang: Language; question: string; expect?: string[][] }[] {
+function ownQuestions(): { lang: Language; question: string; expect?: string[][]; kind?: string }[] {
   return fs
     .readFileSync(path.join(repoRoot(), 'bench', 'qa-dev-own.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as { lang: Language; question: string; expect?: string[][] });
+    .map((l) => JSON.parse(l) as { lang: Language; question: string; expect?: string[][]; kind?: string });
 }
 
 async function main(): Promise<void> {
-  const { service } = await prepareQa(loadConfig(), { offline: true });
+  const runtime = await prepareQa(loadConfig(), { offline: true });
+  const { service } = runtime;
+  // Every question answered whatever its confidence, so the curve can say which answers would carry the expected facts.
+  const open = new QaService({ retrieval: runtime.retriever, glossary: service.glossary, maxQuestionChars: 2000, notCoveredThreshold: 0 });
   const rows: Row[] = [];
   const askOne = async (lang: Language, question: string, expect?: string[][], on = true): Promise<Row> => {
     const started = process.hrtime.bigint();
-    const a = await service.ask({ question, lang });
+    const a = await (expect ? open : service).ask({ question, lang });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const c = 'confidence' in a ? a.confidence : 0;
     const text = a.kind === 'answer' ? a.text : '';
     return { on, c, ms, pass: expect ? a.kind === 'answer' && meetsExpectations(text, expect) : undefined };
   };
-  for (const q of ownQuestions()) rows.push(await askOne(q.lang, q.question, q.expect, Boolean(q.expect)));
+  for (const q of ownQuestions()) rows.push({ ...(await askOne(q.lang, q.question, q.expect, Boolean(q.expect))), nearMiss: q.kind === 'near-miss' });
   for (const [lang, q] of ON_TOPIC) rows.push(await askOne(lang, q));
   for (const [lang, q] of OFF_TOPIC) rows.push(await askOne(lang, q, undefined, false));
 
@@ -116,10 +126,13 @@ async function main(): Promise<void> {
   const graded = on.filter((r) => r.pass !== undefined);
   const share = (xs: Row[], f: (r: Row) => boolean) => `${((100 * xs.filter(f).length) / (xs.length || 1)).toFixed(0)}%`.padStart(5);
   process.stdout.write(`not-covered threshold curve: ${on.length} on-topic, ${off.length} off-topic questions (ours, not the eval's)\n`);
-  process.stdout.write('threshold | on-topic answered | with expected facts | off-topic answered\n');
-  for (let t = 0.2; t <= 0.81; t += 0.05) {
+  const near = off.filter((r) => r.nearMiss);
+  process.stdout.write(`threshold | on-topic answered | with expected facts (of ${graded.length}) | off-topic answered | of which near misses (${near.length})\n`);
+  for (let t = 0.1; t <= 0.81; t += 0.05) {
     const mark = Math.abs(t - NOT_COVERED_THRESHOLD) < 1e-9 ? ' <- NOT_COVERED_THRESHOLD' : '';
-    process.stdout.write(`   ${t.toFixed(2)}   |       ${share(on, (r) => r.c >= t)}       |        ${share(graded, (r) => r.c >= t && r.pass === true)}        |       ${share(off, (r) => r.c >= t)}${mark}\n`);
+    process.stdout.write(
+      `   ${t.toFixed(2)}   |       ${share(on, (r) => r.c >= t)}       |        ${share(graded, (r) => r.c >= t && r.pass === true)}        |       ${share(off, (r) => r.c >= t)}        |       ${share(near, (r) => r.c >= t)}${mark}\n`,
+    );
   }
 
   // Latency with 32 learners asking at once (service level: retrieval, decision and extractive answer).
@@ -134,7 +147,9 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: 32 }, worker));
   times.sort((a, b) => a - b);
-  process.stdout.write(`answer latency, 32 concurrent askers, ${times.length} questions: median ${times[Math.floor(times.length / 2)].toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)].toFixed(1)} ms\n`);
+  process.stdout.write(
+    `answer latency, 32 concurrent askers, ${times.length} questions: median ${times[Math.floor(times.length / 2)].toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)].toFixed(1)} ms\n`,
+  );
 }
 
 main().catch((err) => {

@@ -54,7 +54,10 @@ function cpuTicks(pid: number): number {
 }
 
 function rssMb(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
@@ -156,9 +159,21 @@ async function main(): Promise<void> {
       }
       const ratios = bots.map((b, i) => b.rps / echoes[i]!.rps);
       out.write(
-        `${kind.padEnd(9)} ${String(concurrency).padStart(4)}  ${range(bots.map((b) => b.rps), 0).padEnd(12)}  ${range(echoes.map((e) => e.rps), 0).padEnd(12)}  ${range(ratios, 2).padEnd(10)}  ` +
+        `${kind.padEnd(9)} ${String(concurrency).padStart(4)}  ${range(
+          bots.map((b) => b.rps),
+          0,
+        ).padEnd(12)}  ${range(
+          echoes.map((e) => e.rps),
+          0,
+        ).padEnd(12)}  ${range(ratios, 2).padEnd(10)}  ` +
           `${range(bots.map((b) => b.p50))}/${range(bots.map((b) => b.p95))}/${range(bots.map((b) => b.p99))}`.padEnd(22) +
-          `  ${range(bots.map((b) => b.cpuMs), 2).padEnd(15)}  ${range(echoes.map((e) => e.cpuMs), 2)}\n`,
+          `  ${range(
+            bots.map((b) => b.cpuMs),
+            2,
+          ).padEnd(15)}  ${range(
+            echoes.map((e) => e.cpuMs),
+            2,
+          )}\n`,
       );
     }
   }

@@ -1,11 +1,11 @@
-import { createApp } from './app/create-app';
+import { type App, createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/config';
 import { UnsafeBindError } from './channels/botframework/bot-authentication';
 import { startupBanner } from './app/startup-banner';
 
 /** `npm start`: validate configuration, build the app, listen, and shut down gracefully. */
 async function main(): Promise<void> {
-  let app;
+  let app: App;
   try {
     const config = loadConfig();
     app = await createApp(config);

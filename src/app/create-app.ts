@@ -10,7 +10,7 @@ import { Coach } from '../core/coach';
 import type { CourseCatalog } from '../core/course/content-model';
 import type { QaService } from '../core/qa/answer-service';
 import { ReminderScheduler } from '../core/reminders/reminder-scheduler';
-import { ExportLinks, buildCohortExport } from '../core/cohorts/cohort-export';
+import { ExportLinks, buildCohortExport, type StoredExport } from '../core/cohorts/cohort-export';
 import { FacilitatorRoles } from '../core/cohorts/facilitator-roles';
 import { groupPollVoteSource } from '../core/facilitation/polls/poll-personal-data';
 import { registerCohorts } from '../core/cohorts/register-cohorts';
@@ -23,7 +23,7 @@ import { PacingNudges } from '../core/cohorts/pacing-nudges';
 import type { CohortChannelPort } from '../ports/cohort-channels';
 import { TeamsCohortChannel } from '../channels/botframework/teams/teams-cohort-channel';
 import { teamsRosterWatcher } from '../channels/botframework/teams/teams-roster-watcher';
-import { mountCohortExportRoute } from '../channels/http/cohort-export-route';
+import { exportBehindLink, mountCohortExportRoute } from '../channels/http/cohort-export-route';
 import { LrsClient } from '../adapters/xapi/lrs-client';
 import { withoutTrailingSlashes } from '../core/text-normalize';
 import { statementsFor } from '../adapters/xapi/progress-statements';
@@ -32,6 +32,7 @@ import { SlackCohortChannel } from '../channels/slack/slack-cohort-channel';
 import { watchSlackRoster } from '../channels/slack/slack-roster-watcher';
 import { loadCourseCatalog } from '../adapters/content/course-loader';
 import { CertificateStore } from '../adapters/certificates/certificate-store';
+import { certificateDocuments } from '../adapters/certificates/certificate-documents';
 import { CredentialSigner } from '../adapters/certificates/credential-signer';
 import { FlexibleRateLimits, limitSettingsOf } from '../adapters/rate-limits/flexible-rate-limits';
 import { prepareQa } from '../adapters/retrieval/qa-runtime';
@@ -65,7 +66,12 @@ import { DiscussionScheduler } from '../core/facilitation/schedule/discussion-sc
 import { scheduledDiscussionsDataSource } from '../core/facilitation/schedule/schedule-personal-data';
 import { BotFrameworkChannelPoster } from '../channels/botframework/channel-poster';
 import { SlackChannelPoster } from '../channels/slack/slack-channel-poster';
+import { DiscussionThreads } from '../core/facilitation/threads/discussion-threads';
+import { pollCloser, type PollCloser } from '../core/facilitation/polls/poll-closer';
+import { registerDiscussionSummary } from '../core/facilitation/threads/register-summary';
+import { ReplySimilarity } from '../adapters/retrieval/reply-similarity';
 import { VERSION } from './version';
+import { CodedError } from '../errors/coded-error';
 
 export interface App {
   config: AppConfig;
@@ -81,6 +87,8 @@ export interface App {
   cohortWelcomes: WelcomeDispatcher;
   /** Scheduled discussion prompts (`schedule discuss 2 monday 10:00`); ticks by itself after start() unless SCHEDULE_TICK_SECONDS=0. */
   discussionSchedule: DiscussionScheduler;
+  /** Polls closed at their closing time, their card redrawn with the final result; ticks with SCHEDULE_TICK_SECONDS. */
+  pollClosing: PollCloser;
   /** The job queue behind them (PostgreSQL or SQLite, like storage). */
   jobs: JobPort;
   /** xAPI statements waiting for the LRS (only with LRS_ENDPOINT); ticks by itself after start() unless XAPI_TICK_SECONDS=0. */
@@ -131,9 +139,22 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Cohorts reach people through each channel's roster and personal chats (filled in once the channels exist).
   const cohortChannels: Record<string, CohortChannelPort> = {};
   const reflectionSharing = cohortReflectionSharing(storage, cohortChannels);
-  const registry = registerFeatures({ config, localizer, storage, catalog, certificates, qaService: () => qaService, privacy: privacy.service, reflectionSharing });
+  // Replies in the threads of discussion prompts the bot posted (and nothing else it was not asked).
+  const threads = new DiscussionThreads(storage, config.DISCUSSION_OPT_OUT_MARKER);
+  // Scheduled prompts and poll closings: PostgreSQL or SQLite, like storage.
+  const jobs = overrides.jobs ?? createJobs(config);
+  privacy.registry.register(threads.personalDataSource());
+  privacy.retention.register(threads.retentionTask());
+  const registry = registerFeatures({ config, localizer, storage, catalog, certificates, qaService: () => qaService, privacy: privacy.service, reflectionSharing, threads, jobs });
   const exportLinks = new ExportLinks(storage, () => publicUrl ?? `http://${config.HOST}:${config.PORT}`);
-  const cohortWelcomes = new WelcomeDispatcher({ storage, channels: cohortChannels, localizer, catalog, logger, nudges: new PacingNudges({ storage, channels: cohortChannels, localizer, catalog, logger }) });
+  const cohortWelcomes = new WelcomeDispatcher({
+    storage,
+    channels: cohortChannels,
+    localizer,
+    catalog,
+    logger,
+    nudges: new PacingNudges({ storage, channels: cohortChannels, localizer, catalog, logger }),
+  });
   const facilitatorRoles = new FacilitatorRoles(config.FACILITATORS);
   const cohorts = registerCohorts(registry, {
     storage,
@@ -145,9 +166,27 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     minAggregate: config.COHORT_MIN_AGGREGATE,
     audit: privacy.audit,
   });
-  const jobs = overrides.jobs ?? createJobs(config);
   registerDiscussionSchedule(registry, { jobs, storage, roles: facilitatorRoles, catalog });
-  registerExpertQuestions(registry, { storage, roles: facilitatorRoles, channels: cohortChannels, expertsChannel: config.EXPERTS_CHANNEL, passages: (question, lang) => closestPassages(qaService, question, lang) });
+  registerDiscussionSummary(registry, {
+    threads,
+    storage,
+    catalog,
+    roles: facilitatorRoles,
+    similarity: new ReplySimilarity(),
+    answer: async (question, lang) => {
+      const answer = await qaService?.ask({ question, lang });
+      return answer?.kind === 'answer' ? answer.citations : [];
+    },
+    model: () => (qaService?.llm ? { llm: qaService.llm, budgetMs: qaService.llmBudgetMs } : undefined),
+    onModelFailure: (err) => logger.warn({ err }, 'discussion summary by the model failed; the extractive summary is sent'),
+  });
+  registerExpertQuestions(registry, {
+    storage,
+    roles: facilitatorRoles,
+    channels: cohortChannels,
+    expertsChannel: config.EXPERTS_CHANNEL,
+    passages: (question, lang) => closestPassages(qaService, question, lang),
+  });
   // xAPI: progress changes become statements in a durable outbox, sent to the LRS in the background.
   const xapiOutbox = config.LRS_ENDPOINT ? new XapiOutbox(storage, new LrsClient({ endpoint: config.LRS_ENDPOINT, key: config.LRS_KEY, secret: config.LRS_SECRET }), logger) : undefined;
   // xAPI needs an IRI for the organisation even when ORG_URL is unset: this server's public address then.
@@ -165,11 +204,16 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     maxTextChars: config.MAX_MESSAGE_CHARS,
     limits,
     ...(xapiOutbox
-      ? { onSaved: async ({ before, after, input, now }) => xapiOutbox.enqueue(statementsFor({ before, after, activityId: input.activityId, now }, catalog.get(after.language ?? config.DEFAULT_LANGUAGE), xapiStatements), now) }
+      ? {
+          // Captured in the learner's own save (nothing lost if the process stops right after it), then moved to the outbox.
+          beforeSave: async ({ before, after, input, now }) =>
+            xapiOutbox.capture(after, statementsFor({ before, after, activityId: input.activityId, now }, catalog.get(after.language ?? config.DEFAULT_LANGUAGE), xapiStatements), now),
+          onSaved: async ({ after, now }) => xapiOutbox.flush(after.key, now),
+        }
       : {}),
   });
   let teamsRoster: ((context: Parameters<ReturnType<typeof teamsRosterWatcher>>[0]) => Promise<void>) | undefined;
-  const edge = createBotFrameworkEdge({ config, coach, localizer, storage, logger, onConversationUpdate: (context) => teamsRoster?.(context) ?? Promise.resolve() });
+  const edge = createBotFrameworkEdge({ config, coach, localizer, storage, logger, onConversationUpdate: (context) => teamsRoster?.(context) ?? Promise.resolve(), threads });
   const teamsCohorts = new TeamsCohortChannel({ adapter: edge.adapter, appId: config.MICROSOFT_APP_ID ?? '', storage, references: edge.references, proactive: edge.proactive, logger });
   cohortChannels.msteams = teamsCohorts;
   teamsRoster = teamsRosterWatcher(teamsCohorts, cohorts.membersJoined);
@@ -196,28 +240,32 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     checks: {
       storage: () => storage.ping(),
       content: async () => {
-        if (!readiness.ready) throw new Error('course content not loaded, or the app is stopping');
+        if (!readiness.ready) throw new CodedError('not_loaded', 'course content not loaded, or the app is stopping');
       },
       index: async () => {
-        if (!qaService) throw new Error('retrieval index not loaded');
+        if (!qaService) throw new CodedError('not_loaded', 'retrieval index not loaded');
       },
     },
   });
   // The Open Badge signing key: configured, or generated once and kept in storage (so after storage opens).
   let signing: Promise<CredentialSigner> | undefined;
-  const signer = () => (signing ??= CredentialSigner.open({ privateKeyPem: config.CERTIFICATE_SIGNING_KEY, storage }).catch((err: unknown) => {
-    signing = undefined;
-    throw err;
-  }));
-  mountCertificatesRoute(server, { certificates, signer, localizer, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
+  const signer = () =>
+    (signing ??= CredentialSigner.open({ privateKeyPem: config.CERTIFICATE_SIGNING_KEY, storage }).catch((err: unknown) => {
+      signing = undefined;
+      throw err;
+    }));
+  mountCertificatesRoute(server, { certificates, documents: certificateDocuments({ lookup: certificates, localizer, signer }), localizer, defaultLanguage: config.DEFAULT_LANGUAGE, logger });
   mountPrivacyRoutes(server, { privacy: privacy.service, logger });
   mountMetricsRoute(server, { metrics, host: config.HOST, token: config.METRICS_TOKEN, logger });
   const exportDeps = { storage, catalog, localizer, certificateDate: async (id: string) => (await certificates.find(id))?.issuedAt };
-  mountCohortExportRoute(server, { exports: exportLinks, render: (link, now) => buildCohortExport(exportDeps, link, now), logger });
+  const exportFiles = { exports: exportLinks, render: (link: StoredExport, now: Date) => buildCohortExport(exportDeps, link, now) };
+  mountCohortExportRoute(server, { ...exportFiles, logger });
+  // Slack gets an export as a file in the conversation (files.uploadV2), besides its link.
+  const attachmentFiles = (attachment: { url: string }) => exportBehindLink(attachment.url, exportFiles, new Date());
   // Native Slack (Events API, interactions, /course) when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
-  const slack = config.slackEnabled ? mountSlack({ config, coach, localizer, storage, logger, server, inFlight, isReady }) : undefined;
+  const slack = config.slackEnabled ? mountSlack({ config, coach, localizer, storage, logger, server, inFlight, isReady, threads, attachmentFiles }) : undefined;
   if (slack) {
-    const slackCohorts = new SlackCohortChannel(() => slack.client, config.SLACK_BOT_TOKEN!, localizer, logger);
+    const slackCohorts = new SlackCohortChannel(() => slack.client, config.SLACK_BOT_TOKEN!, localizer, logger, attachmentFiles);
     cohortChannels[SLACK_CHANNEL_ID] = slackCohorts;
     watchSlackRoster(slack, slackCohorts, cohorts.membersJoined, logger);
   }
@@ -225,28 +273,36 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   if (config.WEBCHAT_ENABLED) mountWebChat(server, { config, adapter: edge.adapter, logic: edge.logic, logger, localizer, inFlight, isReady, storage });
 
   // Reminders reach each learner through their own channel: native Slack when it is on, Bot Framework otherwise.
-  const proactive: ProactivePort = slack
-    ? new ProactiveByChannel(edge.proactive, { [SLACK_CHANNEL_ID]: new SlackProactiveSender(() => slack.client, localizer, logger) })
-    : edge.proactive;
+  const proactive: ProactivePort = slack ? new ProactiveByChannel(edge.proactive, { [SLACK_CHANNEL_ID]: new SlackProactiveSender(() => slack.client, localizer, logger) }) : edge.proactive;
   // Scheduled discussion prompts go to the channel they were scheduled in; failures reach the facilitator privately.
   const channelPosters: Record<string, ChannelPostPort> = {};
   for (const channelId of ['msteams', 'webchat', 'directline', 'emulator', 'slack']) {
-    channelPosters[channelId] = new BotFrameworkChannelPoster({ channelId, adapter: edge.adapter, appId: config.MICROSOFT_APP_ID ?? '', references: edge.references, renderers: edge.renderers, localizer, logger });
+    channelPosters[channelId] = new BotFrameworkChannelPoster({
+      channelId,
+      adapter: edge.adapter,
+      appId: config.MICROSOFT_APP_ID ?? '',
+      references: edge.references,
+      renderers: edge.renderers,
+      localizer,
+      logger,
+    });
   }
-  if (slack) channelPosters[SLACK_CHANNEL_ID] = new SlackChannelPoster(() => slack.client, config.SLACK_BOT_TOKEN!, localizer, logger);
-  const discussionSchedule = new DiscussionScheduler({ jobs, posters: channelPosters, proactive: new MeasuredProactive(proactive, metrics), catalog, localizer, logger });
+  if (slack) channelPosters[SLACK_CHANNEL_ID] = new SlackChannelPoster(() => slack.client, config.SLACK_BOT_TOKEN!, localizer, logger, storage);
+  const discussionSchedule = new DiscussionScheduler({ jobs, posters: channelPosters, proactive: new MeasuredProactive(proactive, metrics), catalog, localizer, logger, threads });
+  const pollClosing = pollCloser({ jobs, storage, posters: channelPosters, catalog, localizer, logger });
   const reminderScheduler = new ReminderScheduler({ storage, proactive: new MeasuredProactive(proactive, metrics), localizer, registry, logger, defaultLanguage: config.DEFAULT_LANGUAGE, metrics });
 
   let stopped = false;
   let opening: Promise<void> | undefined;
   // Everything a turn needs before the first request: storage, then content. Not listening.
-  const open = () => (opening ??= (async () => {
-    await storage.open();
-    await jobs.open();
-    // A configured key that cannot be read stops start-up here, not at the first certificate.
-    await signer();
-    qaService ??= (await prepareQa(config, { logger, metrics, limits })).service;
-  })());
+  const open = () =>
+    (opening ??= (async () => {
+      await storage.open();
+      await jobs.open();
+      // A configured key that cannot be read stops start-up here, not at the first certificate.
+      await signer();
+      qaService ??= (await prepareQa(config, { logger, metrics, limits })).service;
+    })());
   return {
     config,
     logger,
@@ -257,6 +313,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     metrics,
     cohortWelcomes,
     discussionSchedule,
+    pollClosing,
     jobs,
     xapiOutbox,
     catalog,
@@ -275,6 +332,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       reminderScheduler.start(config.REMINDER_TICK_SECONDS * 1000);
       cohortWelcomes.start(config.COHORT_TICK_SECONDS * 1000);
       discussionSchedule.start(config.SCHEDULE_TICK_SECONDS * 1000);
+      pollClosing.start(config.SCHEDULE_TICK_SECONDS * 1000);
       xapiOutbox?.start(config.XAPI_TICK_SECONDS * 1000);
       privacy.retention.start();
       const address = server.address() as AddressInfo;
@@ -293,6 +351,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       await reminderScheduler.stop();
       await cohortWelcomes.stop();
       await discussionSchedule.stop();
+      await pollClosing.stop();
       await xapiOutbox?.stop();
       await privacy.retention.stop();
       await limits.close();

@@ -68,4 +68,3 @@ export function createPrivacy(deps: { config: AppConfig; storage: StoragePort; l
   retention.register({ name: 'questionLog', period: 'questionHistoryDays', purge: (cutoff) => purgeTimeOrderedKeys(storage, QUESTION_LOG_PREFIX, cutoff) });
   return { registry, audit, service, retention };
 }
-

@@ -19,6 +19,8 @@ import type { Localizer } from '../i18n/i18n';
 import { registerMyData } from '../core/privacy/my-data-routes';
 import type { PrivacyService } from '../core/privacy/privacy-service';
 import type { ReflectionSharing } from '../core/cohorts/reflection-sharing';
+import type { DiscussionThreads } from '../core/facilitation/threads/discussion-threads';
+import type { JobPort } from '../ports/jobs';
 
 export interface FeatureDeps {
   config: AppConfig;
@@ -32,6 +34,10 @@ export interface FeatureDeps {
   privacy?: PrivacyService;
   /** Sharing a module reflection with the learner's cohort channel. */
   reflectionSharing?: ReflectionSharing;
+  /** The discussion threads the bot follows (replies to its prompts). */
+  threads?: DiscussionThreads;
+  /** The job queue: polls with a closing time are closed on time through it. */
+  jobs?: JobPort;
 }
 
 /** Every channel-neutral feature registers its commands, buttons and events here; help lists them in this order. */
@@ -51,7 +57,7 @@ export function registerFeatures(deps: FeatureDeps): CommandRegistry {
     reflectionSharing: deps.reflectionSharing,
   });
   registerReminders(registry, storage);
-  registerFacilitation(registry, { catalog, storage, polls: { roles: new FacilitatorRoles(config.FACILITATORS), minVotes: config.POLL_MIN_VOTES } });
+  registerFacilitation(registry, { catalog, storage, polls: { roles: new FacilitatorRoles(config.FACILITATORS), minVotes: config.POLL_MIN_VOTES, jobs: deps.jobs }, threads: deps.threads });
   if (deps.privacy) {
     registerMyData(registry, deps.privacy);
     const privacy = deps.privacy;

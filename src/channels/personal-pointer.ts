@@ -1,5 +1,5 @@
 import type { Language } from '../config/config-schema';
-import type { Reply } from '../core/reply';
+import type { Reply } from '../intents/reply';
 import { directionOf, type Localizer } from '../i18n/i18n';
 
 /**

@@ -1,4 +1,4 @@
-import type { Reply } from '../core/reply';
+import type { Reply } from '../intents/reply';
 import type { ProactiveOutcome, ProactivePort } from '../ports/proactive';
 
 /** Routes each learner to the sender of their channel (learner keys are `learner:<channel>:<user>`). */

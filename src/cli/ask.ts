@@ -50,8 +50,13 @@ async function main(): Promise<number> {
     out.write('\n');
   }
   const e = answer.evidence;
-  if (e) out.write(`evidence: coverage ${e.coverage.toFixed(2)}, unknown names ${e.unknownNames.toFixed(2)}, retriever agreement ${e.agreement}, vector similarity ${e.similarity.toFixed(2)}${e.glossaryIds.length ? `, glossary ${e.glossaryIds.join(', ')}` : ''}\n`);
-  out.write(`confidence ${answer.confidence.toFixed(2)}; content language ${answer.contentLang}${answer.notices.length ? `; notices: ${answer.notices.join(', ')}` : ''}\nsearched: ${answer.query}\n\nPassages used:\n`);
+  if (e)
+    out.write(
+      `evidence: coverage ${e.coverage.toFixed(2)}, unknown names ${e.unknownNames.toFixed(2)}, retriever agreement ${e.agreement}, vector similarity ${e.similarity.toFixed(2)}${e.glossaryIds.length ? `, glossary ${e.glossaryIds.join(', ')}` : ''}\n`,
+    );
+  out.write(
+    `confidence ${answer.confidence.toFixed(2)}; content language ${answer.contentLang}${answer.notices.length ? `; notices: ${answer.notices.join(', ')}` : ''}\nsearched: ${answer.query}\n\nPassages used:\n`,
+  );
   for (const p of answer.passages) out.write(`#${p.rank} (${p.score.toFixed(4)}) ${p.chunk.id} ${passageTitle(p.chunk)}\n    ${p.chunk.text.slice(0, 160).replace(/\s+/g, ' ')}…\n`);
   return 0;
 }

@@ -13,7 +13,9 @@ import { ESTIMATE_ASSUMPTIONS, estimateCourse, type TimeEstimate } from '../core
 export async function courseStats(knowledgeDir: string, write: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
   const a = ESTIMATE_ASSUMPTIONS;
   const out = (line: string) => write(`${line}\n`);
-  out(`Assumptions: reading ${a.wordsPerMinute} words per minute; ${a.secondsPerQuestion} s per quiz question (lesson and module quizzes, one attempt at the final); ${a.minutesPerExercise} min per exercise; ${a.minutesPerReflection} min per module reflection.`);
+  out(
+    `Assumptions: reading ${a.wordsPerMinute} words per minute; ${a.secondsPerQuestion} s per quiz question (lesson and module quizzes, one attempt at the final); ${a.minutesPerExercise} min per exercise; ${a.minutesPerReflection} min per module reflection.`,
+  );
   const columns = (label: string, e: TimeEstimate) =>
     `${label.padEnd(10)} ${String(e.words).padStart(7)} ${String(e.steps).padStart(6)} ${String(e.questions).padStart(9)} ${String(e.exercises).padStart(9)} ${String(e.reflections).padStart(11)} ${formatMinutes(e.minutes).padStart(9)}`;
   let failed = 0;

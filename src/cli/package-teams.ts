@@ -4,9 +4,12 @@ import { repoRoot } from '../config/repo-root';
 import { withoutTrailingSlashes } from '../core/text-normalize';
 import dotenv from 'dotenv';
 import JSZip from 'jszip';
+import { CodedError } from '../errors/coded-error';
 
-export class TeamsPackageError extends Error {
-  readonly code = 'teams_package_invalid';
+export class TeamsPackageError extends CodedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('teams_package_invalid', message, options);
+  }
 }
 
 export interface TeamsPackageOptions {
@@ -25,11 +28,14 @@ const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const DEVELOPER_NAME_MAX = 32;
 
 /** The manifest with this deployment's bot id, developer and domains filled in. */
+// biome-ignore lint/suspicious/noExplicitAny: the manifest is edited as plain JSON, then validated against the Teams schema.
 export function fillManifest(manifest: Record<string, any>, options: Omit<TeamsPackageOptions, 'sourceDir' | 'outFile'>): Record<string, any> {
-  if (!options.appId) throw new TeamsPackageError('MICROSOFT_APP_ID is not set: the Teams package needs the bot\'s Microsoft app id (a GUID from the Azure Bot registration).');
+  if (!options.appId) throw new TeamsPackageError("MICROSOFT_APP_ID is not set: the Teams package needs the bot's Microsoft app id (a GUID from the Azure Bot registration).");
   if (!GUID.test(options.appId)) throw new TeamsPackageError(`MICROSOFT_APP_ID must be a GUID such as 00000000-1111-2222-3333-444444444444 (got "${options.appId}").`);
   const filled = structuredClone(manifest);
   filled.bots[0].botId = options.appId;
+  // Resource-specific consent (reading channel and group-chat replies to discussion prompts) is granted to this app id.
+  if (filled.webApplicationInfo) filled.webApplicationInfo = { ...filled.webApplicationInfo, id: options.appId, resource: `api://botid-${options.appId}` };
   if (options.orgName) filled.developer.name = options.orgName.slice(0, DEVELOPER_NAME_MAX);
   if (options.orgUrl) {
     const base = withoutTrailingSlashes(options.orgUrl);
@@ -46,7 +52,8 @@ export function fillManifest(manifest: Record<string, any>, options: Omit<TeamsP
 export async function buildTeamsPackage(options: TeamsPackageOptions): Promise<string> {
   const manifest = fillManifest(JSON.parse(fs.readFileSync(path.join(options.sourceDir, 'manifest.json'), 'utf8')), options);
   // The committed manifest's developer is a placeholder; a package must never publish it as if real.
-  if (!options.orgName || !options.orgUrl) throw new TeamsPackageError('ORG_NAME and ORG_URL must be set: they are the developer named in the Teams store listing (the committed manifest only has placeholders).');
+  if (!options.orgName || !options.orgUrl)
+    throw new TeamsPackageError('ORG_NAME and ORG_URL must be set: they are the developer named in the Teams store listing (the committed manifest only has placeholders).');
   const files = [manifest.icons.color, manifest.icons.outline, ...(manifest.localizationInfo?.additionalLanguages ?? []).map((l: { file: string }) => l.file)];
   const zip = new JSZip();
   zip.file('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);

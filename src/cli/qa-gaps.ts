@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/config';
 import { createStorage } from '../app/create-storage';
 import { QuestionLog } from '../core/qa/question-log';
+import { CodedError } from '../errors/coded-error';
 
 /**
  * `npm run qa:gaps [-- --days 30 | --from 2026-11-01 [--to 2026-11-30]]`: the questions the
@@ -8,8 +9,10 @@ import { QuestionLog } from '../core/qa/question-log';
  * words, most frequent first, with personal data already redacted when they were stored. For
  * course editors: what learners ask that the course does not cover.
  */
-class UsageError extends Error {
-  readonly code = 'usage';
+class UsageError extends CodedError {
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 function period(args: string[], now: Date): { from: Date; to: Date } {
@@ -45,7 +48,9 @@ async function main(): Promise<number> {
   try {
     const gaps = await new QuestionLog(storage).gaps(range.from, range.to);
     const out = process.stdout;
-    out.write(`Questions the course did not answer, ${range.from.toISOString().slice(0, 10)} to ${range.to.toISOString().slice(0, 10)}: ${gaps.reduce((n, g) => n + g.count, 0)} in ${gaps.length} groups\n\n`);
+    out.write(
+      `Questions the course did not answer, ${range.from.toISOString().slice(0, 10)} to ${range.to.toISOString().slice(0, 10)}: ${gaps.reduce((n, g) => n + g.count, 0)} in ${gaps.length} groups\n\n`,
+    );
     for (const g of gaps) out.write(`${String(g.count).padStart(4)}×  [${g.langs.join(',')}] ${g.question}  (${g.outcomes.join(', ')}; last ${g.last.slice(0, 10)})\n`);
     return 0;
   } finally {

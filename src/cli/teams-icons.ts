@@ -28,7 +28,11 @@ function paint(png: PNG, inside: (x: number, y: number) => boolean, color: Rgba)
 
 /** A rounded rectangle (the bubble body) plus a small tail at the lower left, in unit coordinates. */
 function inBubble(u: number, v: number, inset = 0): boolean {
-  const left = 0.18 + inset, right = 0.82 - inset, top = 0.22 + inset, bottom = 0.66 - inset, r = 0.1;
+  const left = 0.18 + inset,
+    right = 0.82 - inset,
+    top = 0.22 + inset,
+    bottom = 0.66 - inset,
+    r = 0.1;
   const cx = Math.min(Math.max(u, left + r), right - r);
   const cy = Math.min(Math.max(v, top + r), bottom - r);
   const body = u >= left && u <= right && v >= top && v <= bottom && (u - cx) ** 2 + (v - cy) ** 2 <= r * r;

@@ -4,6 +4,7 @@ import { SUPPORTED_LANGUAGES, type Language } from '../config/config-schema';
 import { contentLanguages, loadLanguage, validateCourse } from '../adapters/content/course-loader';
 import { errorsOf, formatProblem } from '../adapters/content/problems';
 import { finalBank } from '../core/course/final-bank';
+import { CodedError } from '../errors/coded-error';
 
 /**
  * `npm run validate:course [-- [--lang en,es] [knowledge-dir]]`: checks every language folder
@@ -48,9 +49,12 @@ async function main(): Promise<number> {
 }
 
 function parseLanguages(value: string | undefined): Language[] {
-  const list = (value ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+  const list = (value ?? '')
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const unknown = list.filter((l) => !(SUPPORTED_LANGUAGES as readonly string[]).includes(l));
-  if (!list.length || unknown.length) throw new Error(`--lang takes a comma-separated list of ${SUPPORTED_LANGUAGES.join(', ')}`);
+  if (!list.length || unknown.length) throw new CodedError('usage', `--lang takes a comma-separated list of ${SUPPORTED_LANGUAGES.join(', ')}`);
   return list as Language[];
 }
 

@@ -12,7 +12,11 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const port = z.coerce.number({ error: 'must be a whole number from 0 to 65535' }).int('must be a whole number from 0 to 65535').min(0, 'must be a whole number from 0 to 65535').max(65535, 'must be a whole number from 0 to 65535');
+const port = z.coerce
+  .number({ error: 'must be a whole number from 0 to 65535' })
+  .int('must be a whole number from 0 to 65535')
+  .min(0, 'must be a whole number from 0 to 65535')
+  .max(65535, 'must be a whole number from 0 to 65535');
 const positiveInt = z.coerce.number({ error: 'must be a positive whole number' }).int('must be a positive whole number').positive('must be a positive whole number');
 const url = z.string().trim().url();
 const optionalUrl = z
@@ -28,7 +32,12 @@ const wholeNumber = z.coerce.number({ error: 'must be a whole number (0 switches
 const commaList = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 /** Bot Connector hosts of the public and government clouds (Teams, Direct Line, Azure Bot Service channels). */
 export const DEFAULT_CONNECTOR_HOSTS = [
@@ -110,6 +119,8 @@ export const configSchema = z
     AZURE_OPENAI_API_VERSION: z.string().trim().min(1).default('2024-10-21'),
     LLM_TIMEOUT_MS: positiveInt.default(20000),
     LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /** Least milliseconds between two updates of an answer streamed in Teams (Teams accepts about one a second). */
+    TEAMS_STREAM_INTERVAL_MS: z.coerce.number().int().min(0).max(10000).default(1000),
     QA_MAX_QUESTION_CHARS: positiveInt.default(500),
     MAX_MESSAGE_CHARS: positiveInt.default(4000),
     // Rate limits and model budgets (0 switches one off); shared through PostgreSQL with several instances.
@@ -132,13 +143,29 @@ export const configSchema = z
     FACILITATORS: z
       .string()
       .optional()
-      .transform((v) => (v ?? '').split(/[,;\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean)),
+      .transform((v) =>
+        (v ?? '')
+          .split(/[,;\s]+/)
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      ),
     /** Score averages in cohort reports need at least this many learners, so nobody's score can be singled out. */
     COHORT_MIN_AGGREGATE: z.coerce.number({ error: 'must be a whole number of at least 3' }).int('must be a whole number of at least 3').min(3, 'must be a whole number of at least 3').default(5),
     /** Anonymous poll results stay hidden until this many people voted (never below 3); the card shows "n votes so far" until then. */
     POLL_MIN_VOTES: z.coerce.number({ error: 'must be a whole number of at least 3' }).int('must be a whole number of at least 3').min(3, 'must be a whole number of at least 3').default(5),
+    /** A discussion reply starting with this marker is not kept for the facilitator's summary (each prompt card names it). */
+    // Empty (an unquoted "#private" in .env reads as a comment) means the default.
+    DISCUSSION_OPT_OUT_MARKER: z.preprocess(
+      (v) => (typeof v === 'string' && !v.trim() ? undefined : v),
+      z.string().trim().max(20, 'must be at most 20 characters').regex(/^\S+$/, 'must be one word without spaces, e.g. #private').default('#private'),
+    ),
     /** Where "ask an expert" questions go for learners without a cohort: "msteams:<channel conversation id>" or "slack:<channel id>". */
-    EXPERTS_CHANNEL: optionalString.pipe(z.string().regex(/^(msteams|slack):\S+$/, 'must be "msteams:<channel conversation id>" or "slack:<channel id>"').optional()),
+    EXPERTS_CHANNEL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(msteams|slack):\S+$/, 'must be "msteams:<channel conversation id>" or "slack:<channel id>"')
+        .optional(),
+    ),
     /** xAPI 1.0.3 statements go to this LRS (statements resource base, e.g. https://lrs.example/xapi) when set. */
     LRS_ENDPOINT: optionalUrl,
     LRS_KEY: optionalString,
@@ -161,10 +188,23 @@ export const configSchema = z
     RETENTION_AUDIT_LOG_DAYS: positiveInt.default(365),
     /** Hours between retention purges (run by one instance at a time); 0 turns the purge off. */
     /** Hours a learner waits after a final-assessment attempt before a new one; 0 turns the wait off. */
-    FINAL_COOLDOWN_HOURS: z.coerce.number({ error: 'must be a whole number from 0 to 720' }).int('must be a whole number from 0 to 720').min(0, 'must be a whole number from 0 to 720').max(720, 'must be a whole number from 0 to 720').default(24),
-    RETENTION_PURGE_INTERVAL_HOURS: z.coerce.number({ error: 'must be a whole number from 0 to 720' }).int('must be a whole number from 0 to 720').min(0, 'must be a whole number from 0 to 720').max(720, 'must be a whole number from 0 to 720').default(24),
+    FINAL_COOLDOWN_HOURS: z.coerce
+      .number({ error: 'must be a whole number from 0 to 720' })
+      .int('must be a whole number from 0 to 720')
+      .min(0, 'must be a whole number from 0 to 720')
+      .max(720, 'must be a whole number from 0 to 720')
+      .default(24),
+    RETENTION_PURGE_INTERVAL_HOURS: z.coerce
+      .number({ error: 'must be a whole number from 0 to 720' })
+      .int('must be a whole number from 0 to 720')
+      .min(0, 'must be a whole number from 0 to 720')
+      .max(720, 'must be a whole number from 0 to 720')
+      .default(24),
 
-    WEBCHAT_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    WEBCHAT_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     DIRECTLINE_SECRET: optionalString,
     /** Bearer token for GET /metrics when the bot listens on a network interface (on loopback /metrics is open). */
     METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
@@ -188,7 +228,11 @@ export const configSchema = z
       }
     }
     if (c.ALLOW_ANONYMOUS_ON_NETWORK && !c.MICROSOFT_APP_ID && (c.ANONYMOUS_SHARED_SECRET ?? '').length < 32) {
-      ctx.addIssue({ code: 'custom', path: ['ANONYMOUS_SHARED_SECRET'], message: 'must be at least 32 characters when ALLOW_ANONYMOUS_ON_NETWORK=true (requests must carry Authorization: Bearer <secret>)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ANONYMOUS_SHARED_SECRET'],
+        message: 'must be at least 32 characters when ALLOW_ANONYMOUS_ON_NETWORK=true (requests must carry Authorization: Bearer <secret>)',
+      });
     }
     for (const [i, u] of c.LOCAL_SERVICE_URLS.entries()) {
       if (!/^http:\/\/(127(\.\d{1,3}){3}|localhost|\[::1\])(:\d+)?\//i.test(u)) {

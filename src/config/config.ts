@@ -2,6 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import dotenv from 'dotenv';
 import { configSchema, type RawConfig } from './config-schema';
+import { CodedError } from '../errors/coded-error';
 
 export interface AppConfig extends RawConfig {
   /** Resolved absolute paths derived from DATA_DIR and friends. */
@@ -12,10 +13,9 @@ export interface AppConfig extends RawConfig {
   botAuthEnabled: boolean;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
+export class ConfigError extends CodedError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('config_invalid', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 

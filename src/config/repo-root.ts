@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CodedError } from '../errors/coded-error';
 
 let cached: string | undefined;
 
@@ -13,6 +14,6 @@ export function repoRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'govai-coach') return (cached = dir);
-    if (path.dirname(dir) === dir) throw new Error(`govai-coach's package.json was not found above ${__dirname}`);
+    if (path.dirname(dir) === dir) throw new CodedError('repo_root_not_found', `govai-coach's package.json was not found above ${__dirname}`);
   }
 }

@@ -6,12 +6,12 @@ import type { Logger } from '../logging/logger';
 import { NO_METRICS, type MetricsPort } from '../ports/metrics';
 import { firstRefusal, type RateLimitPort } from '../ports/rate-limits';
 import { StorageConflictError, CREATE_ONLY, type StoragePort } from '../ports/storage';
-import { CommandRegistry, numberedChoices, type Route } from './command-registry';
+import { type CommandRegistry, numberedChoices, type Route } from './command-registry';
 import { KeyedSerializer } from './keyed-serializer';
 import { measureTurn } from './turn-metrics';
 import { westernDigits } from './text-normalize';
 import { learnerKey, newLearnerRecord, RECENT_ACTIVITY_LIMIT, type LearnerRecord } from './learner';
-import type { Action, Reply } from './reply';
+import type { Action, Reply } from '../intents/reply';
 import type { RouteHandler, Turn, TurnInput, TurnResult } from './turn';
 
 export interface CoachOptions {
@@ -23,6 +23,12 @@ export interface CoachOptions {
   metrics?: MetricsPort;
   /** Called after a learner record was saved (e.g. to queue xAPI statements from the change); its failure never fails the turn. */
   onSaved?: (change: { before?: LearnerRecord; after: LearnerRecord; input: TurnInput; now: Date }) => Promise<void>;
+  /**
+   * Called just before a learner record is saved; may add to `after`, which is then written in
+   * the same conditional write (e.g. xAPI statements that must not be lost in a crash after the
+   * save). Its failure fails the attempt, so nothing is saved.
+   */
+  beforeSave?: (change: { before?: LearnerRecord; after: LearnerRecord; input: TurnInput; now: Date }) => Promise<void>;
   /** Longest typed message taken as a command or question (MAX_MESSAGE_CHARS); longer ones are told so. */
   maxTextChars?: number;
   /** Turns a minute per learner and per tenant; a refused turn changes nothing and says when to try again. */
@@ -49,19 +55,25 @@ export class Coach {
   }
 
   handle(input: TurnInput): Promise<TurnResult> {
-    return measureTurn(this.options.metrics ?? NO_METRICS, input, async () => (await this.refusedByLimits(input)) ?? this.serializer.run(learnerKey(input.channelId, input.userId), async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.attempt(input);
-        } catch (err) {
-          if (err instanceof StorageConflictError && attempt < MAX_ATTEMPTS) {
-            await delay(Math.random() * 20 * attempt);
-            continue;
+    return measureTurn(
+      this.options.metrics ?? NO_METRICS,
+      input,
+      async () =>
+        (await this.refusedByLimits(input)) ??
+        this.serializer.run(learnerKey(input.channelId, input.userId), async () => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await this.attempt(input);
+            } catch (err) {
+              if (err instanceof StorageConflictError && attempt < MAX_ATTEMPTS) {
+                await delay(Math.random() * 20 * attempt);
+                continue;
+              }
+              return this.failure(input, err);
+            }
           }
-          return this.failure(input, err);
-        }
-      }
-    }));
+        }),
+    );
   }
 
   /** Reads a learner without changing it (for App Home views, reminders, facilitators). */
@@ -100,7 +112,7 @@ export class Coach {
       this.options.logger.info({ activityId: input.activityId, channelId: input.channelId }, 'duplicate activity ignored');
       return { replies: [], duplicate: true, lang: this.languageFor(learner, input.locale) };
     }
-    const before = this.options.onSaved && stored ? structuredClone(stored.value) : undefined;
+    const before = (this.options.onSaved || this.options.beforeSave) && stored ? structuredClone(stored.value) : undefined;
     if (input.userName) learner.name = input.userName;
     if (input.timezone) learner.timezone = input.timezone;
 
@@ -114,12 +126,19 @@ export class Coach {
     learner.pendingActions = pendingActionsOf(replies, learner.pendingActions);
     if (input.activityId) learner.recentActivityIds = [...learner.recentActivityIds, input.activityId].slice(-RECENT_ACTIVITY_LIMIT);
     learner.updatedAt = now.toISOString();
+    await this.options.beforeSave?.({ before, after: learner, input, now });
     await storage.write(key, learner, { ifMatch: stored?.etag ?? CREATE_ONLY });
     await this.options.onSaved?.({ before, after: learner, input, now }).catch((err) => this.options.logger.warn({ err }, 'after-save hook failed'));
     return { replies, duplicate: false, lang: turn.lang };
   }
 
-  private createTurn(input: TurnInput, learner: LearnerRecord, now: Date, fixedLang?: Language, root?: { forgotten: boolean }): Turn & { args: Record<string, string>; text: string; forgotten: boolean } {
+  private createTurn(
+    input: TurnInput,
+    learner: LearnerRecord,
+    now: Date,
+    fixedLang?: Language,
+    root?: { forgotten: boolean },
+  ): Turn & { args: Record<string, string>; text: string; forgotten: boolean } {
     const { localizer } = this.options;
     let lang = fixedLang ?? this.languageFor(learner, input.locale);
     const turn = {
@@ -164,6 +183,11 @@ export class Coach {
   }
 
   private async dispatch(turn: Turn & { args: Record<string, string>; text: string }): Promise<Reply[]> {
+    const replies = await this.route(turn);
+    return turn.input.event ? replies : withNextStep(replies, nextSteps(turn.t, turn.input.scope, this.options.registry));
+  }
+
+  private async route(turn: Turn & { args: Record<string, string>; text: string }): Promise<Reply[]> {
     const { registry } = this.options;
     const { input } = turn;
     if (input.event) {
@@ -219,9 +243,7 @@ export class Coach {
       turn.reply({
         intent: 'notice',
         title: t('common:unknown.title'),
-        text: suggestions.length
-          ? t('common:unknown.suggest', { words: suggestions.map((s) => `“${s}”`).join(', ') })
-          : t('common:unknown.text'),
+        text: suggestions.length ? t('common:unknown.suggest', { words: suggestions.map((s) => `“${s}”`).join(', ') }) : t('common:unknown.text'),
         actions: [helpAction(turn)],
       }),
     ];
@@ -241,7 +263,9 @@ export class Coach {
     const lang = this.languageFor(await this.readLearner(input.channelId, input.userId).catch(() => undefined), input.locale);
     const t = this.options.localizer.forLanguage(lang);
     const text = t(refused.limit === 'turns.tenant' ? 'common:limits.tenantTurns' : 'common:limits.turns', { count: Math.max(1, Math.ceil(refused.retryAfterMs / 1000)) });
-    return { duplicate: false, lang, replies: [{ intent: 'notice', lang, dir: directionOf(lang), text, summary: text }] };
+    // Pressed after the wait, these carry on; nothing of the refused turn is lost.
+    const actions = nextSteps(t, input.scope, this.options.registry);
+    return { duplicate: false, lang, replies: [{ intent: 'notice', lang, dir: directionOf(lang), text, summary: text, actions }] };
   }
 
   private failure(input: TurnInput, err: unknown): TurnResult {
@@ -263,6 +287,26 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function helpAction(turn: Turn): Action {
   return { label: turn.t('common:actions.help'), command: 'help' };
+}
+
+/** Where anyone can always go on: the course (in a personal chat) and help, which leads to everything else. */
+function nextSteps(t: Turn['t'], scope: TurnInput['scope'], registry: CommandRegistry): Action[] {
+  const course: Action[] = scope === 'personal' && registry.get('start') ? [{ label: t('common:actions.start'), command: 'start', style: 'primary' }] : [];
+  return [...course, { label: t('common:actions.help'), command: 'help' }];
+}
+
+/**
+ * No turn ends nowhere: when none of its replies offers a button, a choice or a box, the last new
+ * message gets the usual next steps, so a card added later cannot be a dead end. Notes to whoever
+ * pressed and cards updated in place (a closed poll, seen by everyone) are left as they are.
+ */
+function withNextStep(replies: Reply[], steps: Action[]): Reply[] {
+  if (replies.some((r) => numberedChoices(r).length || r.textInput)) return replies;
+  const isNewMessage = (r: Reply) => !r.ephemeral && !r.updatesPressedCard && !r.replaces;
+  let last = replies.length - 1;
+  while (last >= 0 && !isNewMessage(replies[last])) last--;
+  if (last < 0) return replies;
+  return replies.map((r, i) => (i === last ? { ...r, actions: steps } : r));
 }
 
 /**
@@ -290,7 +334,12 @@ function lettersAsNumbers(text: string, letters: string, pending: Action[]): str
   if (!pending.length || text.length > MAX_LETTER_LIST_CHARS) return undefined;
   const own = letters.split(',').map((l) => l.trim().toLowerCase());
   const latin = 'abcdefghij'.split('');
-  const tokens = text.trim().toLowerCase().split(/[,;\s]+/).filter(Boolean).map((token) => (token.endsWith(')') || token.endsWith('.') ? token.slice(0, -1) : token));
+  const tokens = text
+    .trim()
+    .toLowerCase()
+    .split(/[,;\s]+/)
+    .filter(Boolean)
+    .map((token) => (token.endsWith(')') || token.endsWith('.') ? token.slice(0, -1) : token));
   if (!tokens.length) return undefined;
   const numbers: number[] = [];
   for (const token of tokens) {
@@ -304,7 +353,14 @@ function lettersAsNumbers(text: string, letters: string, pending: Action[]): str
 /** "2" picks the second numbered choice; "1,3" picks several options of a multiple-choice question. */
 function pickNumberedChoice(text: string, pending: Action[]): Action | undefined {
   if (!pending.length || !isNumberList(text)) return undefined;
-  const picks = [...new Set(westernDigits(text).split(/[,;\s]+/).filter(Boolean).map(Number))];
+  const picks = [
+    ...new Set(
+      westernDigits(text)
+        .split(/[,;\s]+/)
+        .filter(Boolean)
+        .map(Number),
+    ),
+  ];
   const actions = picks.map((n) => pending[n - 1]);
   if (actions.some((a) => !a)) return undefined;
   if (actions.length === 1) return actions[0];

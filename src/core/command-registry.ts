@@ -1,7 +1,8 @@
 import type { Localizer } from '../i18n/i18n';
-import type { Action, Reply } from './reply';
+import type { Action, Reply } from '../intents/reply';
 import type { RouteHandler } from './turn';
 import { editDistance, normalizeCommandText } from './text-normalize';
+import { CodedError } from '../errors/coded-error';
 
 export interface Route {
   /** Stable route name, used by buttons: e.g. "next", "quiz.answer". */
@@ -43,7 +44,7 @@ export class CommandRegistry {
   constructor(private readonly localizer: Localizer) {}
 
   add(route: Route): this {
-    if (this.routes.has(route.name)) throw new Error(`route "${route.name}" is registered twice`);
+    if (this.routes.has(route.name)) throw new CodedError('invariant_violated', `route "${route.name}" is registered twice`);
     this.routes.set(route.name, route);
     this.aliasCache = undefined;
     return this;
@@ -82,9 +83,14 @@ export class CommandRegistry {
     return this.fallbackHandler;
   }
 
+  /** Every route, in registration order. */
+  all(): Route[] {
+    return [...this.routes.values()];
+  }
+
   /** Routes listed by help, in registration order. */
   helpRoutes(): Route[] {
-    return [...this.routes.values()].filter((r) => r.helpKey);
+    return this.all().filter((r) => r.helpKey);
   }
 
   /** Matches typed text against every language's command words; the longest word wins. */

@@ -1,5 +1,5 @@
 import type { Language } from '../config/config-schema';
-import type { Action } from './reply';
+import type { Action } from '../intents/reply';
 
 /**
  * Everything stored for one learner (keyed by channel and user id). Features keep their

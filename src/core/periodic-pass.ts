@@ -1,3 +1,5 @@
+import type { Logger } from '../logging/logger';
+
 /**
  * A background pass run every `intervalMs` on an unref'd timer (it never keeps the process
  * alive): reminders, cohort welcomes, the xAPI outbox, scheduled discussion prompts. Calls
@@ -54,5 +56,32 @@ export class PeriodicPass<T> {
       this.running = undefined;
     });
     return this.running;
+  }
+}
+
+/**
+ * A background worker whose work is one pass (the cohort welcomes, the xAPI outbox): start,
+ * stop and tick delegate to its PeriodicPass; a failed pass is logged with `failure`.
+ */
+export abstract class PeriodicWorker {
+  private readonly loop: PeriodicPass<void>;
+
+  protected constructor(logger: Logger, failure: string, options: { queueWhileRunning?: boolean } = {}) {
+    this.loop = new PeriodicPass((now) => this.pass(now), { onError: (err) => logger.error({ err }, failure), ...options });
+  }
+
+  protected abstract pass(now: Date): Promise<void>;
+
+  start(intervalMs: number): void {
+    this.loop.start(intervalMs);
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** One pass; overlapping calls share it (or, with `queueWhileRunning`, get one more pass after it). */
+  tick(now?: Date): Promise<void> {
+    return this.loop.tick(now);
   }
 }

@@ -1,7 +1,8 @@
 import type { Language } from '../config/config-schema';
 import type { Translate } from '../i18n/i18n';
 import type { LearnerRecord } from './learner';
-import type { Reply } from './reply';
+import type { Reply } from '../intents/reply';
+import type { UploadedFile } from '../ports/uploads';
 
 export type ConversationScope = 'personal' | 'group' | 'channel';
 
@@ -20,14 +21,30 @@ export interface TurnInput {
   tenantId?: string;
   /** IANA time zone, when the channel sends one (Teams: localTimezone). */
   timezone?: string;
+  /**
+   * The thread the turn is in, in a channel (Teams: the root message id after ";messageid=";
+   * Slack: the thread ts, or the message's own ts, since the bot answers under it).
+   */
+  threadId?: string;
   /** Typed text, with any @mention of the bot removed. */
   text?: string;
   /** A pressed button or card action. */
   action?: { command: string; args?: Record<string, string> };
+  /** A file sent with the message (Teams file.download.info, a Slack file): fetched only if a route reads it. */
+  upload?: UploadedFile;
   /** A lifecycle event instead of a message. */
   event?: 'installed';
   now?: Date;
+  /** Set by channels that can show a slow answer while it is written (Teams streaming); routes may report to it. */
+  onProgress?: (progress: TurnProgress) => void;
 }
+
+/**
+ * What a turn reports while it works: a localized status line ("Searching the course…"), then
+ * the answer written so far (the whole text each time, already made safe to show). The turn's
+ * replies still follow as usual and have the last word.
+ */
+export type TurnProgress = { kind: 'status'; text: string } | { kind: 'partial'; text: string; dir: 'ltr' | 'rtl' };
 
 export interface TurnResult {
   replies: Reply[];

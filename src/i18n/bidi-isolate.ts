@@ -14,7 +14,8 @@ const ARABIC = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufe
  * - a web address as a whole, without trailing sentence punctuation or a closing bracket;
  * - Latin words and numbers joined by single spaces or in-word punctuation ("GPT-4", "3.5", "npm run chat", "70%").
  */
-const LTR_RUN = /(\]\([^()\s\]]*\))|https?:\/\/(?:[^\s()<>«».,:;!?]|[.,:;!?](?=[^\s()<>«».,:;!?]))+|[A-Za-z0-9\u00c0-\u024f](?:[A-Za-z0-9\u00c0-\u024f]|[.,:/+\-_@&'](?=[A-Za-z0-9\u00c0-\u024f])| (?=[A-Za-z0-9\u00c0-\u024f]))*%?/g;
+const LTR_RUN =
+  /(\]\([^()\s\]]*\))|https?:\/\/(?:[^\s()<>«».,:;!?]|[.,:;!?](?=[^\s()<>«».,:;!?]))+|[A-Za-z0-9\u00c0-\u024f](?:[A-Za-z0-9\u00c0-\u024f]|[.,:/+\-_@&'](?=[A-Za-z0-9\u00c0-\u024f])| (?=[A-Za-z0-9\u00c0-\u024f]))*%?/g;
 
 /** The text with each left-to-right run isolated, when it contains Arabic; other text is returned unchanged. */
 export function isolateLtrRuns(text: string): string {

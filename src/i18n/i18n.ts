@@ -3,6 +3,7 @@ import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { SUPPORTED_LANGUAGES, type Language } from '../config/config-schema';
 import { repoRoot } from '../config/repo-root';
+import { CodedError } from '../errors/coded-error';
 
 export type { Language };
 export type Translate = TFunction;
@@ -26,12 +27,15 @@ export function readLocaleResources(localesDir: string): Record<string, Record<s
     const dir = path.join(localesDir, lang);
     resources[lang] = {};
     if (!fs.existsSync(dir)) continue;
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const ns = path.basename(file, '.json');
       try {
         resources[lang][ns] = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
       } catch (err) {
-        throw new Error(`locales/${lang}/${file}: invalid JSON (${(err as Error).message})`);
+        throw new CodedError('locale_invalid', `locales/${lang}/${file}: invalid JSON (${(err as Error).message})`);
       }
     }
   }
@@ -67,8 +71,11 @@ export async function createLocalizer(localesDir = DEFAULT_LOCALES_DIR): Promise
   const fixed = new Map<Language, Translate>();
   const caches: Map<string, unknown>[] = [];
   // Resources added or removed at run time make every resolved string stale.
-  instance.store.on('added', () => caches.forEach((c) => c.clear()));
-  instance.store.on('removed', () => caches.forEach((c) => c.clear()));
+  const clearCaches = () => {
+    for (const cache of caches) cache.clear();
+  };
+  instance.store.on('added', clearCaches);
+  instance.store.on('removed', clearCaches);
   return {
     i18n: instance,
     forLanguage(lang) {

@@ -9,9 +9,19 @@ export type { Logger };
  */
 export function createLogger(options: { level?: string; logMessageText?: boolean; destination?: pino.DestinationStream } = {}): Logger {
   const redactPaths = [
-    '*.password', '*.secret', '*.token', '*.apiKey', '*.authorization', '*.Authorization',
-    'req.headers.authorization', 'headers.authorization', 'config.MICROSOFT_APP_PASSWORD',
-    'config.OPENAI_API_KEY', 'config.AZURE_OPENAI_API_KEY', 'config.SLACK_BOT_TOKEN', 'config.SLACK_SIGNING_SECRET',
+    '*.password',
+    '*.secret',
+    '*.token',
+    '*.apiKey',
+    '*.authorization',
+    '*.Authorization',
+    'req.headers.authorization',
+    'headers.authorization',
+    'config.MICROSOFT_APP_PASSWORD',
+    'config.OPENAI_API_KEY',
+    'config.AZURE_OPENAI_API_KEY',
+    'config.SLACK_BOT_TOKEN',
+    'config.SLACK_SIGNING_SECRET',
   ];
   if (!options.logMessageText) redactPaths.push('text', '*.text', 'question', '*.question');
   return pino(

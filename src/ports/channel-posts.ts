@@ -1,4 +1,4 @@
-import type { Reply } from '../core/reply';
+import type { Reply } from '../intents/reply';
 
 /**
  * Posts to a group chat or channel the bot is in (scheduled discussion prompts), outside a
@@ -15,4 +15,9 @@ export type ChannelPostResult =
 
 export interface ChannelPostPort {
   post(conversationId: string, replies: Reply[]): Promise<ChannelPostResult>;
+  /**
+   * Redraws a card posted earlier in the conversation (`conversationId` as the card was sent to:
+   * in Teams the thread's id), found by the key the reply carried; a poll closing on time.
+   */
+  updateCard?(conversationId: string, cardKey: string, replies: Reply[]): Promise<ChannelPostResult>;
 }

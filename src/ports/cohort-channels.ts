@@ -1,4 +1,4 @@
-import type { Reply } from '../core/reply';
+import type { Reply } from '../intents/reply';
 
 /**
  * What the cohort feature needs from a channel (Teams, Slack): the members of a channel

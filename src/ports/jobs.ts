@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error';
+
 /**
  * Durable jobs that run at a given time (scheduled discussion prompts). A due job is handed to
  * exactly one instance at a time: `claimDue` takes a lease on it (PostgreSQL: row claims with
@@ -58,6 +60,6 @@ export interface JobPort {
 
 /** Payload field names used in queries: letters only. */
 export function checkedField(field: string): string {
-  if (!/^[A-Za-z]{1,64}$/.test(field)) throw new Error(`invalid payload field "${field}"`);
+  if (!/^[A-Za-z]{1,64}$/.test(field)) throw new CodedError('invalid_identifier', `invalid payload field "${field}"`);
   return field;
 }

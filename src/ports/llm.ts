@@ -1,4 +1,5 @@
 import type { Language } from '../config/config-schema';
+import { CodedError } from '../errors/coded-error';
 
 /** A numbered passage as given to the model; `n` is the number the model cites as [n]. */
 export interface NumberedPassage {
@@ -47,6 +48,13 @@ export interface ExerciseFeedbackInput {
   removed: string[];
 }
 
+/** A discussion's replies, already redacted of personal data and without authors, numbered from 1. */
+export interface DiscussionSummaryInput {
+  /** Language the summary (theme names, follow-up) must be written in; quotes stay as written. */
+  lang: Language;
+  replies: { n: number; text: string }[];
+}
+
 /**
  * A text generator for grounded answers (an OpenAI-compatible or Azure OpenAI model). Inputs are
  * already redacted of personal data; the implementation must treat them as data and offer the
@@ -61,24 +69,27 @@ export interface LlmPort {
   answer(input: GenerateAnswerInput, options?: LlmCallOptions): Promise<string>;
   /** Feedback on an exercise answer, consistent with the rubric's verdict (optional: without it the rubric's own feedback is shown). */
   exerciseFeedback?(input: ExerciseFeedbackInput, options?: LlmCallOptions): Promise<string>;
+  /** Themes of a discussion's redacted replies as JSON ({ themes: [{ name, replies: [n], quotes }], followUp }); optional: without it the summary is extractive. */
+  discussionSummary?(input: DiscussionSummaryInput, options?: LlmCallOptions): Promise<string>;
 }
 
 export interface LlmCallOptions {
   /** Aborts the call, retries included (the turn's overall deadline). */
   signal?: AbortSignal;
+  /**
+   * Receives each piece of the text as the model writes it (the call is then streamed); the
+   * promise still resolves with the whole text, checked like any other. Implementations that
+   * cannot stream may ignore it.
+   */
+  onText?: (piece: string) => void;
 }
 
 /** What the model replies when the passages do not answer the question. */
 export const NOT_IN_COURSE_MARKER = 'NOT_IN_COURSE';
 
 /** A failed model call (after retries), so the caller can fall back to the extractive answer. */
-export class LlmError extends Error {
-  constructor(
-    readonly code: 'timeout' | 'rate-limited' | 'server-error' | 'bad-response' | 'unavailable',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'LlmError';
+export class LlmError extends CodedError<'timeout' | 'rate-limited' | 'server-error' | 'bad-response' | 'unavailable'> {
+  constructor(code: 'timeout' | 'rate-limited' | 'server-error' | 'bad-response' | 'unavailable', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }

@@ -8,7 +8,7 @@ export type TurnKind = 'message' | 'action' | 'event';
 export type TurnOutcome = 'ok' | 'duplicate' | 'error';
 /** answered: with citations; declined: the course does not cover it; escalated: handed to a person. */
 export type QaOutcome = 'answered' | 'declined' | 'escalated';
-export type LlmOperation = 'condense' | 'answer' | 'feedback';
+export type LlmOperation = 'condense' | 'answer' | 'feedback' | 'summary';
 /** 'ok' or an LlmError code. */
 export type LlmOutcome = 'ok' | 'timeout' | 'rate-limited' | 'server-error' | 'bad-response' | 'unavailable';
 /** The ProactivePort outcomes. */

@@ -1,4 +1,4 @@
-import type { Reply } from '../core/reply';
+import type { Reply } from '../intents/reply';
 
 /**
  * Sends replies to a learner outside a turn (reminders, facilitator schedules). The core

@@ -1,3 +1,5 @@
+import { CodedError } from '../errors/coded-error';
+
 /**
  * Storage port for learner data and bot state: a key-value store of JSON documents with
  * optimistic concurrency. Every adapter (SQLite now, PostgreSQL for several instances)
@@ -34,18 +36,21 @@ export interface StoragePort {
   close(): Promise<void>;
 }
 
-export class StorageConflictError extends Error {
-  readonly code = 'storage_conflict';
+export class StorageConflictError extends CodedError {
   constructor(readonly key: string) {
-    super(`Storage conflict on "${key}": the document changed since it was read`);
+    super('storage_conflict', `Storage conflict on "${key}": the document changed since it was read`);
   }
 }
 
-export class StorageError extends Error {
-  readonly code = 'storage_error';
+export class StorageError extends CodedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('storage_error', message, options);
+  }
 }
 
 /** The store did not answer (unreachable, timed out, connection lost): the operation may be retried later. */
-export class StorageUnavailableError extends Error {
-  readonly code = 'storage_unavailable';
+export class StorageUnavailableError extends CodedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('storage_unavailable', message, options);
+  }
 }

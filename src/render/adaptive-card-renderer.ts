@@ -1,6 +1,4 @@
-import type { Activity } from 'botbuilder';
-import type { ActivityRenderer } from '../channels/botframework/activity-renderer';
-import type { Reply } from '../core/reply';
+import type { Reply } from '../intents/reply';
 import type { Translate } from '../i18n/i18n';
 import { replyToCard } from './adaptive-cards/reply-card';
 import { inReadingOrder } from './rtl-reading-order';
@@ -9,23 +7,15 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard, type CardActionMode } fr
 export { replyToCard, ADAPTIVE_CARD_CONTENT_TYPE };
 export type { AdaptiveCard, CardActionMode };
 
-/** One message activity carrying the reply as an Adaptive Card (one activity per reply). */
-export function cardActivity(original: Reply, t: Translate, actionMode: CardActionMode): Partial<Activity> {
+/** One reply as one Adaptive Card (plain card JSON; channels/botframework wraps it in an activity). */
+export interface RenderedCard {
+  card: AdaptiveCard;
+  /** Teams shows it in notifications and the chat list instead of "sent a card". */
+  summary: Reply['summary'];
+  locale: Reply['lang'];
+}
+
+export function renderAdaptiveCard(original: Reply, t: Translate, actionMode: CardActionMode): RenderedCard {
   const reply = inReadingOrder(original);
-  return {
-    type: 'message',
-    // Teams shows `summary` in notifications and the chat list instead of "sent a card".
-    summary: reply.summary,
-    locale: reply.lang,
-    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: replyToCard(reply, t, { actionMode }) }],
-  };
+  return { card: replyToCard(reply, t, { actionMode }), summary: reply.summary, locale: reply.lang };
 }
-
-export function createAdaptiveCardRenderer(actionMode: CardActionMode): ActivityRenderer {
-  return { render: (replies, t) => replies.map((reply) => cardActivity(reply, t, actionMode)) };
-}
-
-/** Teams: Action.Execute (universal actions) with Action.Submit fallback. */
-export const teamsCardRenderer = createAdaptiveCardRenderer('execute');
-/** Web Chat, Direct Line and the emulator: Action.Submit only. */
-export const submitCardRenderer = createAdaptiveCardRenderer('submit');

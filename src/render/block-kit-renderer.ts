@@ -1,6 +1,6 @@
 import type { Translate } from '../i18n/i18n';
-import type { Action, Reply, ReplyChoices, ReplyItem } from '../core/reply';
-import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, SUBMIT_ACTION_ID, encodeActionValue } from './block-kit/action-value';
+import type { Action, Reply, ReplyChoices, ReplyItem, ReplyTextInput } from '../intents/reply';
+import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, SUBMIT_ACTION_ID, TEXT_INPUT_ACTION_ID, TEXT_SUBMIT_ACTION_ID, encodeActionValue } from './block-kit/action-value';
 import { inReadingOrder } from './rtl-reading-order';
 import { needsOptionList, optionName, shortOptionLabel } from './choice-labels';
 import { splitText, toMrkdwn, truncate, escapeSlack, plainSlackText } from './block-kit/mrkdwn';
@@ -38,11 +38,9 @@ export function renderBlockKit(original: Reply, t: Translate, options: BlockKitO
   }
 
   // Choices, buttons and links are always shown; the block budget below is what remains.
-  const choices = reply.choices ? choiceBlocks(reply.choices, t, ids) : [];
+  const choices = [...(reply.choices ? choiceBlocks(reply.choices, t, ids) : []), ...(reply.textInput ? textInputBlocks(reply.textInput, ids) : [])];
   const actions = reply.actions?.length ? buttonRows(reply.actions.map((a) => button(a, ids))) : [];
-  const attachments = reply.attachments?.length
-    ? sections(reply.attachments.map((a) => `<${escapeSlack(a.url)}|${escapeSlack(a.name).replace(/\|/g, '¦')}>`).join('\n'))
-    : [];
+  const attachments = reply.attachments?.length ? sections(reply.attachments.map((a) => `<${escapeSlack(a.url)}|${escapeSlack(a.name).replace(/\|/g, '¦')}>`).join('\n')) : [];
   const tail = [...choices, ...actions, ...attachments];
 
   const fixed = head.length + details.length + tail.length;
@@ -61,7 +59,10 @@ export function renderBlockKit(original: Reply, t: Translate, options: BlockKitO
 
 /** Unique action ids within one message: govai-1, govai-2, ... (item buttons use a separate range). */
 class ActionIds {
-  constructor(private prefix = ACTION_ID_PREFIX, private n = 0) {}
+  constructor(
+    private prefix = ACTION_ID_PREFIX,
+    private n = 0,
+  ) {}
   next(): string {
     return `${this.prefix}-${++this.n}`;
   }
@@ -107,9 +108,7 @@ function choiceBlocks(choices: ReplyChoices, t: Translate, ids: ActionIds): Bloc
   if (needsOptionList(choices)) blocks.push(...sections(choices.options.map((o, i) => `*${escapeSlack(optionName(o, i))}.* ${toMrkdwn(o.label)}`).join('\n')));
 
   if (choices.selection === 'single') {
-    const buttons = choices.options.map((o, i) =>
-      button({ label: o.label, command: choices.command, args: { ...choices.args, answer: o.id } }, ids, shortOptionLabel(o, i)),
-    );
+    const buttons = choices.options.map((o, i) => button({ label: o.label, command: choices.command, args: { ...choices.args, answer: o.id } }, ids, shortOptionLabel(o, i)));
     return [...blocks, ...buttonRows(buttons)];
   }
 
@@ -127,6 +126,27 @@ function choiceBlocks(choices: ReplyChoices, t: Translate, ids: ActionIds): Bloc
   const submit = button({ label: choices.submitLabel ?? t('slack:choices.submit'), command: choices.command, args: choices.args, style: 'primary' }, ids);
   submit.action_id = SUBMIT_ACTION_ID;
   return [...blocks, ...buttonRows([...groups, submit])];
+}
+
+/** The box (an input block) and the button that sends it; the typed value is read from state.values (slack-action-payload.ts). */
+function textInputBlocks(input: ReplyTextInput, ids: ActionIds): Block[] {
+  const send = button({ ...input.submit, style: input.submit.style ?? 'primary' }, ids);
+  send.action_id = TEXT_SUBMIT_ACTION_ID;
+  return [
+    {
+      type: 'input',
+      block_id: TEXT_INPUT_ACTION_ID,
+      label: plain(truncate(plainSlackText(input.label), SLACK_LIMITS.inputLabel)),
+      element: {
+        type: 'plain_text_input',
+        action_id: TEXT_INPUT_ACTION_ID,
+        multiline: input.multiline ?? false,
+        max_length: Math.min(input.maxLength, SLACK_LIMITS.plainTextInputMaxLength),
+        ...(input.placeholder ? { placeholder: plain(truncate(input.placeholder, SLACK_LIMITS.placeholderText)) } : {}),
+      },
+    },
+    { type: 'actions', elements: [send] },
+  ];
 }
 
 function itemText(item: ReplyItem): string {

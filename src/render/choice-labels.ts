@@ -1,4 +1,4 @@
-import type { ReplyChoices } from '../core/reply';
+import type { ReplyChoices } from '../intents/reply';
 
 /**
  * Quiz options on buttons: Teams and Slack do not wrap button text, so a long option would be

@@ -1,4 +1,4 @@
-import type { Action, Reply } from '../core/reply';
+import type { Action, Reply } from '../intents/reply';
 import { isolateLtrRuns } from '../i18n/bidi-isolate';
 
 /**
@@ -18,8 +18,11 @@ export function inReadingOrder(reply: Reply): Reply {
     ...(reply.position !== undefined ? { position: iso(reply.position) } : {}),
     ...(reply.progress ? { progress: { ...reply.progress, label: iso(reply.progress.label) } } : {}),
     ...(reply.facts ? { facts: reply.facts.map((f) => ({ label: iso(f.label), value: iso(f.value) })) } : {}),
-    ...(reply.items ? { items: reply.items.map((i) => ({ ...i, title: iso(i.title), ...(i.text !== undefined ? { text: iso(i.text) } : {}), ...(i.action ? { action: action(i.action) } : {}) })) } : {}),
+    ...(reply.items
+      ? { items: reply.items.map((i) => ({ ...i, title: iso(i.title), ...(i.text !== undefined ? { text: iso(i.text) } : {}), ...(i.action ? { action: action(i.action) } : {}) })) }
+      : {}),
     ...(reply.choices ? { choices: { ...reply.choices, options: reply.choices.options.map((o) => ({ ...o, label: iso(o.label) })) } } : {}),
+    ...(reply.textInput ? { textInput: { ...reply.textInput, label: iso(reply.textInput.label), submit: action(reply.textInput.submit) } } : {}),
     ...(reply.actions ? { actions: reply.actions.map(action) } : {}),
     ...(reply.attachments ? { attachments: reply.attachments.map((a) => ({ ...a, name: iso(a.name) })) } : {}),
     summary: iso(reply.summary),

@@ -1,7 +1,8 @@
 import type { Translate } from '../i18n/i18n';
 import { numberedChoices } from '../core/command-registry';
-import type { Reply } from '../core/reply';
+import type { Reply } from '../intents/reply';
 import { inReadingOrder } from './rtl-reading-order';
+import { CodedError } from '../errors/coded-error';
 
 /**
  * Plain text for channels without cards (terminal chat, SMS-like channels, the emulator):
@@ -32,7 +33,7 @@ export function renderText(original: Reply, t: Translate): string {
     parts.push([header, ...reply.actions.map((a) => `${++n}. ${a.label}`)].join('\n'));
   }
   for (const a of reply.attachments ?? []) parts.push(`${a.name}: ${a.url}`);
-  if (n !== numbered.length) throw new Error('text renderer numbering diverged from numberedChoices');
+  if (n !== numbered.length) throw new CodedError('invariant_violated', 'text renderer numbering diverged from numberedChoices');
   return parts.join('\n\n');
 }
 

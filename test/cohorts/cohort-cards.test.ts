@@ -5,8 +5,9 @@ import { SUPPORTED_LANGUAGES } from '../../src/config/config-schema';
 import type { Cohort } from '../../src/core/cohorts/cohort-model';
 import { cohortCard, deliveryReport, replyIn, welcomeReply } from '../../src/core/cohorts/cohort-replies';
 import { reportItems, type MemberStanding } from '../../src/core/cohorts/cohort-report';
+import { answeredQuestionCard, questionCard, type ExpertQuestion } from '../../src/core/cohorts/expert-questions';
 import type { CourseCatalog } from '../../src/core/course/content-model';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { createLocalizer, type Localizer } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logging/logger';
 import { replyToCard } from '../../src/render/adaptive-card-renderer';
@@ -20,13 +21,26 @@ const validate = adaptiveCardValidator();
 /** A large cohort: 200 members, long names, every module planned. */
 function bigCohort(catalog: CourseCatalog): Cohort {
   const course = catalog.get('en');
-  const members = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`u${i}`, { userId: `u${i}`, name: `Member with a rather long name number ${i}`, address: {}, joinedAt: '2026-12-01T00:00:00Z' }]));
+  const members = Object.fromEntries(
+    Array.from({ length: 200 }, (_, i) => [`u${i}`, { userId: `u${i}`, name: `Member with a rather long name number ${i}`, address: {}, joinedAt: '2026-12-01T00:00:00Z' }]),
+  );
   return {
-    id: 'c1', name: 'Ministry of Finance, spring 2027 programme', channelId: 'msteams', conversationId: '19:x', createdAt: '2026-12-01T00:00:00Z',
-    facilitators: ['f1'], facilitatorAddresses: {}, facilitatorNames: { f1: 'Fay' },
-    startDate: '2026-12-01', dueDate: '2027-01-12', timeZone: 'Europe/Paris', language: 'en',
+    id: 'c1',
+    name: 'Ministry of Finance, spring 2027 programme',
+    channelId: 'msteams',
+    conversationId: '19:x',
+    createdAt: '2026-12-01T00:00:00Z',
+    facilitators: ['f1'],
+    facilitatorAddresses: {},
+    facilitatorNames: { f1: 'Fay' },
+    startDate: '2026-12-01',
+    dueDate: '2027-01-12',
+    timeZone: 'Europe/Paris',
+    language: 'en',
     plan: Object.fromEntries(course.modules.map((m, i) => [m.id, `2026-12-0${i + 1}`])),
-    members, skipped: { bots: 1, guests: 2 }, updatedAt: '2026-12-01T00:00:00Z',
+    members,
+    skipped: { bots: 1, guests: 2 },
+    updatedAt: '2026-12-01T00:00:00Z',
   };
 }
 
@@ -61,18 +75,42 @@ describe('cohort cards in all five languages', () => {
   });
 
   for (const lang of SUPPORTED_LANGUAGES) {
-    it(`renders the cohort card, welcome, delivery report and report in ${lang} as valid Adaptive Cards and Block Kit`, () => {
+    it(`renders the cohort card, welcome, delivery report, report and expert question cards in ${lang} as valid Adaptive Cards and Block Kit`, () => {
       const t = localizer.forLanguage(lang);
       const cohort = bigCohort(catalog);
       const course = catalog.get(lang);
+      const question: ExpertQuestion = {
+        id: 'K7Q2A',
+        learnerKey: 'learner:msteams:u1',
+        channelId: 'msteams',
+        userId: 'u1',
+        learnerName: 'نور الهدى',
+        lang,
+        text: 'q'.repeat(500),
+        askedAt: '2026-12-01T00:00:00Z',
+        status: 'open',
+      };
       const standings: MemberStanding[] = Object.values(cohort.members).map((member, i) => ({
-        member, modulesDone: i % 2 ? ['m1'] : [], moduleScores: { m1: 0.8 }, finalPassed: false, finished: i === 0, behind: i > 0, nudgesStopped: false,
+        member,
+        modulesDone: i % 2 ? ['m1'] : [],
+        moduleScores: { m1: 0.8 },
+        finalPassed: false,
+        finished: i === 0,
+        behind: i > 0,
+        nudgesStopped: false,
       }));
       const replies: Reply[] = [
         replyIn(lang, cohortCard(cohort, course, t, lang, { facilitatorNames: ['Fay'], ownTimeZone: 'Asia/Amman' })),
         welcomeReply(cohort, course, t, lang, 'Fay'),
-        deliveryReport(cohort, { reached: 190, unreachable: Array.from({ length: 10 }, (_, i) => ({ name: `Person ${i}`, reason: (['not-installed', 'blocked', 'left', 'failed', 'interrupted'] as const)[i % 5] })) }, t, lang),
+        deliveryReport(
+          cohort,
+          { reached: 190, unreachable: Array.from({ length: 10 }, (_, i) => ({ name: `Person ${i}`, reason: (['not-installed', 'blocked', 'left', 'failed', 'interrupted'] as const)[i % 5] })) },
+          t,
+          lang,
+        ),
         replyIn(lang, { intent: 'progress', title: t('cohorts:report.title', { name: cohort.name }), items: reportItems(cohort, course, standings, t, lang, 5) }),
+        questionCard(question, ['Module 1 › Lesson 1 › Step 2', 'Module 3 › Lesson 2 › Step 1'], t, lang),
+        answeredQuestionCard({ ...question, status: 'answered', answer: 'x'.repeat(2000), answeredByName: 'Fay' }, t, lang),
       ];
       for (const reply of replies) {
         const card = replyToCard(reply, t, { actionMode: 'execute' });

@@ -1,5 +1,4 @@
 import { SHARED_INDEX_DIR } from '../support/app-harness';
-import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/config';
@@ -24,7 +23,20 @@ export const APP_START_BUDGET_MS = 240_000;
 export async function startCohortApp(env: Record<string, string>, storage?: StoragePort, jobs?: JobPort): Promise<{ app: App; url: string }> {
   const level = process.env.TEST_LOG_LEVEL ?? 'silent';
   // One retrieval index for every app these tests start (it is rebuilt only when the course changes).
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: level, DATA_DIR: env.DATA_DIR ?? tempDir(), INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REMINDER_TICK_SECONDS: '0', COHORT_TICK_SECONDS: '0', ...env }, REPO_ROOT);
+  const config = loadConfig(
+    {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: level,
+      DATA_DIR: env.DATA_DIR ?? tempDir(),
+      INDEX_DIR: SHARED_INDEX_DIR,
+      KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+      REMINDER_TICK_SECONDS: '0',
+      COHORT_TICK_SECONDS: '0',
+      ...env,
+    },
+    REPO_ROOT,
+  );
   const app = await createApp(config, { logger: createLogger({ level }), ...(storage ? { storage } : {}), ...(jobs ? { jobs } : {}) });
   return { app, url: await app.start() };
 }
@@ -70,10 +82,10 @@ export function cardText(card: any): string {
 }
 
 /** Records a learner's course progress the way the course feature stores it. */
-export async function recordProgress(storage: StoragePort, userId: string, change: (p: ReturnType<typeof newCourseProgress>) => void): Promise<void> {
-  const key = learnerKey('msteams', userId);
+export async function recordProgress(storage: StoragePort, userId: string, change: (p: ReturnType<typeof newCourseProgress>) => void, channelId = 'msteams'): Promise<void> {
+  const key = learnerKey(channelId, userId);
   const stored = await storage.read<LearnerRecord>(key);
-  const learner = stored?.value ?? newLearnerRecord('msteams', userId, new Date());
+  const learner = stored?.value ?? newLearnerRecord(channelId, userId, new Date());
   const progress = (learner.data.course as ReturnType<typeof newCourseProgress> | undefined) ?? newCourseProgress();
   change(progress);
   learner.data.course = progress;

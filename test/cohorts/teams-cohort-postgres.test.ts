@@ -15,7 +15,10 @@ describe('cohort welcomes with two instances on PostgreSQL (STORAGE=postgres)', 
   // One data folder: the instances share the retrieval index on disk, built once.
   const dataDir = tempDir();
   const start = async () => {
-    const { app, url } = await startCohortApp({ FACILITATORS: 'aad-fay', STORAGE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir, LOCAL_SERVICE_URLS: standIn.serviceUrl }, new PostgresStorage(TEST_DATABASE_URL, table.name));
+    const { app, url } = await startCohortApp(
+      { FACILITATORS: 'aad-fay', STORAGE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir, LOCAL_SERVICE_URLS: standIn.serviceUrl },
+      new PostgresStorage(TEST_DATABASE_URL, table.name),
+    );
     apps.push(app);
     return { app, url };
   };
@@ -34,34 +37,42 @@ describe('cohort welcomes with two instances on PostgreSQL (STORAGE=postgres)', 
     await table.drop();
   });
 
-  it('sends 12 welcomes once each across two instances, resumes throttled ones after a restart, and reports once', async () => {
-    const a = await start();
-    const b = await start();
-    const [reply] = await exchange(a.url, channelMessage(standIn.serviceUrl, 'cohort new Pilot cohort'));
-    expect(cardOf(reply).body[0].text).toBe('Cohort “Pilot cohort” created');
+  it(
+    'sends 12 welcomes once each across two instances, resumes throttled ones after a restart, and reports once',
+    async () => {
+      const a = await start();
+      const b = await start();
+      const [reply] = await exchange(a.url, channelMessage(standIn.serviceUrl, 'cohort new Pilot cohort'));
+      expect(cardOf(reply).body[0].text).toBe('Cohort “Pilot cohort” created');
 
-    // Both instances work through the same welcomes at the same time.
-    await passUntil([a.app, b.app], () => learners.slice(0, 10).every((id) => standIn.postsTo(id).length > 0));
-    await Promise.all([a.app.cohortWelcomes.tick(), b.app.cohortWelcomes.tick()]);
-    for (const id of learners.slice(10)) expect(standIn.postsTo(id)).toHaveLength(0);
-    expect(standIn.postsTo(FAY.id)).toHaveLength(0); // no report while welcomes are pending
+      // Both instances work through the same welcomes at the same time.
+      await passUntil([a.app, b.app], () => learners.slice(0, 10).every((id) => standIn.postsTo(id).length > 0));
+      await Promise.all([a.app.cohortWelcomes.tick(), b.app.cohortWelcomes.tick()]);
+      for (const id of learners.slice(10)) expect(standIn.postsTo(id)).toHaveLength(0);
+      expect(standIn.postsTo(FAY.id)).toHaveLength(0); // no report while welcomes are pending
 
-    // Instance A stops; the throttling ends; a new instance C resumes the pending welcomes.
-    await a.app.stop();
-    throttled = false;
-    const c = await start();
-    const later = new Date(Date.now() + 5 * 60_000);
-    await Promise.all([b.app.cohortWelcomes.tick(later), c.app.cohortWelcomes.tick(later)]);
-    await Promise.all([b.app.cohortWelcomes.tick(later), c.app.cohortWelcomes.tick(later)]);
+      // Instance A stops; the throttling ends; a new instance C resumes the pending welcomes.
+      await a.app.stop();
+      throttled = false;
+      const c = await start();
+      const later = new Date(Date.now() + 5 * 60_000);
+      await Promise.all([b.app.cohortWelcomes.tick(later), c.app.cohortWelcomes.tick(later)]);
+      await Promise.all([b.app.cohortWelcomes.tick(later), c.app.cohortWelcomes.tick(later)]);
 
-    for (const id of learners) {
-      const welcomes = standIn.postsTo(id);
-      expect(welcomes).toHaveLength(1);
-      expect(cardOf(welcomes[0]).body[0].text).toBe('Welcome to “Pilot cohort”');
-    }
-    const reports = standIn.postsTo(FAY.id);
-    expect(reports).toHaveLength(1);
-    const facts = Object.fromEntries(cardOf(reports[0]).body.find((x: any) => x.type === 'FactSet').facts.map((f: any) => [f.title, f.value]));
-    expect(facts).toMatchObject({ Reached: '12', 'Not reachable': '0' });
-  }, APP_START_BUDGET_MS);
+      for (const id of learners) {
+        const welcomes = standIn.postsTo(id);
+        expect(welcomes).toHaveLength(1);
+        expect(cardOf(welcomes[0]).body[0].text).toBe('Welcome to “Pilot cohort”');
+      }
+      const reports = standIn.postsTo(FAY.id);
+      expect(reports).toHaveLength(1);
+      const facts = Object.fromEntries(
+        cardOf(reports[0])
+          .body.find((x: any) => x.type === 'FactSet')
+          .facts.map((f: any) => [f.title, f.value]),
+      );
+      expect(facts).toMatchObject({ Reached: '12', 'Not reachable': '0' });
+    },
+    APP_START_BUDGET_MS,
+  );
 });

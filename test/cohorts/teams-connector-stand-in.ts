@@ -27,6 +27,8 @@ export async function startTeamsStandIn(options: {
   fail?: (req: { method: string; path: string; body: any }) => { status: number; headers?: Record<string, string> } | undefined;
 }) {
   const posts: Post[] = [];
+  /** Cards updated in place (PUT …/activities/<id>). */
+  const updates: (Post & { activityId: string })[] = [];
   const rosterCalls: string[] = [];
   const created: string[] = [];
   const pageSize = options.pageSize ?? 5;
@@ -66,6 +68,11 @@ export async function startTeamsStandIn(options: {
         created.push(memberId);
         return send(201, { id: `a:personal-${memberId}` });
       }
+      m = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(path);
+      if (m && req.method === 'PUT') {
+        updates.push({ conversationId: m[1], activityId: m[2], activity: body });
+        return send(200, { id: m[2] });
+      }
       m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path);
       if (m && req.method === 'POST') {
         posts.push({ conversationId: m[1], activity: body });
@@ -79,6 +86,7 @@ export async function startTeamsStandIn(options: {
   return {
     serviceUrl: `http://127.0.0.1:${port}/`,
     posts,
+    updates,
     rosterCalls,
     created,
     /** Activities posted to one person's personal chat. */
@@ -89,15 +97,19 @@ export async function startTeamsStandIn(options: {
 
 /** A Teams channel roster: `learners` people, the facilitator, one bot and one guest. */
 export function channelRoster(learners: number, extra: StandInMember[] = []): StandInMember[] {
-  const people: StandInMember[] = Array.from({ length: learners }, (_, i) => ({
-    id: `29:m${i + 1}`,
-    name: i === 0 ? 'نور الهدى, "Noor"' : `Member ${i + 1}`,
-    aadObjectId: `aad-m${i + 1}`,
-    email: `m${i + 1}@gov.example`,
-    userPrincipalName: `m${i + 1}@gov.example`,
-    userRole: 'user',
-    tenantId: 'tenant-1',
-  } as StandInMember));
+  const people: StandInMember[] = Array.from(
+    { length: learners },
+    (_, i) =>
+      ({
+        id: `29:m${i + 1}`,
+        name: i === 0 ? 'نور الهدى, "Noor"' : `Member ${i + 1}`,
+        aadObjectId: `aad-m${i + 1}`,
+        email: `m${i + 1}@gov.example`,
+        userPrincipalName: `m${i + 1}@gov.example`,
+        userRole: 'user',
+        tenantId: 'tenant-1',
+      }) as StandInMember,
+  );
   return [
     { id: '29:fay', name: 'Fay Facilitator', aadObjectId: 'aad-fay', email: 'fay@gov.example', userPrincipalName: 'fay@gov.example', userRole: 'user' },
     ...people,

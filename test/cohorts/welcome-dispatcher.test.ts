@@ -7,11 +7,13 @@ import { PacingNudges, nudgeKey, type NudgeDocument } from '../../src/core/cohor
 import { learnerKey, newLearnerRecord } from '../../src/core/learner';
 import { reminderKey } from '../../src/core/reminders/reminder-document';
 import type { CourseCatalog } from '../../src/core/course/content-model';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { createLocalizer, type Localizer } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logging/logger';
 import type { CohortChannelPort, DeliveryResult } from '../../src/ports/cohort-channels';
 import { REPO_ROOT } from '../support/app-harness';
+import { PostgresStorage } from '../../src/adapters/storage/postgres-storage';
+import { TEST_DATABASE_URL, testTable } from '../support/postgres';
 
 const logger = createLogger({ level: 'silent' });
 const T0 = new Date('2026-12-01T09:00:00Z');
@@ -101,7 +103,15 @@ describe('cohort welcome dispatcher', () => {
 
   it('never re-sends a welcome whose sender stopped mid-send; the facilitator is told it was interrupted', async () => {
     await storage.write(cohortKey('c1'), { ...cohort(['ana']), welcomesQueuedAt: T0.toISOString() });
-    const claimed: WelcomeDocument = { cohortId: 'c1', userId: 'ana', state: 'sending', attempts: 1, nextAttemptAt: T0.toISOString(), claimedUntil: '2026-12-01T09:05:00.000Z', updatedAt: T0.toISOString() };
+    const claimed: WelcomeDocument = {
+      cohortId: 'c1',
+      userId: 'ana',
+      state: 'sending',
+      attempts: 1,
+      nextAttemptAt: T0.toISOString(),
+      claimedUntil: '2026-12-01T09:05:00.000Z',
+      updatedAt: T0.toISOString(),
+    };
     await storage.write(welcomeKey('c1', 'ana'), claimed);
     await dispatcher.tick(new Date('2026-12-01T09:01:00Z'));
     expect(await welcome('ana')).toMatchObject({ state: 'sending' }); // the claim still holds
@@ -124,7 +134,7 @@ describe('cohort welcome dispatcher', () => {
     expect(channel.got.get('fay')).toHaveLength(1);
   });
 
-  it('queues nothing before the start date (in the cohort\'s time zone)', async () => {
+  it("queues nothing before the start date (in the cohort's time zone)", async () => {
     await storage.write(cohortKey('c1'), { ...cohort(['ana']), startDate: '2026-12-02', timeZone: 'Pacific/Auckland' });
     await dispatcher.tick(new Date('2026-12-01T10:00:00Z')); // 23:00 on 1 December in Auckland
     expect(await storage.read(welcomeKey('c1', 'ana'))).toBeUndefined();
@@ -135,8 +145,17 @@ describe('cohort welcome dispatcher', () => {
   describe('pacing nudges', () => {
     const weekly = { m1: '2026-11-24', m2: '2026-12-01', m3: '2026-12-08', m4: '2026-12-15', m5: '2026-12-22', m6: '2026-12-29' };
     const started = (members: string[]): Cohort => ({ ...cohort(members), language: 'en', startDate: '2026-11-24', dueDate: '2027-01-05', plan: weekly, welcomesQueuedAt: '2026-11-24T09:00:00Z' });
-    const welcomed = async (id: string) => storage.write(welcomeKey('c1', id), { cohortId: 'c1', userId: id, state: 'sent', attempts: 1, nextAttemptAt: '2026-11-24T09:00:00Z', updatedAt: '2026-11-24T09:00:00Z' } satisfies WelcomeDocument);
-    const learner = async (id: string, timezone: string, updatedAt = '2026-11-24T10:00:00Z') => storage.write(learnerKey('msteams', id), { ...newLearnerRecord('msteams', id, new Date(updatedAt)), timezone, updatedAt });
+    const welcomed = async (id: string) =>
+      storage.write(welcomeKey('c1', id), {
+        cohortId: 'c1',
+        userId: id,
+        state: 'sent',
+        attempts: 1,
+        nextAttemptAt: '2026-11-24T09:00:00Z',
+        updatedAt: '2026-11-24T09:00:00Z',
+      } satisfies WelcomeDocument);
+    const learner = async (id: string, timezone: string, updatedAt = '2026-11-24T10:00:00Z') =>
+      storage.write(learnerKey('msteams', id), { ...newLearnerRecord('msteams', id, new Date(updatedAt)), timezone, updatedAt });
     const nudgesOf = (id: string) => (channel.got.get(id) ?? []).map((r) => r[0].title);
 
     it('nudges once when a module opens, at 09:00 in the member\'s own time zone; "stop reminders" stops them', async () => {
@@ -144,7 +163,17 @@ describe('cohort welcome dispatcher', () => {
       for (const id of ['ana', 'ben']) await welcomed(id);
       await learner('ana', 'Asia/Tokyo');
       await learner('ben', 'Asia/Tokyo');
-      await storage.write(reminderKey(learnerKey('msteams', 'ben')), { learnerKey: learnerKey('msteams', 'ben'), time: '08:30', timeZone: 'Asia/Tokyo', language: 'en', active: false, stoppedBecause: 'learner', nextDueAt: '2026-12-01T00:00:00Z', ignored: 0, updatedAt: '2026-11-25T00:00:00Z' });
+      await storage.write(reminderKey(learnerKey('msteams', 'ben')), {
+        learnerKey: learnerKey('msteams', 'ben'),
+        time: '08:30',
+        timeZone: 'Asia/Tokyo',
+        language: 'en',
+        active: false,
+        stoppedBecause: 'learner',
+        nextDueAt: '2026-12-01T00:00:00Z',
+        ignored: 0,
+        updatedAt: '2026-11-25T00:00:00Z',
+      });
       await dispatcher.tick(new Date('2026-11-30T23:30:00Z')); // 08:30 on 1 December in Tokyo: too early
       expect(nudgesOf('ana')).toEqual([]);
       await dispatcher.tick(new Date('2026-12-01T00:05:00Z')); // 09:05 in Tokyo
@@ -163,6 +192,45 @@ describe('cohort welcome dispatcher', () => {
       expect((await storage.read<NudgeDocument>(nudgeKey('c1', 'cai')))!.value).toMatchObject({ stopped: true });
       await dispatcher.tick(new Date('2027-01-03T10:00:00Z'));
       expect(nudgesOf('cai')).toHaveLength(3);
+    });
+
+    it('sends each nudge once when two instances on PostgreSQL pass at the same moment', async () => {
+      const table = testTable('nudges');
+      await table.drop();
+      const stores = [new PostgresStorage(TEST_DATABASE_URL, table.name), new PostgresStorage(TEST_DATABASE_URL, table.name)];
+      for (const store of stores) await store.open();
+      try {
+        const [pg] = stores;
+        await pg.write(cohortKey('c1'), started(['eli', 'fei']));
+        for (const id of ['eli', 'fei']) {
+          await pg.write(welcomeKey('c1', id), {
+            cohortId: 'c1',
+            userId: id,
+            state: 'sent',
+            attempts: 1,
+            nextAttemptAt: '2026-11-24T09:00:00Z',
+            updatedAt: '2026-11-24T09:00:00Z',
+          } satisfies WelcomeDocument);
+          await pg.write(learnerKey('msteams', id), { ...newLearnerRecord('msteams', id, new Date('2026-11-24T10:00:00Z')), timezone: 'UTC' });
+        }
+        const instances = stores.map(
+          (store) =>
+            new WelcomeDispatcher({
+              storage: store,
+              channels: { msteams: channel },
+              localizer,
+              catalog,
+              logger,
+              nudges: new PacingNudges({ storage: store, channels: { msteams: channel }, localizer, catalog, logger }),
+            }),
+        );
+        for (let i = 0; i < 3; i++) await Promise.all(instances.map((d) => d.tick(new Date('2026-12-01T10:00:00Z'))));
+        expect(nudgesOf('eli')).toEqual(['Module 2 is open: Ethics of AI']);
+        expect(nudgesOf('fei')).toEqual(['Module 2 is open: Ethics of AI']);
+      } finally {
+        for (const store of stores) await store.close();
+        await table.drop();
+      }
     });
 
     it('reminds a member who is behind a few days before the due date, once', async () => {

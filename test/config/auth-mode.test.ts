@@ -1,4 +1,5 @@
-import { isLoopbackHost, selectAuthMode, UnsafeBindError } from '../../src/channels/botframework/bot-authentication';
+import { selectAuthMode, UnsafeBindError } from '../../src/channels/botframework/bot-authentication';
+import { isLoopbackHost } from '../../src/channels/http/loopback';
 
 describe('authentication mode', () => {
   it('recognises loopback addresses only', () => {

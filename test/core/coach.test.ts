@@ -39,7 +39,16 @@ async function setup() {
       turn.reply({
         intent: 'ask-question',
         text: 'Which?',
-        choices: { selection: 'multiple', command: 'pick', args: { question: 'q1' }, options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }, { id: 'c', label: 'C' }] },
+        choices: {
+          selection: 'multiple',
+          command: 'pick',
+          args: { question: 'q1' },
+          options: [
+            { id: 'a', label: 'A' },
+            { id: 'b', label: 'B' },
+            { id: 'c', label: 'C' },
+          ],
+        },
         actions: [{ label: 'Help', command: 'help' }],
       }),
     ],
@@ -71,7 +80,13 @@ describe('Coach', () => {
 
   it('switches language when the learner types its name in any course language', async () => {
     const { coach } = await setup();
-    for (const [typed, lang] of [['language Português', 'pt'], ['idioma español', 'es'], ['اللغة العربية', 'ar'], ['langue anglais', 'en'], ['language fr', 'fr']] as const) {
+    for (const [typed, lang] of [
+      ['language Português', 'pt'],
+      ['idioma español', 'es'],
+      ['اللغة العربية', 'ar'],
+      ['langue anglais', 'en'],
+      ['language fr', 'fr'],
+    ] as const) {
       const result = await coach.handle({ ...base, text: typed });
       expect(result.lang).toBe(lang);
     }
@@ -117,7 +132,7 @@ describe('Coach', () => {
     const { coach } = await setup();
     await Promise.all(Array.from({ length: 10 }, (_, i) => coach.handle({ ...base, activityId: `r-${i}`, action: { command: 'count' } })));
     const learner = await coach.readLearner('msteams', 'u1');
-    expect((learner?.data.counter as { n: number }).n).toBe(10);
+    expect((learner!.data.counter as { n: number }).n).toBe(10);
   });
 
   it('tells the learner in their language when a turn fails, without internals, and loses no progress', async () => {
@@ -128,7 +143,7 @@ describe('Coach', () => {
     expect(failed.replies[0].text).toMatch(/Reference: [0-9a-f]{8}/);
     expect(failed.replies[0].text).not.toMatch(/database exploded/);
     const learner = await coach.readLearner('msteams', 'u1');
-    expect((learner?.data.counter as { n: number }).n).toBe(1);
+    expect((learner!.data.counter as { n: number }).n).toBe(1);
   });
 
   it('answers an unknown button command instead of staying silent', async () => {
@@ -152,13 +167,19 @@ describe('Coach on several instances (real PostgreSQL)', () => {
     const localizer = await createLocalizer();
     const make = (storage: PostgresStorage) => {
       const registry = new CommandRegistry(localizer);
-      registry.add({ name: 'count', handler: (turn) => { turn.slice('counter', () => ({ n: 0 })).n++; return []; } });
+      registry.add({
+        name: 'count',
+        handler: (turn) => {
+          turn.slice('counter', () => ({ n: 0 })).n++;
+          return [];
+        },
+      });
       return new Coach({ storage, localizer, registry, logger: createLogger({ level: 'silent' }), defaultLanguage: 'en' });
     };
     const [a, b] = stores.map(make);
     await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).handle({ ...base, activityId: `m-${i}`, action: { command: 'count' } })));
     const learner = await a.readLearner('msteams', 'u1');
-    expect((learner?.data.counter as { n: number }).n).toBe(8);
+    expect((learner!.data.counter as { n: number }).n).toBe(8);
     expect(learner?.recentActivityIds).toHaveLength(8);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { renderCertificatePdf } from '../../src/adapters/certificates/certificate-pdf';
 import { visualRuns } from '../../src/adapters/certificates/bidi-runs';
 import { buildOpenBadgeCredential } from '../../src/adapters/certificates/open-badge';
-import type { CertificateRecord } from '../../src/adapters/certificates/certificate-store';
+import type { CertificateRecord } from '../../src/ports/certificates';
 import { pdfText } from '../../src/adapters/retrieval/reference-documents';
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/config/config-schema';
 import { isolateLtrRuns } from '../../src/i18n/bidi-isolate';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { renderCertificatePdf } from '../../src/adapters/certificates/certificate-pdf';
 import { buildOpenBadgeCredential } from '../../src/adapters/certificates/open-badge';
-import type { CertificateRecord } from '../../src/adapters/certificates/certificate-store';
+import type { CertificateRecord } from '../../src/ports/certificates';
 import { pdfText } from '../../src/adapters/retrieval/reference-documents';
 import type { Language } from '../../src/config/config-schema';
 import { localizer, REPO_ROOT } from './harness';

@@ -20,7 +20,8 @@ function checkJws(jws: string, jwks: { keys: { kid: string; kty: string; crv: st
   const [header, payload, signature] = jws.split('.');
   const head = JSON.parse(Buffer.from(header!, 'base64url').toString());
   const key = jwks.keys.find((k) => k.kid === head.kid);
-  const valid = Boolean(key) && verify(null, Buffer.from(`${header}.${payload}`), createPublicKey({ key: { kty: key!.kty, crv: key!.crv, x: key!.x }, format: 'jwk' }), Buffer.from(signature!, 'base64url'));
+  const valid =
+    Boolean(key) && verify(null, Buffer.from(`${header}.${payload}`), createPublicKey({ key: { kty: key!.kty, crv: key!.crv, x: key!.x }, format: 'jwk' }), Buffer.from(signature!, 'base64url'));
   return { head, claims: JSON.parse(Buffer.from(payload!, 'base64url').toString()), valid };
 }
 
@@ -32,14 +33,27 @@ describe('certificate verification: signed Open Badge, browser page, revocation 
   let certificates: CertificateStore;
   let n = 0;
   const say = async (userId: string, text: string) =>
-    (await app.coach.handle({ channelId: 'msteams', userId, userName: 'Someone', conversationId: `c-${userId}`, scope: 'personal', activityId: `a${++n}`, text } as TurnInput)).replies.map((r) => r.text ?? '').join('\n');
+    (await app.coach.handle({ channelId: 'msteams', userId, userName: 'Someone', conversationId: `c-${userId}`, scope: 'personal', activityId: `a${++n}`, text } as TurnInput)).replies
+      .map((r) => r.text ?? '')
+      .join('\n');
   const issue = (learnerName: string, lang: 'en' | 'ar' = 'en') =>
     certificates.issue({ learnerKey: `msteams:${learnerName}`, learnerName, lang, courseId: 'course', courseTitle: app.catalog.get(lang).title, completedAt: '2026-11-30T10:00:00.000Z' });
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-verify-'));
     const config = loadConfig(
-      { HOST: '127.0.0.1', PORT: '0', INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR, DATA_DIR: dir, LOG_LEVEL: 'silent', WEBCHAT_ENABLED: 'false', ORG_NAME: 'Ministry of Testing', ORG_URL: 'https://ministry.example.org', ADMINS: 'msteams:admin-1' },
+      {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        INDEX_DIR: SHARED_INDEX_DIR,
+        KNOWLEDGE_DIR,
+        DATA_DIR: dir,
+        LOG_LEVEL: 'silent',
+        WEBCHAT_ENABLED: 'false',
+        ORG_NAME: 'Ministry of Testing',
+        ORG_URL: 'https://ministry.example.org',
+        ADMINS: 'msteams:admin-1',
+      },
       REPO_ROOT,
     );
     storage = new SqliteStorage(path.join(dir, 'app.sqlite'));
@@ -72,7 +86,9 @@ describe('certificate verification: signed Open Badge, browser page, revocation 
     expect(ajv.validate(badgeSchema, credential) ? [] : ajv.errors).toEqual([]);
 
     const [header, , signature] = jws.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...claims, credentialSubject: { ...claims.credentialSubject, identifier: [{ type: 'IdentityObject', hashed: false, identityHash: 'Someone Else', identityType: 'name' }] } })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, credentialSubject: { ...claims.credentialSubject, identifier: [{ type: 'IdentityObject', hashed: false, identityHash: 'Someone Else', identityType: 'name' }] } }),
+    ).toString('base64url');
     expect(checkJws(`${header}.${forged}.${signature}`, jwks).valid).toBe(false);
   });
 

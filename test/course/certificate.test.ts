@@ -10,9 +10,9 @@ import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import { renderCertificatePdf } from '../../src/adapters/certificates/certificate-pdf';
 import { pdfText } from '../../src/adapters/retrieval/reference-documents';
 import { buildOpenBadgeCredential } from '../../src/adapters/certificates/open-badge';
-import type { CertificateRecord } from '../../src/adapters/certificates/certificate-store';
+import type { CertificateRecord } from '../../src/ports/certificates';
 import { indexOf } from '../../src/core/course/course-index';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import type { TurnInput } from '../../src/core/turn';
 import { KNOWLEDGE_DIR, localizer, REPO_ROOT, SHARED_DIR, silentLogger } from './harness';
 
@@ -37,7 +37,18 @@ describe('certificate of completion (full app over HTTP)', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-cert-'));
     const config = loadConfig(
       // The retrieval index is kept between runs (rebuilt only when the content changes).
-      { HOST: '127.0.0.1', PORT: '0', KNOWLEDGE_DIR, DATA_DIR: dir, INDEX_DIR: SHARED_INDEX_DIR, LOG_LEVEL: 'silent', WEBCHAT_ENABLED: 'false', RATE_LIMIT_TURNS_PER_MINUTE: '0', ORG_NAME: 'Ministry of Testing', ORG_URL: 'https://ministry.example.org' },
+      {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        KNOWLEDGE_DIR,
+        DATA_DIR: dir,
+        INDEX_DIR: SHARED_INDEX_DIR,
+        LOG_LEVEL: 'silent',
+        WEBCHAT_ENABLED: 'false',
+        RATE_LIMIT_TURNS_PER_MINUTE: '0',
+        ORG_NAME: 'Ministry of Testing',
+        ORG_URL: 'https://ministry.example.org',
+      },
       REPO_ROOT,
     );
     app = await createApp(config, { logger: silentLogger, storage: new SqliteStorage(path.join(dir, 'app.sqlite')) });
@@ -108,7 +119,11 @@ describe('certificate of completion (full app over HTTP)', () => {
 
     const pdf = await fetch(`${url}/certificates/${id}.pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     const badge = await fetch(`${url}/certificates/${id}.json`);
     expect(badge.status).toBe(200);
@@ -135,7 +150,13 @@ describe('certificate of completion (full app over HTTP)', () => {
       if (done(last)) return last;
       if (last.intent === 'ask-question') {
         const question = index.questions.get(last.choices!.args.question)!.question;
-        replies = await press('quiz.answer', { question: question.id, answer: question.options.filter((o) => o.correct).map((o) => o.id).join(',') });
+        replies = await press('quiz.answer', {
+          question: question.id,
+          answer: question.options
+            .filter((o) => o.correct)
+            .map((o) => o.id)
+            .join(','),
+        });
         continue;
       }
       const forward = last.actions?.find((a) => a.command === 'next' || (a.command === 'quiz' && a.args?.id === 'final'));

@@ -2,7 +2,14 @@ import { assessAnswer } from '../../src/core/course/exercises';
 import type { Exercise } from '../../src/core/course/content-model';
 
 const exercise = (cues: string[]): Exercise => ({
-  id: 'm1-l1-x1', kind: 'checklist', title: 't', task: 't', modelAnswer: 'm', outcomes: ['m1-o1'], mustRemove: [], source: { file: 'f', line: 1 },
+  id: 'm1-l1-x1',
+  kind: 'checklist',
+  title: 't',
+  task: 't',
+  modelAnswer: 'm',
+  outcomes: ['m1-o1'],
+  mustRemove: [],
+  source: { file: 'f', line: 1 },
   checks: [{ id: 'c', label: 'C', cues, tip: 'tip' }],
 });
 

@@ -15,7 +15,7 @@ import { registerCourse } from '../../src/core/course/journey';
 import { learnerRecordSource } from '../../src/core/privacy/feature-sources';
 import { PersonalDataRegistry } from '../../src/core/privacy/personal-data';
 import type { LlmPort } from '../../src/ports/llm';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { renderText } from '../../src/render/text-renderer';
 import { cohortReflectionSharing } from '../../src/core/cohorts/reflection-sharing';
 import type { CohortChannelPort } from '../../src/ports/cohort-channels';
@@ -180,9 +180,22 @@ describe('exercises and reflections in the journey', () => {
 
   it('offers a member of a cohort with a channel to share the reflection there, and records that it was shared', async () => {
     await storage.write('cohort:c-1', {
-      id: 'c-1', name: 'Spring cohort', channelId: 'msteams', conversationId: '19:cohort-channel', createdAt: '2026-03-01T00:00:00Z',
-      facilitators: [], facilitatorAddresses: {}, facilitatorNames: {}, startDate: '2026-03-01', dueDate: '2026-04-30', timeZone: 'UTC', language: 'en', plan: {},
-      members: { 'u-member': { userId: 'u-member', address: {}, joinedAt: '2026-03-01T00:00:00Z' } }, skipped: { bots: 0, guests: 0 }, updatedAt: '2026-03-01T00:00:00Z',
+      id: 'c-1',
+      name: 'Spring cohort',
+      channelId: 'msteams',
+      conversationId: '19:cohort-channel',
+      createdAt: '2026-03-01T00:00:00Z',
+      facilitators: [],
+      facilitatorAddresses: {},
+      facilitatorNames: {},
+      startDate: '2026-03-01',
+      dueDate: '2026-04-30',
+      timeZone: 'UTC',
+      language: 'en',
+      plan: {},
+      members: { 'u-member': { userId: 'u-member', address: {}, joinedAt: '2026-03-01T00:00:00Z' } },
+      skipped: { bots: 0, guests: 0 },
+      updatedAt: '2026-03-01T00:00:00Z',
     });
     const outsider = await learnerAtExercise();
     await outsider.send({ action: { command: 'reflection', args: { module: 'm1' } } });
@@ -227,7 +240,7 @@ describe('exercises and reflections in the journey', () => {
       await server.close().catch(() => undefined);
     });
 
-    it('shows the model\'s feedback, written against the rubric it was given, with personal data redacted', async () => {
+    it("shows the model's feedback, written against the rubric it was given, with personal data redacted", async () => {
       server.script(completion('Good start: the task is clear. Add a role, such as "You are a transport analyst".'));
       const { send } = await learnerAtExercise();
       const feedback = only(await send({ text: `${WEAK_PROMPT} Mail me at ana@example.org` }));

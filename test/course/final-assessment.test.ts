@@ -1,11 +1,12 @@
 import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import { learnerKey, type LearnerRecord } from '../../src/core/learner';
 import { indexOf } from '../../src/core/course/course-index';
-import { finalBank, FINAL_PER_MODULE, seededRandom } from '../../src/core/course/final-bank';
+import { finalBank, FINAL_PER_MODULE } from '../../src/core/course/final-bank';
+import { seededRandom } from '../../src/core/seeded-random';
 import { PASS_MARK } from '../../src/core/course/grading';
 import { newCourseProgress, progressOf } from '../../src/core/course/progress-state';
 import type { CourseCatalog } from '../../src/core/course/content-model';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import type { TurnInput } from '../../src/core/turn';
 import { correctAnswer, courseHarness, realCatalog, walkCourse, type Harness } from './harness';
 
@@ -161,25 +162,29 @@ describe('the final assessment certifies (real course, real coach)', () => {
   test.each([
     ['by position only', (_q: Reply, _r: () => number) => positionAnswer(_q)],
     ['at random', (q: Reply, r: () => number) => randomAnswer(q, r)],
-  ])('a learner answering %s passes no more than 1%% of 1,000 attempts', async (name, strategy) => {
-    const random = seededRandom(name.length * 7919);
-    let passed = 0;
-    const attempts = 1000;
-    for (let i = 0; i < attempts; i++) {
-      const userId = `${name.replace(/\W/g, '')}-${i}`;
-      await readyLearner(userId, true);
-      let reply = (await press(userId, 'quiz', { id: 'final' })).at(-1)!;
-      for (let turns = 0; reply.intent === 'ask-question' && turns < 100; turns++) {
-        const replies = await press(userId, 'quiz.answer', { question: reply.choices!.args.question, answer: strategy(reply, random) });
-        reply = replies.at(-1)!;
+  ])(
+    'a learner answering %s passes no more than 1%% of 1,000 attempts',
+    async (name, strategy) => {
+      const random = seededRandom(name.length * 7919);
+      let passed = 0;
+      const attempts = 1000;
+      for (let i = 0; i < attempts; i++) {
+        const userId = `${name.replace(/\W/g, '')}-${i}`;
+        await readyLearner(userId, true);
+        let reply = (await press(userId, 'quiz', { id: 'final' })).at(-1)!;
+        for (let turns = 0; reply.intent === 'ask-question' && turns < 100; turns++) {
+          const replies = await press(userId, 'quiz.answer', { question: reply.choices!.args.question, answer: strategy(reply, random) });
+          reply = replies.at(-1)!;
+        }
+        expect(reply.intent).toBe('quiz-summary');
+        const { done, total } = reply.progress!;
+        if (done / total >= PASS_MARK) passed++;
       }
-      expect(reply.intent).toBe('quiz-summary');
-      const { done, total } = reply.progress!;
-      if (done / total >= PASS_MARK) passed++;
-    }
-    if (process.env.SIM_REPORT) process.stdout.write(`SIM ${name}: ${passed} of ${attempts} passed\n`);
-    expect(passed / attempts).toBeLessThanOrEqual(0.01);
-  }, 240_000);
+      if (process.env.SIM_REPORT) process.stdout.write(`SIM ${name}: ${passed} of ${attempts} passed\n`);
+      expect(passed / attempts).toBeLessThanOrEqual(0.01);
+    },
+    240_000,
+  );
 });
 
 function only(replies: Reply[]): Reply {

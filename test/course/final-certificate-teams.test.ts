@@ -1,7 +1,5 @@
 import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { learnerKey, type LearnerRecord } from '../../src/core/learner';
 import { progressOf } from '../../src/core/course/progress-state';
 import { correctAnswer } from './harness';
@@ -48,15 +46,24 @@ describe('the final assessment over /api/messages (Teams)', () => {
   const user = (id: string) => ({ id: `29:${id}`, name: id === 'knows' ? 'Noor Haddad' : 'Blind Guess', aadObjectId: `aad-${id}` });
   let running: RunningApp;
 
-  const press = (id: string, command: string, args: Record<string, string> = {}) =>
-    exchange(running.url, teamsActivity({ from: user(id), conversation: conversation(id), value: { command, args } }));
+  const press = (id: string, command: string, args: Record<string, string> = {}) => exchange(running.url, teamsActivity({ from: user(id), conversation: conversation(id), value: { command, args } }));
   const json = (activities: unknown[]) => JSON.stringify(activities);
   const question = (activities: any[]) => buttonsOf(activities.slice(-1)).find((b) => b.command === 'quiz.answer')?.args.question;
 
   beforeAll(async () => {
     // The retrieval index is kept between runs (rebuilt only when the content changes): the first build is slow.
     const INDEX_DIR = SHARED_INDEX_DIR;
-    running = await startTestApp({ DATA_DIR: dataDir, INDEX_DIR, REMINDER_TICK_SECONDS: '0', WEBCHAT_ENABLED: 'false', RATE_LIMIT_TURNS_PER_MINUTE: '0', RATE_LIMIT_TENANT_TURNS_PER_MINUTE: '0', FINAL_COOLDOWN_HOURS: '24', ORG_NAME: 'Ministry of Testing', ORG_URL: 'https://ministry.example.org' });
+    running = await startTestApp({
+      DATA_DIR: dataDir,
+      INDEX_DIR,
+      REMINDER_TICK_SECONDS: '0',
+      WEBCHAT_ENABLED: 'false',
+      RATE_LIMIT_TURNS_PER_MINUTE: '0',
+      RATE_LIMIT_TENANT_TURNS_PER_MINUTE: '0',
+      FINAL_COOLDOWN_HOURS: '24',
+      ORG_NAME: 'Ministry of Testing',
+      ORG_URL: 'https://ministry.example.org',
+    });
   }, 300_000);
   afterAll(async () => {
     await running?.stop();

@@ -3,16 +3,41 @@ import { gradeAnswer, InvalidAnswerError, parseAnswer, scoreOf } from '../../src
 
 const source = { file: 'en/m1/l1.md', line: 1 };
 const single: QuizQuestion = {
-  id: 'm1-l1-q1', type: 'single', prompt: 'Privacy?', explanation: 'Article 12.', outcomes: ['m1-o1'], source,
-  options: [ { id: 'a', text: 'Article 12', correct: true, feedback: 'Right.' }, { id: 'b', text: 'Article 19', correct: false, feedback: 'Expression.' } ],
+  id: 'm1-l1-q1',
+  type: 'single',
+  prompt: 'Privacy?',
+  explanation: 'Article 12.',
+  outcomes: ['m1-o1'],
+  source,
+  options: [
+    { id: 'a', text: 'Article 12', correct: true, feedback: 'Right.' },
+    { id: 'b', text: 'Article 19', correct: false, feedback: 'Expression.' },
+  ],
 };
 const multiple: QuizQuestion = {
-  id: 'm1-l1-q2', type: 'multiple', prompt: 'Equality?', explanation: 'Articles 2 and 7.', outcomes: ['m1-o1'], source,
-  options: [ { id: 'a', text: 'Article 2', correct: true }, { id: 'b', text: 'Article 7', correct: true }, { id: 'c', text: 'Article 12', correct: false } ],
+  id: 'm1-l1-q2',
+  type: 'multiple',
+  prompt: 'Equality?',
+  explanation: 'Articles 2 and 7.',
+  outcomes: ['m1-o1'],
+  source,
+  options: [
+    { id: 'a', text: 'Article 2', correct: true },
+    { id: 'b', text: 'Article 7', correct: true },
+    { id: 'c', text: 'Article 12', correct: false },
+  ],
 };
 const trueFalse: QuizQuestion = {
-  id: 'm1-l1-q3', type: 'truefalse', prompt: 'ICCPR Article 17?', explanation: 'Yes.', outcomes: ['m1-o1'], source,
-  options: [ { id: 'true', text: 'True', correct: true }, { id: 'false', text: 'False', correct: false } ],
+  id: 'm1-l1-q3',
+  type: 'truefalse',
+  prompt: 'ICCPR Article 17?',
+  explanation: 'Yes.',
+  outcomes: ['m1-o1'],
+  source,
+  options: [
+    { id: 'true', text: 'True', correct: true },
+    { id: 'false', text: 'False', correct: false },
+  ],
 };
 
 describe('grading', () => {

@@ -8,7 +8,7 @@ import { registerWelcome } from '../../src/core/basics/welcome';
 import { registerLanguage } from '../../src/core/basics/language';
 import { registerCourse } from '../../src/core/course/journey';
 import type { CourseCatalog } from '../../src/core/course/content-model';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import type { TurnInput, TurnResult } from '../../src/core/turn';
 import { loadCourseCatalog } from '../../src/adapters/content/course-loader';
 import { CertificateStore } from '../../src/adapters/certificates/certificate-store';
@@ -75,7 +75,10 @@ export async function courseHarness(storage: StoragePort, start = new Date('2026
 export function correctAnswer(catalog: CourseCatalog, questionId: string, lang: Language = 'en'): string {
   const question = indexOf(catalog.get(lang)).questions.get(questionId)?.question;
   if (!question) throw new Error(`no question ${questionId}`);
-  return question.options.filter((o) => o.correct).map((o) => o.id).join(',');
+  return question.options
+    .filter((o) => o.correct)
+    .map((o) => o.id)
+    .join(',');
 }
 
 /**

@@ -5,7 +5,7 @@ import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import { learnerKey, type LearnerRecord } from '../../src/core/learner';
 import { currentPosition } from '../../src/core/course/current-position';
 import { progressOf } from '../../src/core/course/progress-state';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { courseHarness, realCatalog, type Harness } from './harness';
 
 /** "Module 1 · Lesson 2 of 6 · Step 1 of 5", from the loaded course (the course grows: no counts written here). */
@@ -188,7 +188,10 @@ describe('the learner journey through the coach (SQLite file)', () => {
     expect(after.lang).toBe('es');
     const stepId = currentPosition(await record(), catalog).step!.id;
     const lessonId = stepId.split('-').slice(0, 2).join('-');
-    const spanishLesson = catalog.get('es').modules.flatMap((m) => m.lessons).find((l) => l.id === lessonId)!;
+    const spanishLesson = catalog
+      .get('es')
+      .modules.flatMap((m) => m.lessons)
+      .find((l) => l.id === lessonId)!;
     expect(after.text).toBe(spanishLesson.steps.find((s) => s.id === stepId)!.body);
     await h.press('language', { lang: 'en' });
   });

@@ -150,7 +150,12 @@ describe('the learner journey over /api/messages', () => {
     expect(busyText).not.toBe(texts(fresh).join('\n'));
     expect(busyText).toContain(lesson2.title);
     expect(busyText).toContain(tr('course:position.step', { module: 1, lesson: 2, lessons: module.lessons.length, step: 1, steps: lesson2.steps.length }));
-    const facts = Object.fromEntries(busy.body.filter((b) => b.type === 'FactSet').flatMap((f) => f.facts).map((f: any) => [f.title, f.value]));
+    const facts = Object.fromEntries(
+      busy.body
+        .filter((b) => b.type === 'FactSet')
+        .flatMap((f) => f.facts)
+        .map((f: any) => [f.title, f.value]),
+    );
     expect(facts[tr('course:progress.answers')]).toMatch(/^1 /);
     expect(facts[tr('course:progress.inProgress')]).toContain(lesson1.title);
     expect(facts[tr('course:progress.inProgress')]).toContain(tr('course:progress.quizStarted', { count: 1, questions: lesson1.quiz.length }));
@@ -211,7 +216,10 @@ describe('the learner journey over /api/messages', () => {
     const [bare] = await l.press(hintButton);
     expect(texts(bare).join('\n')).toContain(question.hint!);
     // Pressed with boxes ticked, the card comes back with the same boxes ticked.
-    const ticked = question.options.slice(0, 2).map((o) => o.id).join(',');
+    const ticked = question.options
+      .slice(0, 2)
+      .map((o) => o.id)
+      .join(',');
     const [kept] = await l.send({ value: { command: 'quiz.hint', args: hintButton.args, answer: ticked } });
     expect(kept.body.find((e) => e.type === 'Input.ChoiceSet').value).toBe(ticked);
     expect(texts(kept).join('\n')).toContain(question.hint!);
@@ -250,19 +258,22 @@ describe('the learner journey over /api/messages', () => {
     expect(texts(same)).toEqual(texts(moved));
   });
 
-  test('@bot progress in a Teams channel puts no progress into the channel: it goes to the personal chat, the channel gets a pointer', async () => {
-    const BOT = { id: '28:bot', name: 'govai-coach' };
-    const from = { id: '29:private-pat', name: 'Pat', aadObjectId: 'aad-private-pat' };
-    const tr = t('en');
-    const mark = connector.calls.length;
-    const inChannel = await exchange(running.url, teamsActivity({
-      text: '<at>govai-coach</at> progress',
+  /** `@govai-coach <text>` in a team channel, answered through the fake connector. */
+  const channelMessage = (from: Record<string, string>, text: string) =>
+    teamsActivity({
+      text: `<at>govai-coach</at> ${text}`,
       from,
       serviceUrl: connector.serviceUrl,
       conversation: { id: '19:general@thread.tacv2;messageid=1700000000001', conversationType: 'channel', isGroup: true, tenantId: 'tenant-7' },
-      entities: [{ type: 'mention', text: '<at>govai-coach</at>', mentioned: BOT }],
+      entities: [{ type: 'mention', text: '<at>govai-coach</at>', mentioned: { id: '28:bot', name: 'govai-coach' } }],
       channelData: { teamsChannelId: '19:general@thread.tacv2', team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-7' } },
-    }));
+    });
+
+  test('@bot progress in a Teams channel puts no progress into the channel: it goes to the personal chat, the channel gets a pointer', async () => {
+    const from = { id: '29:private-pat', name: 'Pat', aadObjectId: 'aad-private-pat' };
+    const tr = t('en');
+    const mark = connector.calls.length;
+    const inChannel = await exchange(running.url, channelMessage(from, 'progress'));
     const channelText = JSON.stringify(inChannel);
     expect(channelText).not.toContain(tr('course:progress.title'));
     expect(channelText).not.toContain(tr('course:progress.lessons'));
@@ -275,6 +286,36 @@ describe('the learner journey over /api/messages', () => {
     expect(delivered).toHaveLength(1);
     expect(decodeURIComponent(delivered[0].url)).not.toContain('19:general');
     expect(cardsOf([delivered[0].body]).flatMap(texts)[0]).toBe(tr('course:progress.title'));
+  });
+
+  test('in a channel, quizzes, reviews, certificates and reminders go to the personal chat too; discussions and course questions answer in the channel', async () => {
+    const from = { id: '29:private-kim', name: 'Kim', aadObjectId: 'aad-private-kim' };
+    const tr = t('en');
+    const inChannel = async (text: string) => {
+      const mark = connector.calls.length;
+      const replies = await exchange(running.url, channelMessage(from, text));
+      const delivered = connector.calls.slice(mark).filter((c) => c.method === 'POST' && /\/v3\/conversations\/[^/]+\/activities/.test(c.url));
+      return { channel: cardsOf(replies).map(texts), personal: cardsOf(delivered.map((c) => c.body)).map(texts), urls: delivered.map((c) => decodeURIComponent(c.url)) };
+    };
+    const pointer = [[tr('common:personal.sentPrivately')]];
+    const firstLesson = running.app.catalog.get('en').modules[0].lessons[0];
+    // Kim has begun the first lesson in the personal chat, so `quiz` opens its quiz.
+    await learner(running, 'private-kim', 'en').press({ command: 'lesson.open', args: { lesson: firstLesson.id } });
+    for (const [text, shows] of [
+      [`quiz`, firstLesson.quiz[0].prompt],
+      ['review', tr('course:review.empty')],
+      ['certificate', tr('course:certificate.notYetModules', { count: running.app.catalog.get('en').modules.length })],
+      ['remind me at 08:30', tr('reminders:set.title')],
+    ] as const) {
+      const { channel, personal, urls } = await inChannel(text);
+      expect([text, channel]).toEqual([text, pointer]);
+      expect([text, urls.every((u) => !u.includes('19:general'))]).toEqual([text, true]);
+      expect([text, personal.flat().join('\n')]).toEqual([text, expect.stringContaining(shows)]);
+    }
+    for (const text of ['discuss 1', 'What is automation bias?']) {
+      const { channel, personal } = await inChannel(text);
+      expect([text, channel.flat().includes(tr('common:personal.sentPrivately')), channel.length > 0, personal]).toEqual([text, false, true, []]);
+    }
   });
 
   test('cards that used to end nowhere offer a next step; the discussion card states its poll question', async () => {

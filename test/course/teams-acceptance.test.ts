@@ -1,7 +1,5 @@
 import { SHARED_INDEX_DIR } from '../support/app-harness';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { learnerKey, type LearnerRecord } from '../../src/core/learner';
 import { progressOf } from '../../src/core/course/progress-state';
 import { exchange, startTestApp, teamsActivity, tempDir, type RunningApp } from '../support/app-harness';

@@ -39,11 +39,11 @@ describe('Azure template (deployment/azure/main.bicep)', () => {
     expect(names.filter((n) => !n || !known.includes(n))).toEqual([]);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(expect.arrayContaining(['PUBLIC_BASE_URL', 'ORG_URL', 'ORG_NAME', 'MICROSOFT_APP_ID', 'MICROSOFT_APP_TENANT_ID', 'DATABASE_URL', 'METRICS_TOKEN']));
-    const valueOf = (name: string) => env.find((item) => stringProperty(item, 'name') === name)!;
-    expect(valueOf('PUBLIC_BASE_URL')).toMatch(/value:\s*baseUrl/);
+    const settingOf = (name: string) => env.find((item) => stringProperty(item, 'name') === name)!;
+    expect(settingOf('PUBLIC_BASE_URL')).toMatch(/value:\s*baseUrl/);
     expect(source).toMatch(/var baseUrl = empty\(publicBaseUrl\) \? 'https:\/\/\$\{name\}\.\$\{env\.properties\.defaultDomain\}' : publicBaseUrl/);
-    expect(valueOf('ORG_URL')).toMatch(/value:\s*orgUrl/);
-    expect(valueOf('ORG_NAME')).toMatch(/value:\s*orgName/);
+    expect(settingOf('ORG_URL')).toMatch(/value:\s*orgUrl/);
+    expect(settingOf('ORG_NAME')).toMatch(/value:\s*orgName/);
   });
 
   it('passes secrets to the container only as Key Vault references', () => {
@@ -70,7 +70,7 @@ describe('Azure template (deployment/azure/main.bicep)', () => {
     expect(source).toMatch(/roleDefinitions', keyVaultSecretsUserRole\)/);
   });
 
-  it('makes the database reachable only from the app\'s virtual network: private access, no firewall rule', () => {
+  it("makes the database reachable only from the app's virtual network: private access, no firewall rule", () => {
     expect(ofType('Microsoft.DBforPostgreSQL/flexibleServers/firewallRules')).toEqual([]);
     expect(source).not.toContain('0.0.0.0/0');
     expect(source).not.toMatch(/startIpAddress|AllowAzureServices/);

@@ -40,7 +40,9 @@ export function renderKustomization(dir: string): Manifest[] {
   const unknown = Object.keys(kustomization).filter((k) => !UNDERSTOOD.has(k));
   if (unknown.length) throw new Error(`kustomization.yaml uses ${unknown.join(', ')}, which this renderer does not apply`);
   return kustomization.resources.flatMap((file) =>
-    (parseYamlFile(path.join(dir, file)) as Manifest[]).map((m) => (m.kind === 'Namespace' || !kustomization.namespace ? m : { ...m, metadata: { ...m.metadata, namespace: kustomization.namespace } })),
+    (parseYamlFile(path.join(dir, file)) as Manifest[]).map((m) =>
+      m.kind === 'Namespace' || !kustomization.namespace ? m : { ...m, metadata: { ...m.metadata, namespace: kustomization.namespace } },
+    ),
   );
 }
 

@@ -29,7 +29,20 @@ describe('Kubernetes base (deployment/kubernetes)', () => {
     const [kustomization] = parseYamlFile(path.join(DIR, 'kustomization.yaml')) as [{ resources: string[] }];
     expect([...kustomization.resources].sort()).toEqual(files.sort());
     expect(manifests.map((m) => m.kind).sort()).toEqual(
-      ['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Job', 'Namespace', 'NetworkPolicy', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'Secret', 'Service', 'ServiceAccount'].sort(),
+      [
+        'ConfigMap',
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        'Ingress',
+        'Job',
+        'Namespace',
+        'NetworkPolicy',
+        'PersistentVolumeClaim',
+        'PodDisruptionBudget',
+        'Secret',
+        'Service',
+        'ServiceAccount',
+      ].sort(),
     );
     expect(manifests.flatMap(schemaProblems)).toEqual([]);
     expect(manifests.filter((m) => m.kind !== 'Namespace').every((m) => m.metadata.namespace === 'govai-coach')).toBe(true);
@@ -117,7 +130,7 @@ describe('Kubernetes base (deployment/kubernetes)', () => {
     expect([...new Set(egressPorts)].sort()).toEqual([443, 53, 5432].sort());
   });
 
-  it('builds the index once in a Job, with the image and the command of the bot\'s own CLI, into the volume the bot reads', () => {
+  it("builds the index once in a Job, with the image and the command of the bot's own CLI, into the volume the bot reads", () => {
     const builder = job.spec.template.spec.containers[0];
     expect(builder.image).toBe(bot.image);
     expect(builder.command).toEqual(['node', '--disable-warning=DEP0111', 'dist/src/cli/build-index.js']);

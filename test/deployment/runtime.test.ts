@@ -23,8 +23,10 @@ describe('supported runtimes: Node 20 and Node 24 LTS', () => {
     expect(dockerfile).toMatch(/npm ci[^\n]*\n[\s\S]*sh deployment\/runtime\/use-node22-majors\.sh/);
   });
 
-  it('runs the suite first as `npm test` on the machine\'s Node, then again on Node 24 from the npm registry\'s node package', () => {
-    const lines = read('.ci/run').split('\n').map((l) => l.trim());
+  it("runs the suite first as `npm test` on the machine's Node, then again on Node 24 from the npm registry's node package", () => {
+    const lines = read('.ci/run')
+      .split('\n')
+      .map((l) => l.trim());
     const test = lines.indexOf('npm test');
     expect(test).toBeGreaterThan(lines.indexOf('npm ci --no-audit --no-fund'));
     expect(lines.indexOf('bash .ci/run-node24')).toBeGreaterThan(test);

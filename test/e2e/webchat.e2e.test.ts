@@ -35,7 +35,16 @@ describe('local web chat in Chromium', () => {
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-webchat-chromium-'));
     tmp.push(dataDir, userDataDir);
     const config = loadConfig(
-      { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', ORG_NAME: 'Test Agency', WEBCHAT_ENABLED: 'true' },
+      {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        INDEX_DIR: SHARED_INDEX_DIR,
+        KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'),
+        LOG_LEVEL: 'silent',
+        ORG_NAME: 'Test Agency',
+        WEBCHAT_ENABLED: 'true',
+      },
       repoRoot,
     );
     app = await createApp(config, { logger: createLogger({ level: 'silent' }) });
@@ -121,7 +130,10 @@ describe('local web chat in Chromium', () => {
     await shot('03-quiz-question');
 
     // Answering with the option button (its letter and text) grades the answer.
-    await page.getByRole('button', { name: /\bArticle 12\b/ }).last().click();
+    await page
+      .getByRole('button', { name: /\bArticle 12\b/ })
+      .last()
+      .click();
     await botSays('Correct!');
     await botSays(/Article 12 protects everyone against arbitrary interference/);
     await shot('04-quiz-feedback');
@@ -132,7 +144,10 @@ describe('local web chat in Chromium', () => {
     // A free-text question gets an answer from the course material, with its source.
     await type('Why does the Universal Declaration of Human Rights matter for AI in government?');
     await botSays('From the course');
-    const answer = page.locator('.ac-adaptiveCard').filter({ has: page.getByText('From the course', { exact: true }) }).last();
+    const answer = page
+      .locator('.ac-adaptiveCard')
+      .filter({ has: page.getByText('From the course', { exact: true }) })
+      .last();
     await expect(answer.innerText()).resolves.toMatch(/Four rights in the Universal Declaration matter most for public-sector AI/);
     await expect(answer.innerText()).resolves.toMatch(/The Universal Declaration of Human Rights \(1948\)/);
     await shot('05-question');
@@ -190,9 +205,11 @@ describe('local web chat in Chromium', () => {
         await botSays(localeString(lang, 'common', 'welcome.title'));
         await page.evaluate(axeSource);
         const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+          const axe = (
+            window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }
+          ).axe;
           const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-          return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n as any).failureSummary) }));
+          return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${(n as any).failureSummary}`) }));
         });
         for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') problems.push(`${lang} ${width}px: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
         await page.screenshot({ path: path.join(artifacts, `a11y-${lang}-${width}px.png`) });

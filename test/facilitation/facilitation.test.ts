@@ -32,6 +32,10 @@ describe('facilitator tools', () => {
     const [card, poll] = (await inChannel('facilitator', { text: 'discuss 2' })).replies;
     expect(card.title).toContain(catalog.get('en').modules[1].title);
     expect(card.text).toContain(catalog.get('en').modules[1].reflection.slice(0, 40));
+    // Question, format and timing, and what happens to replies in its thread (with the opt-out marker).
+    expect(card.text).toMatch(/About 20 minutes, from .+\(UTC\)\./);
+    expect(card.text).toContain("Replies in this thread are collected for the facilitator's summary");
+    expect(card.text).toContain('start it with #private');
     // The confidence poll is its own live card, right after the prompt.
     expect(poll.choices?.options).toHaveLength(4);
     const text = renderText(poll, loc.forLanguage('en'));

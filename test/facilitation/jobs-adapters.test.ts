@@ -7,7 +7,15 @@ import { TEST_DATABASE_URL, testTable } from '../support/postgres';
 import { describeJobsContract } from './jobs-contract';
 
 const table = testTable('jobs_contract');
-describeJobsContract('PostgreSQL', async () => new PostgresJobs(TEST_DATABASE_URL, table.name), () => table.drop());
+describeJobsContract(
+  'PostgreSQL',
+  async () => new PostgresJobs(TEST_DATABASE_URL, table.name),
+  () => table.drop(),
+);
 
 const dir = tempDir('govai-jobs-');
-describeJobsContract('SQLite', async () => new SqliteJobs(path.join(dir, 'bot.sqlite')), async () => fs.rmSync(dir, { recursive: true, force: true }));
+describeJobsContract(
+  'SQLite',
+  async () => new SqliteJobs(path.join(dir, 'bot.sqlite')),
+  async () => fs.rmSync(dir, { recursive: true, force: true }),
+);

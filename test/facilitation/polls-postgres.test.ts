@@ -12,7 +12,23 @@ describe('group poll votes on the real PostgreSQL, from two instances at once', 
     await Promise.all([a.open(), b.open()]);
     try {
       const now = new Date('2026-12-01T14:00:00Z');
-      const poll = await new PollStore(a).create({ id: 'pg-race', channelId: 'msteams', conversationId: '19:pilot', kind: 'custom', question: 'Q', options: [{ id: '1', label: 'A' }, { id: '2', label: 'B' }, { id: '3', label: 'C' }], multiple: false, anonymous: true, minVotes: 5, lang: 'en', createdAt: now.toISOString() });
+      const poll = await new PollStore(a).create({
+        id: 'pg-race',
+        channelId: 'msteams',
+        conversationId: '19:pilot',
+        kind: 'custom',
+        question: 'Q',
+        options: [
+          { id: '1', label: 'A' },
+          { id: '2', label: 'B' },
+          { id: '3', label: 'C' },
+        ],
+        multiple: false,
+        anonymous: true,
+        minVotes: 5,
+        lang: 'en',
+        createdAt: now.toISOString(),
+      });
       const stores = [new PollStore(a), new PollStore(b)];
       await Promise.all(Array.from({ length: 24 }, (_, i) => stores[i % 2].vote('msteams', '19:pilot', poll.id, `learner:msteams:aad-m${i}`, [String((i % 3) + 1)], now)));
       const final = (await stores[1].get('msteams', '19:pilot', poll.id))!;

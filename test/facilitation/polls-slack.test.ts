@@ -1,6 +1,4 @@
 import { SHARED_INDEX_DIR } from '../support/app-harness';
-import os from 'node:os';
-import path from 'node:path';
 import { signSlackRequest } from '../../src/channels/slack/slack-signature';
 import { POLL_PREFIX } from '../../src/core/facilitation/polls/poll-store';
 import { startTestApp, type RunningApp } from '../support/app-harness';
@@ -20,12 +18,28 @@ describe('a facilitator poll on native Slack (recording Web API)', () => {
 
   async function send(path: string, body: string, contentType: string): Promise<number> {
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) }, body });
+    const res = await fetch(`${running.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) },
+      body,
+    });
     await res.text();
     return res.status;
   }
   const mention = (user: string, text: string) =>
-    send('/api/slack/events', JSON.stringify({ token: 't', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `EvPoll${++counter}`, event_time: Math.floor(Date.now() / 1000), event: { type: 'app_mention', user, channel: CHANNEL, text: `<@UBOT> ${text}`, ts: `1700000200.00${counter}` } }), 'application/json');
+    send(
+      '/api/slack/events',
+      JSON.stringify({
+        token: 't',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        type: 'event_callback',
+        event_id: `EvPoll${++counter}`,
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: 'app_mention', user, channel: CHANNEL, text: `<@UBOT> ${text}`, ts: `1700000200.00${counter}` },
+      }),
+      'application/json',
+    );
   const press = (user: string, value: Record<string, unknown>, messageTs: string, threadTs?: string) =>
     send(
       '/api/slack/interactions',
@@ -45,7 +59,14 @@ describe('a facilitator poll on native Slack (recording Web API)', () => {
 
   beforeAll(async () => {
     const apiUrl = await recorder.start();
-    running = await startTestApp({ INDEX_DIR: SHARED_INDEX_DIR, SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: apiUrl, FACILITATORS: 'UFAY', REMINDER_TICK_SECONDS: '0' });
+    running = await startTestApp({
+      INDEX_DIR: SHARED_INDEX_DIR,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: apiUrl,
+      FACILITATORS: 'UFAY',
+      REMINDER_TICK_SECONDS: '0',
+    });
   });
   afterAll(async () => {
     await running?.stop();
@@ -57,7 +78,9 @@ describe('a facilitator poll on native Slack (recording Web API)', () => {
     const [card] = await recorder.waitForChannel(CHANNEL);
     expect(blockKitProblems({ text: card.args.text, blocks: card.args.blocks })).toEqual([]);
     expect(JSON.stringify(card.args.blocks)).toMatch(/0 votes so far/);
-    const votes = buttons(card.args.blocks).map((b: any) => JSON.parse(b.value)).filter((v: any) => v.command === 'poll.vote');
+    const votes = buttons(card.args.blocks)
+      .map((b: any) => JSON.parse(b.value))
+      .filter((v: any) => v.command === 'poll.vote');
     expect(votes.map((v: any) => v.args.answer)).toEqual(['1', '2', '3']);
 
     for (const [i, user] of VOTERS.entries()) {

@@ -40,7 +40,11 @@ describe('a facilitator poll in a Teams channel (POST /api/messages, recorded co
     });
 
   it('updates ONE card with PUTs for 6 votes, shows results only from the 5th, and stores no member id', async () => {
-    const created = await postJson(`${url}/api/messages`, { ...channelMessage(connector.serviceUrl, 'poll "Which step is hardest?" "Data" "Skills" "Procurement"', FAY, CHANNEL), conversation: { id: THREAD, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' }, deliveryMode: undefined });
+    const created = await postJson(`${url}/api/messages`, {
+      ...channelMessage(connector.serviceUrl, 'poll "Which step is hardest?" "Data" "Skills" "Procurement"', FAY, CHANNEL),
+      conversation: { id: THREAD, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+      deliveryMode: undefined,
+    });
     expect(created.status).toBe(200);
     const posts = connector.calls.filter((c) => c.method === 'POST' && c.url.includes('/activities'));
     expect(posts).toHaveLength(1);
@@ -100,7 +104,11 @@ describe('a facilitator poll in a Teams channel (POST /api/messages, recorded co
   });
 
   it('a vote from an older client (Action.Submit, a message) also updates the card in place, and its confirmation is not posted to the channel', async () => {
-    await postJson(`${url}/api/messages`, { ...channelMessage(connector.serviceUrl, 'poll "Coffee or tea?" "Coffee" "Tea"', FAY, CHANNEL), conversation: { id: THREAD, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' }, deliveryMode: undefined });
+    await postJson(`${url}/api/messages`, {
+      ...channelMessage(connector.serviceUrl, 'poll "Coffee or tea?" "Coffee" "Tea"', FAY, CHANNEL),
+      conversation: { id: THREAD, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+      deliveryMode: undefined,
+    });
     const post = connector.calls[connector.calls.length - 1];
     expect(post.method).toBe('POST');
     const cardId = `sent-${connector.calls.length}`;

@@ -8,7 +8,7 @@ import { FacilitatorRoles } from '../../src/core/cohorts/facilitator-roles';
 import { registerFacilitation } from '../../src/core/facilitation/register-facilitation';
 import { PollStore, POLL_PREFIX, type PollDocument } from '../../src/core/facilitation/polls/poll-store';
 import { pollReportItems } from '../../src/core/facilitation/polls/poll-report';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { StorageConflictError } from '../../src/ports/storage';
 import type { TurnInput } from '../../src/core/turn';
 import { replyToCard } from '../../src/render/adaptive-card-renderer';
@@ -122,7 +122,11 @@ describe('facilitator polls', () => {
     const [fifth, note] = await say('m4', vote(id, '3'));
     expect(note.text).toMatch(/Your vote counted: C/);
     expect(fifth.updatesPressedCard).toBe(true);
-    expect(fifth.items?.map((i) => [i.title, i.badge])).toEqual([['A', '2'], ['B', '3'], ['C', '2']]);
+    expect(fifth.items?.map((i) => [i.title, i.badge])).toEqual([
+      ['A', '2'],
+      ['B', '3'],
+      ['C', '2'],
+    ]);
     const [changed, changeNote] = await say('m4', vote(id, '1'));
     expect(changeNote.text).toMatch(/Your vote is now: A/);
     expect(changed.items?.map((i) => i.badge)).toEqual(['3', '3', '1']);
@@ -174,7 +178,22 @@ describe('facilitator polls', () => {
       }
     }) as typeof storage.write;
     const polls = new PollStore(storage);
-    const poll = await polls.create({ id: 'race', channelId: 'msteams', conversationId: '19:c', kind: 'custom', question: 'Q', options: [{ id: '1', label: 'A' }, { id: '2', label: 'B' }], multiple: false, anonymous: true, minVotes: 5, lang: 'en', createdAt: NOW.toISOString() });
+    const poll = await polls.create({
+      id: 'race',
+      channelId: 'msteams',
+      conversationId: '19:c',
+      kind: 'custom',
+      question: 'Q',
+      options: [
+        { id: '1', label: 'A' },
+        { id: '2', label: 'B' },
+      ],
+      multiple: false,
+      anonymous: true,
+      minVotes: 5,
+      lang: 'en',
+      createdAt: NOW.toISOString(),
+    });
     // Two stores voting at once, as two instances would: each write carries the etag it read.
     const other = new PollStore(storage);
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : polls).vote('msteams', '19:c', poll.id, `learner:msteams:u${i}`, [String((i % 2) + 1)], NOW)));
@@ -237,11 +256,40 @@ describe('polls in the cohort report', () => {
     const course = (await realCatalog()).get('en');
     const polls = new PollStore(storage);
     const base = { channelId: 'msteams', conversationId: '19:pilot@thread.tacv2;messageid=17', multiple: false, anonymous: true, minVotes: 5, lang: 'en' as const };
-    const custom = await polls.create({ ...base, id: '0001', kind: 'custom', question: 'Which step is hardest?', options: [{ id: '1', label: 'Data' }, { id: '2', label: 'Skills' }], createdAt: NOW.toISOString() });
-    const confidence = await polls.create({ ...base, id: '0002', kind: 'confidence', moduleId: course.modules[1].id, question: '', options: ['1', '2', '3', '4'].map((id) => ({ id, label: '' })), createdAt: NOW.toISOString() });
+    const custom = await polls.create({
+      ...base,
+      id: '0001',
+      kind: 'custom',
+      question: 'Which step is hardest?',
+      options: [
+        { id: '1', label: 'Data' },
+        { id: '2', label: 'Skills' },
+      ],
+      createdAt: NOW.toISOString(),
+    });
+    const confidence = await polls.create({
+      ...base,
+      id: '0002',
+      kind: 'confidence',
+      moduleId: course.modules[1].id,
+      question: '',
+      options: ['1', '2', '3', '4'].map((id) => ({ id, label: '' })),
+      createdAt: NOW.toISOString(),
+    });
     for (let i = 0; i < 5; i++) await polls.vote('msteams', base.conversationId, custom.id, `learner:msteams:u${i}`, [i < 4 ? '1' : '2'], NOW);
     for (let i = 0; i < 2; i++) await polls.vote('msteams', base.conversationId, confidence.id, `learner:msteams:u${i}`, ['4'], NOW);
-    await polls.create({ ...base, conversationId: '19:elsewhere', id: '0003', kind: 'custom', question: 'Not this channel', options: [{ id: '1', label: 'A' }, { id: '2', label: 'B' }], createdAt: NOW.toISOString() });
+    await polls.create({
+      ...base,
+      conversationId: '19:elsewhere',
+      id: '0003',
+      kind: 'custom',
+      question: 'Not this channel',
+      options: [
+        { id: '1', label: 'A' },
+        { id: '2', label: 'B' },
+      ],
+      createdAt: NOW.toISOString(),
+    });
     const cohort = { channelId: 'msteams', conversationId: '19:pilot@thread.tacv2' } as Parameters<typeof pollReportItems>[1];
     const items = await pollReportItems(storage, cohort, course, loc.forLanguage('en'), NOW);
     expect(items.map((i) => i.title)).toEqual(['Polls in the cohort channel', `Confidence, module 2: ${course.modules[1].title}`, 'Which step is hardest?']);

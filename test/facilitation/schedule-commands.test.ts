@@ -22,9 +22,22 @@ async function setup() {
   registerDiscussionSchedule(registry, { jobs, storage, roles: new FacilitatorRoles(['configured-fay']), catalog });
   const coach = new Coach({ storage, localizer: loc, registry, logger: silentLogger, defaultLanguage: 'en' });
   const cohort: Cohort = {
-    id: 'c1', name: 'Pilot', channelId: 'msteams', conversationId: '19:cohort', createdAt: NOW.toISOString(), facilitators: ['cohort-lead'],
-    facilitatorAddresses: {}, facilitatorNames: {}, startDate: '2026-12-07', dueDate: '2027-01-18', timeZone: 'Europe/Lisbon', language: 'en',
-    plan: weeklyPlan(catalog.get('en'), '2026-12-07'), members: {}, skipped: { bots: 0, guests: 0 }, updatedAt: NOW.toISOString(),
+    id: 'c1',
+    name: 'Pilot',
+    channelId: 'msteams',
+    conversationId: '19:cohort',
+    createdAt: NOW.toISOString(),
+    facilitators: ['cohort-lead'],
+    facilitatorAddresses: {},
+    facilitatorNames: {},
+    startDate: '2026-12-07',
+    dueDate: '2027-01-18',
+    timeZone: 'Europe/Lisbon',
+    language: 'en',
+    plan: weeklyPlan(catalog.get('en'), '2026-12-07'),
+    members: {},
+    skipped: { bots: 0, guests: 0 },
+    updatedAt: NOW.toISOString(),
   };
   await storage.write(cohortKey('c1'), cohort);
   await storage.write(conversationCohortKey('msteams', '19:cohort'), { cohortId: 'c1' });

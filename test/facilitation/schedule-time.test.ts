@@ -9,7 +9,19 @@ const iso = (text: string, zone = 'Europe/Lisbon') => {
 
 describe('when a scheduled discussion goes out', () => {
   it('reads "monday 10:00" in all five course languages as next Monday at 10:00 in the zone', () => {
-    for (const text of ['monday 10:00', 'Monday at 10:00', 'lunes 10:00', 'el lunes a las 10:00', 'lundi 10h00', 'lundi à 10h', 'segunda-feira 10:00', 'segunda às 10:00', 'الاثنين 10:00', 'الإثنين ١٠:٠٠', 'الاثنين الساعة 10:00']) {
+    for (const text of [
+      'monday 10:00',
+      'Monday at 10:00',
+      'lunes 10:00',
+      'el lunes a las 10:00',
+      'lundi 10h00',
+      'lundi à 10h',
+      'segunda-feira 10:00',
+      'segunda às 10:00',
+      'الاثنين 10:00',
+      'الإثنين ١٠:٠٠',
+      'الاثنين الساعة 10:00',
+    ]) {
       expect([text, iso(text)]).toEqual([text, '2026-12-07T10:00:00.000Z']);
     }
     expect(iso('lunes 10:00', 'Europe/Madrid')).toBe('2026-12-07T09:00:00.000Z');
@@ -42,7 +54,8 @@ describe('when a scheduled discussion goes out', () => {
   it('returns a past instant as such (the command refuses it) and rejects what names no time', () => {
     expect(iso('2026-11-30 10:00')).toBe('2026-11-30T10:00:00.000Z');
     expect(iso('today 9:00')).toBe('2026-12-01T09:00:00.000Z');
-    for (const text of ['', 'monday', 'someday 10:00', '2026-02-30 10:00', '2026-12-07 25:00', 'in soon', 'in 0 min', 'monday 10:00 and more words here']) expect([text, iso(text)]).toEqual([text, 'invalid']);
+    for (const text of ['', 'monday', 'someday 10:00', '2026-02-30 10:00', '2026-12-07 25:00', 'in soon', 'in 0 min', 'monday 10:00 and more words here'])
+      expect([text, iso(text)]).toEqual([text, 'invalid']);
   });
 
   it('finds a weekday within the week a module opens', () => {

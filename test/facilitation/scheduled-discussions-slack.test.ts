@@ -8,12 +8,19 @@ describe('scheduled discussion prompts on native Slack', () => {
   // A clock the test controls: turns and passes both take it.
   const T0 = new Date('2026-12-01T09:00:00Z');
   const plus = (ms: number) => new Date(T0.getTime() + ms);
-  const say = (text: string, now = T0, userId = 'U0FAY') =>
-    running.app.coach.handle({ channelId: 'slack', userId, conversationId: 'C0PILOT', scope: 'channel', text, now, locale: 'es-ES' });
+  const say = (text: string, now = T0, userId = 'U0FAY') => running.app.coach.handle({ channelId: 'slack', userId, conversationId: 'C0PILOT', scope: 'channel', text, now, locale: 'es-ES' });
 
   beforeAll(async () => {
     const apiUrl = await recorder.start();
-    running = await startTestApp({ SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: apiUrl, FACILITATORS: 'U0FAY', SCHEDULE_TICK_SECONDS: '0', REMINDER_TICK_SECONDS: '0', COHORT_TICK_SECONDS: '0' });
+    running = await startTestApp({
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_API_URL: apiUrl,
+      FACILITATORS: 'U0FAY',
+      SCHEDULE_TICK_SECONDS: '0',
+      REMINDER_TICK_SECONDS: '0',
+      COHORT_TICK_SECONDS: '0',
+    });
   }, 240_000);
   afterAll(async () => {
     await running?.stop();
@@ -37,7 +44,9 @@ describe('scheduled discussion prompts on native Slack', () => {
     expect(posts).toHaveLength(1);
     const blocks = JSON.stringify(posts[0].args.blocks);
     expect(blocks).toContain(running.app.catalog.get('es').modules[1].reflection.slice(0, 40));
-    expect(blocks).toContain('El bot no lee ni guarda las respuestas a esta publicación.');
+    // The card says plainly that thread replies are collected for the summary, and how to opt out.
+    expect(blocks).toContain('Las respuestas de este hilo se recogen para el resumen de la persona facilitadora');
+    expect(blocks).toContain('empiécela con #private');
     expect(await running.app.jobs.get(id!)).toMatchObject({ state: 'done', result: { messageId: posts[0].response.ts } });
 
     // The bot was removed from the channel: Slack answers not_in_channel; not retried, the facilitator gets a DM.
@@ -54,7 +63,10 @@ describe('scheduled discussion prompts on native Slack', () => {
     // The facilitator's `my data` export lists the prompts they scheduled; erasure anonymises them.
     const source = running.app.privacy.registry.sources().find((x) => x.name === 'scheduledDiscussions')!;
     const subject = { learnerKey: 'learner:slack:U0FAY', channelId: 'slack', userId: 'U0FAY' };
-    expect(await source.export(subject)).toMatchObject({ count: 2, data: expect.arrayContaining([expect.objectContaining({ id, state: 'done' }), expect.objectContaining({ id: second, state: 'failed' })]) });
+    expect(await source.export(subject)).toMatchObject({
+      count: 2,
+      data: expect.arrayContaining([expect.objectContaining({ id, state: 'done' }), expect.objectContaining({ id: second, state: 'failed' })]),
+    });
     expect(await source.erase(subject)).toBe(2);
     expect(await source.export(subject)).toBeUndefined();
     expect((await running.app.jobs.get(id!))?.payload.facilitatorKey).toBe('');

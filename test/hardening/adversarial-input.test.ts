@@ -16,7 +16,7 @@ import { learnerKey, newLearnerRecord } from '../../src/core/learner';
 const SECRET = 'adversarial-signing-secret';
 const MAX_BLOCK_MS = 50;
 
-const backtrackingBait = (length: number) => `${'1   '.repeat(Math.ceil(length / 4))}`.slice(0, length - 2) + ' x';
+const backtrackingBait = (length: number) => `${'1   '.repeat(Math.ceil(length / 4)).slice(0, length - 2)} x`;
 const mixedScripts = (bytes: number) => {
   const piece = 'Données ética الذكاء 人工智能 🇺🇳 ';
   let out = '';
@@ -76,11 +76,20 @@ describe('adversarial messages', () => {
   let sent = 0;
   async function slackDm(user: string, channel: string, text: string): Promise<void> {
     const body = JSON.stringify({
-      token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `EvAdv${Date.now()}${++sent}`, event_time: Math.floor(Date.now() / 1000),
+      token: 'legacy',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: `EvAdv${Date.now()}${++sent}`,
+      event_time: Math.floor(Date.now() / 1000),
       event: { type: 'message', channel_type: 'im', user, channel, text, ts: `${Date.now() / 1000}`.slice(0, 17) },
     });
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await fetch(`${running.url}/api/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) }, body });
+    const res = await fetch(`${running.url}/api/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) },
+      body,
+    });
     expect(res.status).toBe(200);
   }
 
@@ -165,7 +174,6 @@ describe('adversarial messages', () => {
   });
 
   describe('over native Slack', () => {
-
     it.each(Object.entries(INPUTS))('answers %s without blocking the event loop', async (_name, text) => {
       const user = `UADV${++learner}`;
       const channel = `DADV${learner}`;

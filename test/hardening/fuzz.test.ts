@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signSlackRequest } from '../../src/channels/slack/slack-signature';
+import { seededRandom } from '../../src/core/seeded-random';
 import { startTestApp, teamsActivity, type RunningApp } from '../support/app-harness';
 import { SlackApiRecorder } from '../slack/slack-api-recorder';
 
@@ -15,17 +16,6 @@ const SEED = 20261201;
 const CASES = { botFramework: 900, slack: 450, directLine: 250 };
 const INTERNAL_TEXT = /\bat [\w.<>]+ \(|TypeError|ReferenceError|SyntaxError|Cannot read|undefined is not|\/work\/|node_modules|ECONNREFUSED|stack/;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 class Mutator {
@@ -38,24 +28,50 @@ class Mutator {
   value(depth = 0): Json {
     const kinds = ['null', 'bool', 'int', 'float', 'empty', 'short', 'long', 'odd', 'array', 'object', 'numeric-string'] as const;
     switch (this.pick(depth > 2 ? kinds.slice(0, 9) : kinds)) {
-      case 'null': return null;
-      case 'bool': return this.random() < 0.5;
-      case 'int': return this.pick([0, -1, 1, 2 ** 31, -(2 ** 53), Number.MAX_SAFE_INTEGER]);
-      case 'float': return this.pick([0.5, -1e308, 1e308, 3.14159]);
-      case 'empty': return '';
-      case 'short': return this.pick(['help', 'next', 'x', 'quiz', 'ok', '2', 'msteams', 'slack', 'message', 'invoke', 'adaptiveCard/action', '29:x', 'en-US', 'ar']);
-      case 'long': return 'a'.repeat(1 + Math.floor(this.random() * 6000));
-      case 'odd': return this.pick(['\u0000', '\ud800', '%s%n', '${7*7}', '{{constructor}}', '__proto__', '<script>', '../../etc/passwd', '١٢٣', 'e\u0301\u0301\u0301', '\u202eevil', '1   1   1   1   1   1   1   1 x']);
-      case 'numeric-string': return String(Math.floor(this.random() * 1e6));
-      case 'array': return Array.from({ length: Math.floor(this.random() * 4) }, () => this.value(depth + 1));
-      case 'object': return Object.fromEntries(Array.from({ length: Math.floor(this.random() * 4) }, (_, i) => [this.pick(['id', 'type', 'text', 'name', 'value', `k${i}`, '__proto__', 'constructor']), this.value(depth + 1)]));
+      case 'null':
+        return null;
+      case 'bool':
+        return this.random() < 0.5;
+      case 'int':
+        return this.pick([0, -1, 1, 2 ** 31, -(2 ** 53), Number.MAX_SAFE_INTEGER]);
+      case 'float':
+        return this.pick([0.5, -1e308, 1e308, Math.PI]);
+      case 'empty':
+        return '';
+      case 'short':
+        return this.pick(['help', 'next', 'x', 'quiz', 'ok', '2', 'msteams', 'slack', 'message', 'invoke', 'adaptiveCard/action', '29:x', 'en-US', 'ar']);
+      case 'long':
+        return 'a'.repeat(1 + Math.floor(this.random() * 6000));
+      case 'odd':
+        return this.pick([
+          '\u0000',
+          '\ud800',
+          '%s%n',
+          `\${7*7}`,
+          '{{constructor}}',
+          '__proto__',
+          '<script>',
+          '../../etc/passwd',
+          '١٢٣',
+          'e\u0301\u0301\u0301',
+          '\u202eevil',
+          '1   1   1   1   1   1   1   1 x',
+        ]);
+      case 'numeric-string':
+        return String(Math.floor(this.random() * 1e6));
+      case 'array':
+        return Array.from({ length: Math.floor(this.random() * 4) }, () => this.value(depth + 1));
+      case 'object':
+        return Object.fromEntries(
+          Array.from({ length: Math.floor(this.random() * 4) }, (_, i) => [this.pick(['id', 'type', 'text', 'name', 'value', `k${i}`, '__proto__', 'constructor']), this.value(depth + 1)]),
+        );
     }
   }
 
   /** Paths to every node of a document. */
   private paths(node: Json, prefix: (string | number)[] = []): (string | number)[][] {
     const out: (string | number)[][] = prefix.length ? [prefix] : [];
-    if (Array.isArray(node)) node.forEach((child, i) => out.push(...this.paths(child, [...prefix, i])));
+    if (Array.isArray(node)) for (const [i, child] of node.entries()) out.push(...this.paths(child, [...prefix, i]));
     else if (node && typeof node === 'object') for (const [k, child] of Object.entries(node)) out.push(...this.paths(child, [...prefix, k]));
     return out;
   }
@@ -92,7 +108,7 @@ async function startConnectorStandIn(): Promise<{ url: string; stop(): Promise<v
 
 describe('fuzzing the public endpoints', () => {
   const recorder = new SlackApiRecorder();
-  const mutator = new Mutator(mulberry32(SEED));
+  const mutator = new Mutator(seededRandom(SEED));
   let connector: Awaited<ReturnType<typeof startConnectorStandIn>>;
   let running: RunningApp;
   let failures: string[] = [];
@@ -120,9 +136,19 @@ describe('fuzzing the public endpoints', () => {
   it('never answers a mutated Bot Framework activity with 500 or internal text', async () => {
     const seeds: Json[] = [
       teamsActivity({ text: 'help', serviceUrl: connector.url }) as Json,
-      teamsActivity({ text: 'what is the AI Act?', serviceUrl: connector.url, conversation: { id: '19:channel;messageid=1', conversationType: 'channel', tenantId: 't1' }, entities: [{ type: 'mention', text: '<at>coach</at>', mentioned: { id: '28:bot' } }] }) as Json,
+      teamsActivity({
+        text: 'what is the AI Act?',
+        serviceUrl: connector.url,
+        conversation: { id: '19:channel;messageid=1', conversationType: 'channel', tenantId: 't1' },
+        entities: [{ type: 'mention', text: '<at>coach</at>', mentioned: { id: '28:bot' } }],
+      }) as Json,
       teamsActivity({ value: { command: 'next', args: { at: 'm1-l1-s1' } }, serviceUrl: connector.url }) as Json,
-      teamsActivity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'run', data: { command: 'quiz.answer', args: { question: 'm1-l1-q1', answer: 'a' } } } }, serviceUrl: connector.url }) as Json,
+      teamsActivity({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'run', data: { command: 'quiz.answer', args: { question: 'm1-l1-q1', answer: 'a' } } } },
+        serviceUrl: connector.url,
+      }) as Json,
       teamsActivity({ type: 'conversationUpdate', membersAdded: [{ id: '29:new', name: 'New' }], serviceUrl: connector.url }) as Json,
       teamsActivity({ type: 'installationUpdate', action: 'add', serviceUrl: connector.url }) as Json,
     ];
@@ -142,7 +168,13 @@ describe('fuzzing the public endpoints', () => {
       event({ type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home' }),
       event({ type: 'member_joined_channel', user: 'U2', channel: 'C1' }),
     ];
-    const interactionSeed: Json = { type: 'block_actions', user: { id: 'U1' }, channel: { id: 'D1' }, container: { type: 'message', message_ts: '1700000000.000300' }, actions: [{ action_id: 'next', value: JSON.stringify({ command: 'next', args: {} }), action_ts: '1700000000.1' }] };
+    const interactionSeed: Json = {
+      type: 'block_actions',
+      user: { id: 'U1' },
+      channel: { id: 'D1' },
+      container: { type: 'message', message_ts: '1700000000.000300' },
+      actions: [{ action_id: 'next', value: JSON.stringify({ command: 'next', args: {} }), action_ts: '1700000000.1' }],
+    };
     const commandSeed: Record<string, string> = { command: '/course', text: 'help', user_id: 'U1', channel_id: 'D1', trigger_id: 't1' };
     for (let i = 0; i < CASES.slack; i++) {
       const kind = i % 3;
@@ -164,7 +196,11 @@ describe('fuzzing the public endpoints', () => {
         body = new URLSearchParams(fields).toString();
       }
       const ts = String(Math.floor(Date.now() / 1000));
-      const res = await fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) }, body });
+      const res = await fetch(`${running.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) },
+        body,
+      });
       await check(`slack case ${i} (${path})`, res);
     }
     expect(failures).toEqual([]);
@@ -173,7 +209,11 @@ describe('fuzzing the public endpoints', () => {
   });
 
   it('never answers a mutated Direct Line activity with 500 or internal text, and stays the same size', async () => {
-    const generated = await fetch(`${running.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: { id: 'fuzz-learner' } }) });
+    const generated = await fetch(`${running.url}/v3/directline/tokens/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { id: 'fuzz-learner' } }),
+    });
     const { token: userToken } = (await generated.json()) as { token: string };
     const started = await fetch(`${running.url}/v3/directline/conversations`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` }, body: '{}' });
     const { conversationId, token } = (await started.json()) as { conversationId: string; token: string };
@@ -186,7 +226,11 @@ describe('fuzzing the public endpoints', () => {
     let middleHeap = 0;
     for (let i = 0; i < CASES.directLine; i++) {
       const payload = mutator.mutate(mutator.pick(seeds), 1 + (i % 3));
-      const res = await fetch(`${running.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(payload) });
+      const res = await fetch(`${running.url}/v3/directline/conversations/${conversationId}/activities`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(payload),
+      });
       await check(`direct line case ${i}`, res);
       middleHeap = heapAt(i) ?? middleHeap;
     }

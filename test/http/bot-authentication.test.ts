@@ -69,7 +69,8 @@ describe('token validation with an app id', () => {
         HOST: '127.0.0.1',
         PORT: '0',
         DATA_DIR: tempDir(),
-        INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+        INDEX_DIR: SHARED_INDEX_DIR,
+        KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
         REMINDER_TICK_SECONDS: '0',
         MICROSOFT_APP_ID: APP_ID,
         MICROSOFT_APP_TYPE: 'SingleTenant',
@@ -126,26 +127,38 @@ describe('token validation with an app id', () => {
 
   describe('refuses forged and incomplete tokens with 401 and the generic body, logging no errors', () => {
     const forgeries: [string, (activity: Record<string, unknown>) => string][] = [
-      ['alg=none', (a) => {
-        const [head, body] = openId.sign(claimsFor(a)).split('.');
-        const none = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(head, 'base64url').toString()), alg: 'none' })).toString('base64url');
-        return `${none}.${body}.`;
-      }],
-      ['HS256 signed with the public key', (a) => {
-        const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-        const head = enc({ alg: 'HS256', typ: 'JWT', kid: 'test-key-1' });
-        const body = enc(claimsFor(a));
-        return `${head}.${body}.${crypto.createHmac('sha256', openId.publicKeyPem).update(`${head}.${body}`).digest('base64url')}`;
-      }],
+      [
+        'alg=none',
+        (a) => {
+          const [head, body] = openId.sign(claimsFor(a)).split('.');
+          const none = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(head, 'base64url').toString()), alg: 'none' })).toString('base64url');
+          return `${none}.${body}.`;
+        },
+      ],
+      [
+        'HS256 signed with the public key',
+        (a) => {
+          const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+          const head = enc({ alg: 'HS256', typ: 'JWT', kid: 'test-key-1' });
+          const body = enc(claimsFor(a));
+          return `${head}.${body}.${crypto.createHmac('sha256', openId.publicKeyPem).update(`${head}.${body}`).digest('base64url')}`;
+        },
+      ],
       ['another key with the same kid', (a) => openId.sign(claimsFor(a), { key: crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey })],
-      ['nbf ten minutes ahead', (a) => {
-        const soon = Math.floor(Date.now() / 1000) + 600;
-        return openId.sign(claimsFor(a, { nbf: soon, iat: soon, exp: soon + 3600 }));
-      }],
-      ['no exp', (a) => {
-        const { exp: _exp, ...claims } = claimsFor(a);
-        return openId.sign(claims);
-      }],
+      [
+        'nbf ten minutes ahead',
+        (a) => {
+          const soon = Math.floor(Date.now() / 1000) + 600;
+          return openId.sign(claimsFor(a, { nbf: soon, iat: soon, exp: soon + 3600 }));
+        },
+      ],
+      [
+        'no exp',
+        (a) => {
+          const { exp: _exp, ...claims } = claimsFor(a);
+          return openId.sign(claims);
+        },
+      ],
       ['an emulator-issued token (emulator tokens are off by default)', (a) => openId.sign(claimsFor(a, { iss: 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/', appid: APP_ID }))],
     ];
 

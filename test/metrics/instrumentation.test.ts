@@ -128,7 +128,15 @@ describe('what the adapters report to /metrics', () => {
     registerReminders(registry, storage);
     const coach = new Coach({ storage, localizer, registry, logger, defaultLanguage: 'en', metrics });
     const sent: string[] = [];
-    const proactive = new MeasuredProactive({ sendToLearner: async (key) => (sent.push(key), 'sent') }, metrics);
+    const proactive = new MeasuredProactive(
+      {
+        sendToLearner: async (key) => {
+          sent.push(key);
+          return 'sent';
+        },
+      },
+      metrics,
+    );
     const scheduler = new ReminderScheduler({ storage, proactive, localizer, registry, logger, defaultLanguage: 'en', metrics });
     const setAt = new Date('2026-11-28T06:00:00Z');
     for (const user of ['aad-ana', 'aad-ben']) {
@@ -152,7 +160,7 @@ describe('what the adapters report to /metrics', () => {
 });
 
 describe('correlation ids in the core', () => {
-  it('gives the learner the request\'s correlation id as the reference of a failed turn, the one its error log carries', async () => {
+  it("gives the learner the request's correlation id as the reference of a failed turn, the one its error log carries", async () => {
     const { logger: recorded, lines } = recordingLogger();
     const localizer = await createLocalizer();
     const storage = new SqliteStorage(':memory:');
@@ -170,7 +178,7 @@ describe('correlation ids in the core', () => {
     await storage.close();
   });
 
-  it('runs each reminder pass under its own correlation id, carried by the pass\'s log lines', async () => {
+  it("runs each reminder pass under its own correlation id, carried by the pass's log lines", async () => {
     const { logger: recorded, lines } = recordingLogger();
     const localizer = await createLocalizer();
     const storage = new SqliteStorage(':memory:');

@@ -23,7 +23,10 @@ const logSink = new Writable({
 let app: App;
 const bot = { url: '' };
 beforeAll(async () => {
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: tempDir(), INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REMINDER_TICK_SECONDS: '0' }, REPO_ROOT);
+  const config = loadConfig(
+    { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: tempDir(), INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), REMINDER_TICK_SECONDS: '0' },
+    REPO_ROOT,
+  );
   app = await createApp(config, { logger: createLogger({ level: 'info', destination: logSink }) });
   bot.url = await app.start();
 });
@@ -70,10 +73,12 @@ describe('GET /metrics on a bot listening on loopback', () => {
   it('refuses a request addressed to another host name (a rebound DNS name pointing at 127.0.0.1)', async () => {
     const { port } = new URL(bot.url);
     const status = await new Promise<number>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/metrics', headers: { host: `attacker.example:${port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port, path: '/metrics', headers: { host: `attacker.example:${port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
     });
     expect(status).toBe(403);
   });
@@ -142,7 +147,7 @@ describe('GET /metrics on a network-facing configuration', () => {
 });
 
 describe('correlation ids from request to reply', () => {
-  it('logs the request\'s turn under the caller\'s X-Request-Id and sends that id back', async () => {
+  it("logs the request's turn under the caller's X-Request-Id and sends that id back", async () => {
     const activity = teamsActivity({ text: 'help' });
     await postJson(`${bot.url}/api/messages`, activity, { 'x-request-id': 'proxy-request-0001' });
     const retry = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'proxy-request-0002' }, body: JSON.stringify(activity) });

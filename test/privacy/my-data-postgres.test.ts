@@ -27,7 +27,19 @@ describe('my data (Teams, two PostgreSQL instances)', () => {
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
       const config = loadConfig(
-        { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), STORAGE: 'postgres', DATABASE_URL: TEST_DATABASE_URL, REMINDER_TICK_SECONDS: '0', WEBCHAT_ENABLED: 'false', RETENTION_PURGE_INTERVAL_HOURS: '0' },
+        {
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+          DATA_DIR: dataDir,
+          INDEX_DIR: SHARED_INDEX_DIR,
+          KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+          STORAGE: 'postgres',
+          DATABASE_URL: TEST_DATABASE_URL,
+          REMINDER_TICK_SECONDS: '0',
+          WEBCHAT_ENABLED: 'false',
+          RETENTION_PURGE_INTERVAL_HOURS: '0',
+        },
         REPO_ROOT,
       );
       const app = await createApp(config, { logger: createLogger({ level: 'silent' }), storage: new PostgresStorage(TEST_DATABASE_URL, table.name) });

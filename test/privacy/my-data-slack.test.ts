@@ -19,11 +19,20 @@ describe('my data (native Slack, SQLite)', () => {
   async function dm(text: string): Promise<any> {
     const before = recorder.postsTo(dmChannel).length;
     const body = JSON.stringify({
-      token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: `EvPriv${process.pid}${++events}`, event_time: Math.floor(Date.now() / 1000),
+      token: 'legacy',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      type: 'event_callback',
+      event_id: `EvPriv${process.pid}${++events}`,
+      event_time: Math.floor(Date.now() / 1000),
       event: { type: 'message', channel_type: 'im', user, channel: dmChannel, text, ts: `${1700000000 + events}.000100`, event_ts: `${1700000000 + events}.000100` },
     });
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await fetch(`${running.url}/api/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) }, body });
+    const res = await fetch(`${running.url}/api/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) },
+      body,
+    });
     expect(res.status).toBe(200);
     const posts = await recorder.waitForChannel(dmChannel, before + 1);
     return posts[posts.length - 1].args;
@@ -31,7 +40,15 @@ describe('my data (native Slack, SQLite)', () => {
 
   beforeAll(async () => {
     const apiUrl = await recorder.start();
-    running = await startTestApp({ DATA_DIR: dataDir, SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-privacy', SLACK_API_URL: apiUrl, REMINDER_TICK_SECONDS: '0', WEBCHAT_ENABLED: 'false', RETENTION_PURGE_INTERVAL_HOURS: '0' });
+    running = await startTestApp({
+      DATA_DIR: dataDir,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-privacy',
+      SLACK_API_URL: apiUrl,
+      REMINDER_TICK_SECONDS: '0',
+      WEBCHAT_ENABLED: 'false',
+      RETENTION_PURGE_INTERVAL_HOURS: '0',
+    });
     await dm('start');
     await dm('remind me at 07:45');
     await dm('What did the court decide about SyRI?');
@@ -42,7 +59,7 @@ describe('my data (native Slack, SQLite)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('sends the export as a link in the direct message, and the file holds the Slack learner\'s records', async () => {
+  it("sends the export as a link in the direct message, and the file holds the Slack learner's records", async () => {
     const card = await dm('meus dados');
     expect(JSON.stringify(card.blocks)).toContain(localeString('en', 'privacy', 'actions.export'));
     const exported = await dm('1');

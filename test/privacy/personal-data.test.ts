@@ -25,13 +25,19 @@ describe('personal data registry', () => {
       .register({ name: 'empty', labelKey: 'x', export: async () => ({ count: 0, data: [] }), erase: async () => 0 });
     const { file, summary } = await registry.exportAll(subject, new Date('2026-01-01T00:00:00Z'));
     expect(Object.keys(file.sections)).toEqual(['learnerRecord', 'reminders']);
-    expect(summary.map((s) => [s.name, s.count])).toEqual([['learnerRecord', 2], ['reminders', 2]]);
+    expect(summary.map((s) => [s.name, s.count])).toEqual([
+      ['learnerRecord', 2],
+      ['reminders', 2],
+    ]);
     expect(file.exportedAt).toBe('2026-01-01T00:00:00.000Z');
   });
 
   it('erases the learner record last, after every other source', async () => {
     const erased: string[] = [];
-    const registry = new PersonalDataRegistry().register(source('learnerRecord', { eraseLast: true, erased })).register(source('reminders', { erased })).register(source('certificates', { erased }));
+    const registry = new PersonalDataRegistry()
+      .register(source('learnerRecord', { eraseLast: true, erased }))
+      .register(source('reminders', { erased }))
+      .register(source('certificates', { erased }));
     expect(await registry.eraseAll(subject)).toEqual({ reminders: 2, certificates: 2, learnerRecord: 2 });
     expect(erased).toEqual(['reminders', 'certificates', 'learnerRecord']);
   });

@@ -67,7 +67,9 @@ export function teamsClient(url: () => string, learner: TeamsLearner) {
   const send = (overrides: Record<string, unknown>, group?: string) =>
     exchange(url(), teamsActivity({ from: learner.from, conversation: group ? { id: group, conversationType: 'groupChat', tenantId: 'tenant-1' } : learner.conversation, ...overrides }));
   return {
-    say: (text: string, group?: string) => send({ text }, group),
+    // In a group chat the bot answers only when @mentioned (other messages are discussion replies or ignored).
+    say: (text: string, group?: string) =>
+      send(group ? { text: `<at>govai-coach</at> ${text}`, entities: [{ type: 'mention', text: '<at>govai-coach</at>', mentioned: { id: '28:bot', name: 'govai-coach' } }] } : { text }, group),
     press: (command: string, args: Record<string, string> = {}, group?: string) => send({ value: { command, args } }, group),
     install: () => send({ type: 'installationUpdate', action: 'add' }),
   };

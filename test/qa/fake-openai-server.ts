@@ -101,6 +101,8 @@ export function embeddings(dimensions = 8): Handler {
     const input: string[] = Array.isArray(req.body.input) ? req.body.input : [req.body.input];
     const vector = (text: string) => Array.from({ length: dimensions }, (_, i) => ((text.length * (i + 3)) % 7) / 7 + (text.includes('X-Road') && i === 0 ? 1 : 0));
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', model: req.body.model, data: input.map((t, index) => ({ object: 'embedding', index, embedding: vector(t) })), usage: { prompt_tokens: 1, total_tokens: 1 } }));
+    res.end(
+      JSON.stringify({ object: 'list', model: req.body.model, data: input.map((t, index) => ({ object: 'embedding', index, embedding: vector(t) })), usage: { prompt_tokens: 1, total_tokens: 1 } }),
+    );
   };
 }

@@ -8,6 +8,7 @@ describe('follow-up questions', () => {
     '¿y desde qué año funciona?',
     '¿Y cuánta gente ya está conectada?',
     'et pour les systèmes autonomes ?',
+    "et pour les systèmes d'IA déjà en service, c'est quand alors ?",
     'elle a été adoptée quand ?',
     'e por que a justiça considerou ilegal?',
     'ومتى صدرت طبعته الثانية؟',
@@ -16,12 +17,16 @@ describe('follow-up questions', () => {
     expect(isFollowUp(q)).toBe(true);
   });
 
-  it.each(['What is automation bias?', '¿Qué es el RGPD?', 'O que é o RGPD?', 'Quels sont les principes FAIR ?', 'ما هو تحيز الأتمتة؟', 'And now a long question that stands on its own about the EU AI Act risk tiers?'])(
-    '"%s" stands on its own',
-    (q) => {
-      expect(isFollowUp(q)).toBe(false);
-    },
-  );
+  it.each([
+    'What is automation bias?',
+    '¿Qué es el RGPD?',
+    'O que é o RGPD?',
+    'Quels sont les principes FAIR ?',
+    'ما هو تحيز الأتمتة؟',
+    'And now a long question that stands on its own about the EU AI Act risk tiers?',
+  ])('"%s" stands on its own', (q) => {
+    expect(isFollowUp(q)).toBe(false);
+  });
 });
 
 describe('question language with the learner language as prior', () => {

@@ -17,7 +17,12 @@ describe('course glossary', () => {
       expect(entry.lang).toBe(lang);
       expect(entry.definition.length).toBeGreaterThan(20);
       expect(entry.synonyms.length + entry.variants.length).toBeGreaterThan(0);
-      expect(glossary.equivalents('automation-bias', lang).map((e) => e.lang).sort()).toEqual(LANGS.filter((l) => l !== lang).sort());
+      expect(
+        glossary
+          .equivalents('automation-bias', lang)
+          .map((e) => e.lang)
+          .sort(),
+      ).toEqual(LANGS.filter((l) => l !== lang).sort());
     }
   });
 
@@ -39,7 +44,13 @@ describe('course glossary', () => {
     fs.writeFileSync(es, fs.readFileSync(es, 'utf8').replace('  - id: automation-bias\n', '  - id: Automation_Bias\n').replace('lessons: ["m2-l1"', 'lessons: ["m9-l9"'));
     const problems = (await validateCourse(dir)).filter((p) => p.file.endsWith('glossary.yaml'));
     const messages = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^es\/glossary\.yaml:\d+: terms\[\d+\]\.id: must be lower-case words/), expect.stringMatching(/^es\/glossary\.yaml:\d+: .*lesson "m9-l9" does not exist/), 'es/glossary.yaml:1: term "automation-bias" of en/glossary.yaml is missing']));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^es\/glossary\.yaml:\d+: terms\[\d+\]\.id: must be lower-case words/),
+        expect.stringMatching(/^es\/glossary\.yaml:\d+: .*lesson "m9-l9" does not exist/),
+        'es/glossary.yaml:1: term "automation-bias" of en/glossary.yaml is missing',
+      ]),
+    );
     expect(problems.every((p) => p.line > 0)).toBe(true);
   });
 });

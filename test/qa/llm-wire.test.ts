@@ -6,7 +6,7 @@ import { buildIndex } from '../../src/adapters/retrieval/index-store';
 import { embeddingChoiceFor } from '../../src/adapters/retrieval/qa-runtime';
 import { chunksFromCourse } from '../../src/adapters/retrieval/chunking';
 import type { HybridRetriever } from '../../src/adapters/retrieval/hybrid-retriever';
-import { QaService, type QaAnswer } from '../../src/core/qa/answer-service';
+import { QaService, type QaAnswer, type QaProgress } from '../../src/core/qa/answer-service';
 import { completion, embeddings, failure, FakeOpenAiServer, hang, streamed } from './fake-openai-server';
 import { fixtureChunks, fixtureRetriever, makeCourse, tempDir } from './qa-fixtures';
 
@@ -68,6 +68,28 @@ describe('LLM answers over the OpenAI wire format', () => {
     expect(server.requests[0].body.stream).toBe(true);
   });
 
+  it('reports a streamed answer sentence by sentence, cleaned and checked as the final answer is, and nothing of NOT_IN_COURSE', async () => {
+    server.script(
+      streamed(['Estonia launched ', 'X-Road in 2001 [1]. ', 'Click here to confirm: ', 'https://x-road.example [1]. ', 'It is still in use [9]. ', 'Today it links agencies']),
+      streamed(['NOT_IN', '_COURSE', '. ', 'Sorry']),
+    );
+    const progress: QaProgress[] = [];
+    const onProgress = (p: QaProgress) => progress.push(p);
+    const a = answerOf(await serviceWith().ask({ question: 'When did Estonia launch X-Road?', lang: 'en', onProgress }));
+    expect(server.requests[0].body.stream).toBe(true);
+    expect(progress).toEqual([
+      { stage: 'searching' },
+      { stage: 'writing', text: 'Estonia launched X-Road in 2001 [1].' },
+      // The instruction with its link is never shown; the citation of a passage it was not given is removed.
+      { stage: 'writing', text: 'Estonia launched X-Road in 2001 [1]. It is still in use.' },
+    ]);
+    expect(a.text).toBe('Estonia launched X-Road in 2001 [1]. It is still in use. Today it links agencies');
+
+    progress.length = 0;
+    expect((await serviceWith().ask({ question: 'When did Estonia launch X-Road?', lang: 'en', onProgress })).kind).toBe('not-covered');
+    expect(progress).toEqual([{ stage: 'searching' }]);
+  });
+
   it('waits for Retry-After on 429 and then uses the answer', async () => {
     server.script(failure(429, { 'retry-after': '1' }), completion('X-Road dates from 2001 [1].'));
     const a = answerOf(await serviceWith().ask({ question: 'When did Estonia launch X-Road?', lang: 'en' }));
@@ -93,7 +115,12 @@ describe('LLM answers over the OpenAI wire format', () => {
 
   it('keeps to the overall answer deadline across retries, then answers extractively', async () => {
     server.script(hang());
-    const service = new QaService({ retrieval: retriever, llm: new OpenAiLlm(createOpenAiSetup(settings(url, { LLM_TIMEOUT_MS: 5000, LLM_MAX_RETRIES: 2 }))!, PromptLibrary.load()), maxQuestionChars: 500, llmBudgetMs: 300 });
+    const service = new QaService({
+      retrieval: retriever,
+      llm: new OpenAiLlm(createOpenAiSetup(settings(url, { LLM_TIMEOUT_MS: 5000, LLM_MAX_RETRIES: 2 }))!, PromptLibrary.load()),
+      maxQuestionChars: 500,
+      llmBudgetMs: 300,
+    });
     const a = answerOf(await service.ask({ question: 'When did Estonia launch X-Road?', lang: 'en' }));
     expect(a.generator).toBe('extractive');
     expect(a.notices).toContain('llm-fallback');
@@ -157,7 +184,10 @@ describe('LLM answers over the OpenAI wire format', () => {
     server.script(completion('X-Road is from 2001 [1].'));
     const service = new QaService({
       retrieval: retriever,
-      llm: new OpenAiLlm(createOpenAiSetup(settings(url, { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, AZURE_OPENAI_ENDPOINT: url, AZURE_OPENAI_API_KEY: 'az-key', AZURE_OPENAI_DEPLOYMENT: 'chat-dep' }))!, PromptLibrary.load()),
+      llm: new OpenAiLlm(
+        createOpenAiSetup(settings(url, { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, AZURE_OPENAI_ENDPOINT: url, AZURE_OPENAI_API_KEY: 'az-key', AZURE_OPENAI_DEPLOYMENT: 'chat-dep' }))!,
+        PromptLibrary.load(),
+      ),
       maxQuestionChars: 500,
     });
     answerOf(await service.ask({ question: 'When did Estonia launch X-Road?', lang: 'en' }));

@@ -14,7 +14,7 @@ describe('Q&A in the running app, over /api/messages as a Teams user', () => {
     const manifest = readManifest(running.app.config.paths.index);
     expect(manifest?.embeddingId).toMatch(/^local-hash/);
     expect(manifest?.byLanguage.en).toBeGreaterThan(100);
-    expect(fs.existsSync(path.join(running.app.config.paths.index, 'vector', 'hnswlib.index'))).toBe(true);
+    expect(fs.existsSync(path.join(running.app.config.paths.index, 'vector', 'sparse-vectors.bin'))).toBe(true);
   });
 
   it('answers a course question offline, with its source lesson', async () => {

@@ -33,10 +33,19 @@ const TEXT = {
     lesson: 'Sharing data responsibly',
     lesson2: 'Bias and automation',
     steps: [
-      ['X-Road in Estonia', 'Estonia launched X-Road in 2001. X-Road is a data exchange layer that lets public registers share data securely. It supports the once-only principle: citizens give the same information to the state only once.'],
+      [
+        'X-Road in Estonia',
+        'Estonia launched X-Road in 2001. X-Road is a data exchange layer that lets public registers share data securely. It supports the once-only principle: citizens give the same information to the state only once.',
+      ],
       ['The FAIR principles', 'FAIR data is findable, accessible, interoperable and reusable. The FAIR principles were published in 2016 to make research data easier to reuse.'],
-      ['Automation bias', 'Automation bias is the tendency of people to trust a computer output too much. Officials may rely on a risk score even when other evidence contradicts it. Training and meaningful human review reduce automation bias.'],
-      ['Robodebt', 'Robodebt was an automated debt-recovery scheme in Australia from 2016 to 2019. It averaged yearly income to raise welfare debts that were unlawful. A Royal Commission reported in 2023.'],
+      [
+        'Automation bias',
+        'Automation bias is the tendency of people to trust a computer output too much. Officials may rely on a risk score even when other evidence contradicts it. Training and meaningful human review reduce automation bias.',
+      ],
+      [
+        'Robodebt',
+        'Robodebt was an automated debt-recovery scheme in Australia from 2016 to 2019. It averaged yearly income to raise welfare debts that were unlawful. A Royal Commission reported in 2023.',
+      ],
     ],
     quiz: ['Which country built X-Road?', 'Estonia', 'Estonia built X-Road, its data exchange layer, in 2001.'],
   },
@@ -47,7 +56,10 @@ const TEXT = {
     steps: [
       ['X-Road en Estonia', 'Estonia puso en marcha X-Road en 2001. X-Road es una capa de intercambio de datos que permite a los registros públicos compartir datos de forma segura.'],
       ['Los principios FAIR', 'Los datos FAIR son localizables, accesibles, interoperables y reutilizables. Los principios FAIR se publicaron en 2016.'],
-      ['El sesgo de automatización', 'El sesgo de automatización es la tendencia de las personas a confiar demasiado en el resultado de una computadora. La formación y la revisión humana reducen el sesgo.'],
+      [
+        'El sesgo de automatización',
+        'El sesgo de automatización es la tendencia de las personas a confiar demasiado en el resultado de una computadora. La formación y la revisión humana reducen el sesgo.',
+      ],
       ['Robodebt', 'Robodebt fue un sistema automatizado de cobro de deudas en Australia entre 2016 y 2019. Una comisión real informó en 2023.'],
     ],
     quiz: ['¿Qué país creó X-Road?', 'Estonia', 'Estonia creó X-Road, su capa de intercambio de datos, en 2001.'],
@@ -77,7 +89,16 @@ export function makeCourse(lang: 'en' | 'es'): Course {
         assessment: [],
         source: { file: `${lang}/m1/module.md`, line: 1 },
         lessons: [
-          { id: 'm1-l1', moduleId: 'm1', order: 1, title: t.lesson, outcomes: ['m1-o1'], steps: steps.slice(0, 2), quiz: [quiz(lang, 'm1-l1-q1', t.quiz[0], t.quiz[1], t.quiz[2])], source: { file: `${lang}/m1/l1.md`, line: 1 } },
+          {
+            id: 'm1-l1',
+            moduleId: 'm1',
+            order: 1,
+            title: t.lesson,
+            outcomes: ['m1-o1'],
+            steps: steps.slice(0, 2),
+            quiz: [quiz(lang, 'm1-l1-q1', t.quiz[0], t.quiz[1], t.quiz[2])],
+            source: { file: `${lang}/m1/l1.md`, line: 1 },
+          },
           { id: 'm1-l2', moduleId: 'm1', order: 2, title: t.lesson2, outcomes: ['m1-o1'], steps: steps.slice(2), quiz: [], source: { file: `${lang}/m1/l2.md`, line: 1 } },
         ],
       },

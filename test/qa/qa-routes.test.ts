@@ -26,7 +26,13 @@ describe('Q&A routes through the coach', () => {
     storage = new SqliteStorage(path.join(tempDir(), 'qa.sqlite'));
     await storage.open();
     const registry = new CommandRegistry(localizer);
-    registry.add({ name: 'lesson.open', handler: (turn) => (opened.push(turn.args.lesson), [turn.reply({ intent: 'show-step', text: `lesson ${turn.args.lesson}` })]) });
+    registry.add({
+      name: 'lesson.open',
+      handler: (turn) => {
+        opened.push(turn.args.lesson);
+        return [turn.reply({ intent: 'show-step', text: `lesson ${turn.args.lesson}` })];
+      },
+    });
     const service = new QaService({ retrieval: await fixtureRetriever(), maxQuestionChars: 120 });
     registerQa(registry, { service: () => service, currentStepId: () => currentStep });
     coach = new Coach({ storage, localizer, registry, logger: createLogger({ level: 'silent' }), defaultLanguage: 'en' });
@@ -43,7 +49,8 @@ describe('Q&A routes through the coach', () => {
     expect(reply.text).toContain('2001');
     // Citations say where in the course: module number, lesson title and step, never a quiz prompt.
     expect(reply.items![0].title).toBe(`[1] ${t('qa:citation.step', { module: t('qa:citation.module', { n: 1 }), lesson: 'Sharing data responsibly', step: 1 })}`);
-    expect(reply.items![0].action).toEqual({ label: t('qa:actions.openLesson'), command: 'lesson.open', args: { lesson: 'm1-l1' } });
+    // Named by the lesson's number, so two cited lessons never have buttons that read alike.
+    expect(reply.items![0].action).toEqual({ label: t('qa:actions.openLessonNumber', { number: '1.1' }), command: 'lesson.open', args: { lesson: 'm1-l1' } });
 
     // Typing "1" presses the first button.
     await send('u1', '1');

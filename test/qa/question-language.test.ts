@@ -19,4 +19,22 @@ describe('question language detection', () => {
   it.each(['GDPR?', 'X-Road', 'Robodebt 2016', 'WCAG 2.2 AA'])('leaves a question without clear language words alone: %s', (question) => {
     expect(detectQuestionLanguage(question)).toBeUndefined();
   });
+
+  // What each course's vocabulary holds, for short keyword questions without function words.
+  const vocabulary: Record<string, string[]> = {
+    es: ['falso', 'positivo', 'principios', 'gobernanza', 'datos', 'indígenas', 'de'],
+    pt: ['falso', 'positivo', 'princípios', 'governança', 'dados', 'indígenas', 'de'],
+    fr: ['faux', 'positif'],
+  };
+  const knows = (word: string, lang: string) => (vocabulary[lang] ?? []).includes(word.toLowerCase());
+
+  it('reads a short keyword question in the language whose course knows its words', () => {
+    expect(detectQuestionLanguage('principios de gobernanza de datos indígenas?', 'en', knows)).toBe('es');
+    expect(detectQuestionLanguage('princípios de governança de dados indígenas?', 'en', knows)).toBe('pt');
+  });
+
+  it('keeps the learner language when its course knows the words as well', () => {
+    expect(detectQuestionLanguage('falso positivo?', 'es', knows)).toBeUndefined();
+    expect(detectQuestionLanguage('falso positivo?', 'pt', knows)).toBeUndefined();
+  });
 });

@@ -4,7 +4,7 @@ import PDFDocument from 'pdfkit';
 import { chunksFromCourse } from '../../src/adapters/retrieval/chunking';
 import { collectChunks } from '../../src/adapters/retrieval/course-chunks';
 import { reciprocalRankFusion } from '../../src/adapters/retrieval/fusion';
-import { buildIndex, isFresh, loadIndex, localEmbeddingChoice } from '../../src/adapters/retrieval/index-store';
+import { buildIndex, embeddingText, isFresh, loadIndex, localEmbeddingChoice } from '../../src/adapters/retrieval/index-store';
 import { LexicalIndex } from '../../src/adapters/retrieval/lexical-index';
 import { LocalHashEmbeddings } from '../../src/adapters/retrieval/local-embeddings';
 import { loadReferenceChunks } from '../../src/adapters/retrieval/reference-documents';
@@ -17,7 +17,17 @@ describe('chunking', () => {
   it('makes one passage per step, with module, lesson, step, title, language and source', () => {
     const chunks = chunksFromCourse(makeCourse('es'));
     const step = chunks.find((c) => c.id === 'es:m1-l1-s1')!;
-    expect(step).toMatchObject({ kind: 'step', lang: 'es', moduleId: 'm1', lessonId: 'm1-l1', stepId: 'm1-l1-s1', title: 'X-Road en Estonia', moduleTitle: 'Gobernanza de datos', lessonTitle: 'Compartir datos con responsabilidad', source: 'es/m1/l1.md' });
+    expect(step).toMatchObject({
+      kind: 'step',
+      lang: 'es',
+      moduleId: 'm1',
+      lessonId: 'm1-l1',
+      stepId: 'm1-l1-s1',
+      title: 'X-Road en Estonia',
+      moduleTitle: 'Gobernanza de datos',
+      lessonTitle: 'Compartir datos con responsabilidad',
+      source: 'es/m1/l1.md',
+    });
     expect(chunks.filter((c) => c.kind === 'step')).toHaveLength(4);
     const quiz = chunks.find((c) => c.kind === 'quiz')!;
     expect(quiz.title).toBe('¿Qué país creó X-Road?');
@@ -38,7 +48,10 @@ describe('chunking', () => {
     fs.mkdirSync(path.join(dir, 'es'));
     fs.writeFileSync(path.join(dir, 'guide.md'), '---\ntitle: x\n---\n# Open data\n\nOpen data should be **free** to reuse.\n\n## Licences\n\nUse an open licence such as CC BY 4.0.\n');
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'First paragraph about sandboxes.\n\nSecond paragraph about pilots.');
-    fs.writeFileSync(path.join(dir, 'es', 'pagina.html'), '<html><head><title>t</title><script>alert("x")</script></head><body><h2>Registro de algoritmos</h2><p>Amsterdam abrió su registro en 2020 &amp; Helsinki también.</p></body></html>');
+    fs.writeFileSync(
+      path.join(dir, 'es', 'pagina.html'),
+      '<html><head><title>t</title><script>alert("x")</script></head><body><h2>Registro de algoritmos</h2><p>Amsterdam abrió su registro en 2020 &amp; Helsinki también.</p></body></html>',
+    );
     const pdf = new PDFDocument();
     const parts: Buffer[] = [];
     pdf.on('data', (b: Buffer) => parts.push(b));
@@ -63,6 +76,24 @@ describe('chunking', () => {
     expect(byTitle('charter')?.text).toContain('Digital Services Charter was signed in 2019');
     await expect(loadReferenceChunks(path.join(dir, 'missing'))).rejects.toThrow('does not exist');
   });
+
+  it('reads an edited, added or removed reference document again at the next start, and reports dropped sentences each time', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'guide.md'), '# Pilots\n\nStart with a small pilot. Call +44 20 7946 0958 for help.\n');
+    const load = async () => {
+      const flagged: string[] = [];
+      const chunks = await loadReferenceChunks(dir, undefined, (file) => flagged.push(file));
+      return { texts: chunks.map((c) => c.text), flagged };
+    };
+    expect(await load()).toEqual({ texts: ['Start with a small pilot.'], flagged: ['guide.md'] });
+    // Unchanged: the same passages, and the contact detail is still reported.
+    expect(await load()).toEqual({ texts: ['Start with a small pilot.'], flagged: ['guide.md'] });
+    fs.writeFileSync(path.join(dir, 'guide.md'), '# Pilots\n\nStart with a pilot of one service.\n');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'Measure before you scale.');
+    expect((await load()).texts.sort()).toEqual(['Measure before you scale.', 'Start with a pilot of one service.']);
+    fs.rmSync(path.join(dir, 'notes.txt'));
+    expect((await load()).texts).toEqual(['Start with a pilot of one service.']);
+  });
 });
 
 describe('lexical index (BM25)', () => {
@@ -81,7 +112,11 @@ describe('lexical index (BM25)', () => {
 
   it('saved and loaded again, answers exactly as the index it was saved from (typos and stems included)', () => {
     const loaded = LexicalIndex.fromJSON(JSON.parse(JSON.stringify(index)));
-    for (const [query, lang] of [['sesgos de automatizacion', 'es'], ['automaton bias', 'en'], ['X-Road data exchange', 'en']] as const) {
+    for (const [query, lang] of [
+      ['sesgos de automatizacion', 'es'],
+      ['automaton bias', 'en'],
+      ['X-Road data exchange', 'en'],
+    ] as const) {
       expect(loaded.search(query, lang, 5)).toEqual(index.search(query, lang, 5));
     }
     expect(loaded.search('automation', 'en', 5).length).toBeGreaterThan(0);
@@ -138,14 +173,40 @@ describe('index on disk', () => {
     expect(await lexicalQuery()).toEqual(fromFile);
   });
 
+  it('finds the nearest passages a full cosine comparison finds, and refuses a truncated vector file', async () => {
+    const dir = path.join(tempDir(), 'index');
+    const chunks = fixtureChunks();
+    const embedding = localEmbeddingChoice(256);
+    const { retriever } = await buildIndex(dir, chunks, embedding);
+    const embeddings = embedding.restore(dir) as LocalHashEmbeddings;
+    const query = 'automation bias in decisions about people';
+    const q = embeddings.embed(query);
+    const cosine = (text: string) => embeddings.embed(text).reduce((sum, x, i) => sum + x * q[i], 0);
+    const english = chunks.filter((c) => c.lang === 'en');
+    const expected = english
+      .map((c) => ({ id: c.id, s: cosine(embeddingText(c)) }))
+      .filter((x) => x.s !== 0)
+      .sort((a, b) => b.s - a.s)
+      .map((x) => x.id);
+    const result = await retriever.search(query, 'en', { mode: 'vector', k: english.length });
+    expect(result.passages.map((p) => p.chunk.id)).toEqual(expected);
+    expect(result.passages[0].vectorSimilarity).toBeCloseTo(cosine(embeddingText(result.passages[0].chunk)), 5);
+
+    fs.truncateSync(path.join(dir, 'vector', 'sparse-vectors.bin'), 100);
+    await expect(loadIndex(dir, embedding)).rejects.toMatchObject({ code: 'index-invalid' });
+  });
+
   it('keeps passage text once, skips chunks.json on a fresh start, and refuses a damaged one otherwise', async () => {
     const dir = path.join(tempDir(), 'index');
     const chunks = fixtureChunks();
     const embedding = localEmbeddingChoice(256);
     await buildIndex(dir, chunks, embedding);
-    // The vector store holds ids and languages only; the texts live in chunks.json.
-    const docstore = fs.readFileSync(path.join(dir, 'vector', 'docstore.json'), 'utf8');
-    expect(docstore).not.toContain(chunks[0].text.slice(0, 40));
+    // The vector lists hold ids and weights only; the texts live in chunks.json.
+    const vectorFiles = fs
+      .readdirSync(path.join(dir, 'vector'))
+      .map((f) => fs.readFileSync(path.join(dir, 'vector', f), 'latin1'))
+      .join('');
+    expect(vectorFiles).not.toContain(chunks[0].text.slice(0, 40));
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'lexical.json'), 'utf8')).languages[0].index).not.toContain(chunks[0].text.slice(0, 40));
 
     fs.writeFileSync(path.join(dir, 'chunks.json'), JSON.stringify([{ id: 'x', lang: 'en', kind: 'step', title: 'T', source: 's' }]));

@@ -1,4 +1,5 @@
-import { analyze, foldText, questionFocus } from '../../src/core/qa/text-analysis';
+import { analyze, foldText, isStopWordTypo, questionFocus } from '../../src/core/qa/text-analysis';
+import { offDomainShape } from '../../src/core/qa/off-domain';
 import { splitSentences } from '../../src/core/qa/sentences';
 import { meetsExpectations } from '../../src/core/qa/expectation-match';
 
@@ -19,7 +20,23 @@ describe('per-language text analysis', () => {
     expect(analyze('اعتمدت في ٢٠٢١', 'ar')).toContain('2021');
   });
 
+  it('gives an Arabic word one term with or without the article, an attached conjunction or the feminine plural', () => {
+    expect(analyze('المستقلة', 'ar')).toEqual(analyze('مستقلة', 'ar'));
+    expect(analyze('والأنظمة للأنظمة', 'ar')).toEqual(analyze('أنظمة أنظمة', 'ar'));
+    expect(analyze('قرارات', 'ar')).toEqual(analyze('القرارات', 'ar'));
+    expect(analyze('الوزارة', 'ar')).toEqual(analyze('وزارة', 'ar'));
+    expect(analyze('وما الموعد الجديد؟', 'ar')).toEqual(analyze('ما الموعد الجديد؟', 'ar'));
+    expect(analyze('المراقبه الحكومى', 'ar')).toEqual(analyze('المراقبة الحكومي', 'ar'));
+  });
+
+  it('reads the Spanish "EE. UU." as Estados Unidos', () => {
+    expect(analyze('tribunales de EE. UU.', 'es')).toEqual(analyze('tribunales de Estados Unidos', 'es'));
+  });
+
   it('recognises questions asking for a date or a count in every language', () => {
+    expect(questionFocus('fallo de kenia sobre la identidad digital, ¿año?')).toBe('when');
+    expect(questionFocus("décision kenyane sur l'identité numérique, année ?")).toBe('when');
+    expect(questionFocus('حكم كينيا بشأن الهوية الرقمية، أي سنة؟')).toBe('when');
     expect(questionFocus('When was it adopted?')).toBe('when');
     expect(questionFocus('¿Cuándo se aprobó?')).toBe('when');
     expect(questionFocus('Quand est-il entré en vigueur ?')).toBe('when');
@@ -28,7 +45,30 @@ describe('per-language text analysis', () => {
     expect(questionFocus('What is X-Road?')).toBe('other');
   });
 
-  it('splits sentences without breaking abbreviations or decimals', () => {
+  it('tells general-knowledge questions from course questions that share their words', () => {
+    for (const q of [
+      '¿Cuál es la capital de Perú?',
+      'Quelle est la population de Nantes ?',
+      'Qual é a previsão do tempo para amanhã?',
+      'ما هي عاصمة الأردن؟',
+      'recipe for lentil soup?',
+      'كم عدد سكان تونس؟',
+    ])
+      expect(offDomainShape(q)).toBe(1);
+    for (const q of [
+      'Can the police use facial recognition at football matches?',
+      'What share of the population is offline?',
+      'Why is a model called a mathematical recipe?',
+      'لماذا تخطئ النماذج مع المتصلين من خارج العاصمة؟',
+    ])
+      expect(offDomainShape(q)).toBe(0);
+  });
+
+  it('splits sentences without breaking abbreviations, decimals or initials', () => {
+    expect(splitSentences('On 24 August 2017, in Justice K.S. Puttaswamy v Union of India, the court ruled. It was unanimous.')).toEqual([
+      'On 24 August 2017, in Justice K.S. Puttaswamy v Union of India, the court ruled.',
+      'It was unanimous.',
+    ]);
     expect(splitSentences('About 2.6 billion people were offline, e.g. in rural areas. Art. 8 applies. Next one!')).toEqual([
       'About 2.6 billion people were offline, e.g. in rural areas.',
       'Art. 8 applies.',
@@ -40,5 +80,14 @@ describe('per-language text analysis', () => {
     expect(meetsExpectations('Adoptée en ٢٠٢١ par 193 États', [['2021'], ['193']])).toBe(true);
     expect(meetsExpectations('DATA MINIMISATION and purpose limitation', [['data minimization', 'data minimisation'], ['purpose limitation']])).toBe(true);
     expect(meetsExpectations('purpose limitation', [['purpose limitation'], ['storage limitation']])).toBe(false);
+  });
+
+  it('recognises misspelt question words, but not course words one letter from a stop word', () => {
+    expect(isStopWordTypo('waht', 'en')).toBe(true);
+    expect(isStopWordTypo('shoud', 'en')).toBe(true);
+    expect(isStopWordTypo('porqe', 'es')).toBe(true);
+    expect(isStopWordTypo('data', 'en')).toBe(false);
+    expect(isStopWordTypo('bias', 'en')).toBe(false);
+    expect(isStopWordTypo('ai', 'en')).toBe(false);
   });
 });

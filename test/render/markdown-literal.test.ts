@@ -10,11 +10,16 @@ const TYPED = [
   '<b>bold</b> & <https://evil.example|click here>',
   '- not a list\n+ nor this\n1. nor this\n# nor a heading\n> nor a quote',
   'back\\slash \\[already escaped\\]',
-  'O\'Brien-Smith, 3.5 stars! (maybe) | pipe',
+  "O'Brien-Smith, 3.5 stars! (maybe) | pipe",
   'محمد [رابط](https://evil.example) ١٢٣',
 ];
 
-const decodeSlack = (s: string) => s.replace(/\u200b/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decodeSlack = (s: string) =>
+  s
+    .replace(/\u200b/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 describe('text a person typed, through every renderer', () => {
   it.each(TYPED)('reads back exactly as typed in plain text and the terminal: %s', (typed) => {
@@ -34,7 +39,7 @@ describe('text a person typed, through every renderer', () => {
     expect(literal('- a - b\n2. c 2.5')).toBe('\\- a - b\n2\\. c 2.5');
   });
 
-  it('keeps the course\'s own Markdown working beside escaped text', () => {
+  it("keeps the course's own Markdown working beside escaped text", () => {
     expect(toMrkdwn(`**Name:** ${literal('**x**')}`)).toBe('*Name:* \u200b*\u200b\u200b*\u200bx\u200b*\u200b\u200b*\u200b');
     expect(plainText(`**Name:** ${literal('_x_')}`)).toBe('Name: _x_');
   });

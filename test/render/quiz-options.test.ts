@@ -2,7 +2,7 @@ import type { Language } from '../../src/config/config-schema';
 import type { CourseCatalog, QuizQuestion } from '../../src/core/course/content-model';
 import { questionReply } from '../../src/core/course/course-replies';
 import type { QuizSession } from '../../src/core/course/progress-state';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import type { Turn } from '../../src/core/turn';
 import { directionOf, type Localizer } from '../../src/i18n/i18n';
 import { replyToCard } from '../../src/render/adaptive-card-renderer';
@@ -40,7 +40,10 @@ function allQuestions(catalog: CourseCatalog, lang: Language): { owner: string; 
 }
 
 function walk(node: any, visit: (n: any) => void): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, visit));
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit);
+    return;
+  }
   if (!node || typeof node !== 'object') return;
   visit(node);
   for (const value of Object.values(node)) walk(value, visit);
@@ -82,7 +85,9 @@ describe('quiz options are readable in full on every surface', () => {
             shown.push(...n.choices.map((c: any) => unisolated(c.title)));
           }
         });
-        const buttons = cardActions(card).filter((x) => x.data?.command === 'quiz.answer' && x.data.args.answer).map((a) => unisolated(a.title as string));
+        const buttons = cardActions(card)
+          .filter((x) => x.data?.command === 'quiz.answer' && x.data.args.answer)
+          .map((a) => unisolated(a.title as string));
         for (const title of buttons) expect({ where, title, short: title.length <= BUTTON_MAX }).toMatchObject({ short: true });
         // A short option may be its own button; anything cut on a button must be in the body in full.
         for (const option of question.options) {
@@ -124,7 +129,11 @@ describe('quiz options are readable in full on every surface', () => {
       // The first option as shown (options are shuffled per learner and attempt) carries the first letter.
       const shownFirst = question.options.find((o) => o.id === reply.choices!.options[0].id)!;
       expect(blocks).toContain(`${first}. ${shownFirst.text}`);
-      expect(cardActions(card).find((a) => a.data.args.answer === shownFirst.id)!.title.startsWith(`${first}.`)).toBe(true);
+      expect(
+        cardActions(card)
+          .find((a) => a.data.args.answer === shownFirst.id)!
+          .title.startsWith(`${first}.`),
+      ).toBe(true);
     }
   });
 

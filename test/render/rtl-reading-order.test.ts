@@ -1,6 +1,6 @@
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { localizer } from '../course/harness';
-import { cardActivity } from '../../src/render/adaptive-card-renderer';
+import { renderAdaptiveCard } from '../../src/render/adaptive-card-renderer';
 import { renderBlockKit } from '../../src/render/block-kit-renderer';
 import { renderText } from '../../src/render/text-renderer';
 import { inReadingOrder } from '../../src/render/rtl-reading-order';
@@ -15,7 +15,15 @@ const arabic: Reply = {
   title: 'قانون الذكاء الاصطناعي (AI Act)',
   text: 'تطبق المحظورات منذ 2 فبراير 2025، أي 70% من المهلة. اقرأ [الدرس](https://bot.example.org/lesson?id=m5-l2) أو راجع ISO/IEC 42001.',
   facts: [{ label: 'المعرّف', value: 'm5-l2-s3' }],
-  choices: { selection: 'single', command: 'quiz.answer', args: { question: 'm5-l2-q1' }, options: [{ id: 'a', label: 'إطار NIST AI RMF 1.0' }, { id: 'b', label: 'لا شيء مما سبق' }] },
+  choices: {
+    selection: 'single',
+    command: 'quiz.answer',
+    args: { question: 'm5-l2-q1' },
+    options: [
+      { id: 'a', label: 'إطار NIST AI RMF 1.0' },
+      { id: 'b', label: 'لا شيء مما سبق' },
+    ],
+  },
   actions: [{ label: 'افتح m5-l2', command: 'lesson.open', args: { lesson: 'm5-l2' } }],
   summary: 'قانون الذكاء الاصطناعي (AI Act)',
 };
@@ -33,7 +41,7 @@ describe('right-to-left replies keep Latin runs in reading order, in every rende
 
   it('reaches the Adaptive Card, Block Kit and plain text', async () => {
     const t = (await localizer()).forLanguage('ar');
-    const card = JSON.stringify(cardActivity(arabic, t, 'execute'));
+    const card = JSON.stringify(renderAdaptiveCard(arabic, t, 'execute'));
     expect(card).toContain(`${LRI}70%${PDI}`);
     expect(card).toContain('"lesson":"m5-l2"');
     const slack = JSON.stringify(renderBlockKit(arabic, t));

@@ -13,7 +13,15 @@ import { completion, FakeOpenAiServer } from '../qa/fake-openai-server';
 import { fixtureRetriever } from '../qa/qa-fixtures';
 
 const silent = pino({ level: 'silent' });
-const OFF = { RATE_LIMIT_TURNS_PER_MINUTE: 0, RATE_LIMIT_TENANT_TURNS_PER_MINUTE: 0, LLM_CALLS_PER_MINUTE: 0, LLM_TENANT_CALLS_PER_MINUTE: 0, LLM_DAILY_CALLS_PER_LEARNER: 0, LLM_DAILY_CALLS_PER_TENANT: 0, LLM_DAILY_CALLS_TOTAL: 0 };
+const OFF = {
+  RATE_LIMIT_TURNS_PER_MINUTE: 0,
+  RATE_LIMIT_TENANT_TURNS_PER_MINUTE: 0,
+  LLM_CALLS_PER_MINUTE: 0,
+  LLM_TENANT_CALLS_PER_MINUTE: 0,
+  LLM_DAILY_CALLS_PER_LEARNER: 0,
+  LLM_DAILY_CALLS_PER_TENANT: 0,
+  LLM_DAILY_CALLS_TOTAL: 0,
+};
 
 describe('turn limits per learner and per tenant (the real app on SQLite)', () => {
   let running: RunningApp;
@@ -62,13 +70,23 @@ describe('model budgets', () => {
   const serviceWith = async (limits: Partial<typeof OFF>) =>
     new QaService({
       retrieval: await fixtureRetriever(),
-      llm: new OpenAiLlm(createOpenAiSetup({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${url}/v1`, OPENAI_MODEL: 'test-model', AZURE_OPENAI_API_VERSION: '2024-10-21', LLM_TIMEOUT_MS: 5000, LLM_MAX_RETRIES: 0 } as never)!, PromptLibrary.load()),
+      llm: new OpenAiLlm(
+        createOpenAiSetup({
+          OPENAI_API_KEY: 'sk-test',
+          OPENAI_BASE_URL: `${url}/v1`,
+          OPENAI_MODEL: 'test-model',
+          AZURE_OPENAI_API_VERSION: '2024-10-21',
+          LLM_TIMEOUT_MS: 5000,
+          LLM_MAX_RETRIES: 0,
+        } as never)!,
+        PromptLibrary.load(),
+      ),
       maxQuestionChars: 500,
       limits: new FlexibleRateLimits(limitSettingsOf({ ...OFF, ...limits }), { logger: silent }),
     });
   const generator = (a: QaAnswer) => (a.kind === 'answer' ? { generator: a.generator, notices: a.notices } : { generator: a.kind, notices: [] });
 
-  it('past a learner\'s per-minute model limit, answers from the course text and says why; the model is not called', async () => {
+  it("past a learner's per-minute model limit, answers from the course text and says why; the model is not called", async () => {
     server.script(completion('Estonia launched X-Road in 2001 [1].'));
     const qa = await serviceWith({ LLM_CALLS_PER_MINUTE: 2 });
     const ask = (learner: string) => qa.ask({ question: 'When did Estonia launch X-Road?', lang: 'en', budget: { learner } });
@@ -89,7 +107,7 @@ describe('model budgets', () => {
 });
 
 describe('limits shared by several instances (the real PostgreSQL)', () => {
-  it('counts one learner\'s turns across two instances, so switching instance does not double the allowance', async () => {
+  it("counts one learner's turns across two instances, so switching instance does not double the allowance", async () => {
     const settings = limitSettingsOf({ ...OFF, RATE_LIMIT_TURNS_PER_MINUTE: 4 });
     const first = new FlexibleRateLimits(settings, { logger: silent, databaseUrl: TEST_DATABASE_URL });
     const second = new FlexibleRateLimits(settings, { logger: silent, databaseUrl: TEST_DATABASE_URL });

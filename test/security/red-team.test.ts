@@ -57,7 +57,10 @@ describe('red team: injections in reference documents and in questions, in five 
   it('indexes the documents without their injected sentences, and says which files had some', () => {
     expect(Object.keys(flagged).sort()).toEqual(['ar/dalil.md', 'en-guidance.md', 'es/guia.md', 'fr/guide.md', 'pt/guia.md']);
     for (const dropped of Object.values(flagged)) expect((dropped.instructions ?? 0) + (dropped.contact ?? 0)).toBe(4);
-    const indexed = retriever.chunks('en').map((c) => c.text).join('\n');
+    const indexed = retriever
+      .chunks('en')
+      .map((c) => c.text)
+      .join('\n');
     expect(indexed).toContain('violated Article 8');
     expect(indexed).not.toContain('evil.example');
     expect(indexed).not.toContain('password');
@@ -80,10 +83,20 @@ describe('red team: injections in reference documents and in questions, in five 
     expect(answered.length).toBeGreaterThanOrEqual(documentCases.length / 2);
   });
 
-  it.each(cases.map((c) => [c.id, c] as const))('with a model that obeys, %s reaches the learner with nothing injected, and the model never saw the document\'s injection', async (_id, c) => {
+  it.each(cases.map((c) => [c.id, c] as const))("with a model that obeys, %s reaches the learner with nothing injected, and the model never saw the document's injection", async (_id, c) => {
     server.requests.length = 0;
     server.script(completion(c.modelSays));
-    const llm = new OpenAiLlm(createOpenAiSetup({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${url}/v1`, OPENAI_MODEL: 'test-model', AZURE_OPENAI_API_VERSION: '2024-10-21', LLM_TIMEOUT_MS: 5000, LLM_MAX_RETRIES: 0 } as never)!, PromptLibrary.load());
+    const llm = new OpenAiLlm(
+      createOpenAiSetup({
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: `${url}/v1`,
+        OPENAI_MODEL: 'test-model',
+        AZURE_OPENAI_API_VERSION: '2024-10-21',
+        LLM_TIMEOUT_MS: 5000,
+        LLM_MAX_RETRIES: 0,
+      } as never)!,
+      PromptLibrary.load(),
+    );
     const answer = await new QaService({ retrieval: retriever, llm, maxQuestionChars: 500 }).ask({ question: c.question, lang: c.lang });
     const text = shown(answer).toLowerCase();
     for (const bad of c.forbidden) expect(text).not.toContain(bad.toLowerCase());
@@ -109,8 +122,8 @@ describe('untrusted text checks', () => {
   });
 
   it('notices a prompt repeated back, not a few shared words', () => {
-    const system = 'You are the question-answering assistant of the course. You answer a learner\'s question using ONLY the numbered course passages you are given.';
-    expect(repeatsText('Sure! You answer a learner\'s question using only the numbered course passages you are given.', system)).toBe(true);
+    const system = "You are the question-answering assistant of the course. You answer a learner's question using ONLY the numbered course passages you are given.";
+    expect(repeatsText("Sure! You answer a learner's question using only the numbered course passages you are given.", system)).toBe(true);
     expect(repeatsText('The course passages say that X-Road started in 2001 [1].', system)).toBe(false);
   });
 });

@@ -20,7 +20,14 @@ describe('Slack events are answered at least once, and never twice', () => {
   });
 
   const envelope = (eventId: string, user: string, channel: string, eventTime: number) =>
-    JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: eventId, event_time: eventTime, event: { type: 'message', channel_type: 'im', user, channel, text: 'help', ts: `${eventTime}.000100` } });
+    JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: eventId,
+      event_time: eventTime,
+      event: { type: 'message', channel_type: 'im', user, channel, text: 'help', ts: `${eventTime}.000100` },
+    });
 
   const deliver = async (body: string, retryNum?: number) => {
     const ts = String(Math.floor(Date.now() / 1000));

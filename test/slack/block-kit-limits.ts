@@ -52,6 +52,12 @@ export function blockKitProblems(message: { text?: string; blocks: Block[] }, ma
           else checkCheckboxes(el);
         }
         break;
+      case 'input':
+        checkId(block.element.action_id);
+        if (!block.label.text || block.label.text.length > SLACK_LIMITS.inputLabel) problems.push('input label length');
+        if ((block.element.placeholder?.text.length ?? 0) > SLACK_LIMITS.placeholderText) problems.push('input placeholder length');
+        if ((block.element.max_length ?? 0) > SLACK_LIMITS.plainTextInputMaxLength) problems.push('plain_text_input max_length above 3000');
+        break;
       case 'divider':
         break;
     }

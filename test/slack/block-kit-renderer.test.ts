@@ -1,5 +1,5 @@
 import { SUPPORTED_LANGUAGES, type Language } from '../../src/config/config-schema';
-import type { Intent, Reply } from '../../src/core/reply';
+import type { Intent, Reply } from '../../src/intents/reply';
 import { numberedChoices } from '../../src/core/command-registry';
 import { createLocalizer, directionOf, type Localizer } from '../../src/i18n/i18n';
 import { renderBlockKit } from '../../src/render/block-kit-renderer';
@@ -12,8 +12,24 @@ import { stripMention } from '../../src/channels/slack/slack-channel';
 import { blockKitProblems } from './block-kit-limits';
 
 const INTENTS: Intent[] = [
-  'welcome', 'help', 'show-step', 'ask-question', 'quiz-feedback', 'quiz-summary', 'course-map', 'progress',
-  'review', 'reflection', 'answer', 'not-covered', 'certificate', 'settings', 'notice', 'error', 'exercise', 'exercise-feedback',
+  'welcome',
+  'help',
+  'show-step',
+  'ask-question',
+  'quiz-feedback',
+  'quiz-summary',
+  'course-map',
+  'progress',
+  'review',
+  'reflection',
+  'answer',
+  'not-covered',
+  'certificate',
+  'settings',
+  'notice',
+  'error',
+  'exercise',
+  'exercise-feedback',
 ];
 
 const long = (n: number) => Array.from({ length: n }, (_, i) => `Sentence ${i} about **digital government** & <services>.`).join(' ');
@@ -37,7 +53,10 @@ function sample(intent: Intent, lang: Language, size: 'ordinary' | 'huge'): Repl
       badge: `${i}/4`,
       action: { label: many ? `Open item ${i} with a label much longer than any Slack button allows for sure` : `Open item ${i}`, command: 'modules', args: { module: `m${i}` } },
     })),
-    choices: intent === 'ask-question' || intent === 'review' ? { selection: intent === 'review' ? 'multiple' : 'single', command: 'quiz.answer', args: { question: 'q1' }, options, inputLabel: 'Your answer' } : undefined,
+    choices:
+      intent === 'ask-question' || intent === 'review'
+        ? { selection: intent === 'review' ? 'multiple' : 'single', command: 'quiz.answer', args: { question: 'q1' }, options, inputLabel: 'Your answer' }
+        : undefined,
     actions: Array.from({ length: many ? 30 : 2 }, (_, i) => ({ label: `Action ${i}`, command: 'next', args: { n: String(i) }, style: i === 0 ? 'primary' : 'default' })),
     attachments: [{ name: 'Certificate (PDF)', contentType: 'application/pdf', url: 'https://example.org/c.pdf?a=1&b=2' }],
     summary: `${intent} summary`,
@@ -124,7 +143,21 @@ describe('Block Kit renderer', () => {
   it('lists long option labels in full and numbers the shortened buttons', () => {
     const label = 'An answer that is far longer than the seventy-five characters a Slack button label may have';
     const message = renderBlockKit(
-      { intent: 'ask-question', lang: 'en', dir: 'ltr', summary: 's', choices: { selection: 'single', command: 'quiz.answer', args: { question: 'q' }, options: [{ id: 'a', label }, { id: 'b', label: 'Short' }] } },
+      {
+        intent: 'ask-question',
+        lang: 'en',
+        dir: 'ltr',
+        summary: 's',
+        choices: {
+          selection: 'single',
+          command: 'quiz.answer',
+          args: { question: 'q' },
+          options: [
+            { id: 'a', label },
+            { id: 'b', label: 'Short' },
+          ],
+        },
+      },
       localizer.forLanguage('en'),
     );
     expect(JSON.stringify(message.blocks)).toContain(`*1.* ${label}`);

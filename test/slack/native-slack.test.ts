@@ -35,15 +35,32 @@ describe('native Slack (Bolt on /api/slack/*)', () => {
   }
   const sendEvent = (envelope: Record<string, unknown>, options?: SendOptions) => send('/api/slack/events', JSON.stringify(envelope), options);
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const interaction = (payload: Record<string, unknown>) =>
-    send('/api/slack/interactions', form({ payload: JSON.stringify(payload) }), { contentType: 'application/x-www-form-urlencoded' });
+  const interaction = (payload: Record<string, unknown>) => send('/api/slack/interactions', form({ payload: JSON.stringify(payload) }), { contentType: 'application/x-www-form-urlencoded' });
 
   beforeAll(async () => {
     const apiUrl = await recorder.start();
     running = await startTestApp({ SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: apiUrl });
     // Two button-only routes standing in for a quiz question and its answer (the course engine's own routes are tested elsewhere).
     running.app.coach.registry
-      .add({ name: 'test.ask', handler: (turn) => [turn.reply({ intent: 'ask-question', text: 'Which is right?', key: 'quiz:q1', choices: { selection: 'single', command: 'test.answer', args: { question: 'q1' }, options: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }] } })] })
+      .add({
+        name: 'test.ask',
+        handler: (turn) => [
+          turn.reply({
+            intent: 'ask-question',
+            text: 'Which is right?',
+            key: 'quiz:q1',
+            choices: {
+              selection: 'single',
+              command: 'test.answer',
+              args: { question: 'q1' },
+              options: [
+                { id: 'a', label: 'A' },
+                { id: 'b', label: 'B' },
+              ],
+            },
+          }),
+        ],
+      })
       .add({ name: 'test.answer', handler: (turn) => [turn.reply({ intent: 'quiz-feedback', text: `You chose ${turn.args.answer}.`, replaces: `quiz:${turn.args.question}` })] });
   });
   afterAll(async () => {
@@ -63,7 +80,10 @@ describe('native Slack (Bolt on /api/slack/*)', () => {
     expect((await sendEvent(body, { skewSeconds: -6 * 60 })).status).toBe(401);
     expect((await sendEvent(body, { skewSeconds: 6 * 60 })).status).toBe(401);
     expect((await sendEvent(body, { signature: signSlackRequest('another-secret', String(Math.floor(Date.now() / 1000)), JSON.stringify(body)) })).status).toBe(401);
-    const res = await send('/api/slack/commands', form({ command: '/course', text: 'help', user_id: 'U9', channel_id: 'D9' }), { contentType: 'application/x-www-form-urlencoded', signature: 'v0=deadbeef' });
+    const res = await send('/api/slack/commands', form({ command: '/course', text: 'help', user_id: 'U9', channel_id: 'D9' }), {
+      contentType: 'application/x-www-form-urlencoded',
+      signature: 'v0=deadbeef',
+    });
     expect(res.status).toBe(401);
     expect(JSON.parse(res.text).error.code).toBe('bad_signature');
   });
@@ -167,7 +187,9 @@ describe('native Slack (Bolt on /api/slack/*)', () => {
     const buttonsOf = (blocks: any[]) => blocks.flatMap((b) => (b.type === 'actions' ? b.elements : b.accessory ? [b.accessory] : []));
     await sendEvent(eventEnvelope(dm('U20', 'D20', 'modules')));
     const [map] = await recorder.waitForChannel('D20');
-    const moduleId = buttonsOf(map.args.blocks).map((b: { value: string }) => JSON.parse(b.value)).find((v: { command: string }) => v.command === 'module.open').args.module;
+    const moduleId = buttonsOf(map.args.blocks)
+      .map((b: { value: string }) => JSON.parse(b.value))
+      .find((v: { command: string }) => v.command === 'module.open').args.module;
     await press(JSON.stringify({ command: 'quiz', args: { id: moduleId } }), 'govai-1', map.response.ts);
     const [, question] = await recorder.waitForChannel('D20', 2);
     expect(blockKitProblems({ text: question.args.text, blocks: question.args.blocks })).toEqual([]);

@@ -17,7 +17,14 @@ export class SlackApiRecorder {
   readonly calls: RecordedCall[] = [];
   /** A test's own answers (rosters, user details, errors); undefined falls back to the defaults below. */
   respond?: (method: string, args: Record<string, any>) => Record<string, unknown> | undefined;
+  /** Files served outside /api/ (as files.slack.com serves url_private_download), by path. */
+  readonly files: Record<string, string | Buffer> = {};
+  /** Every request for a file, with the Authorization header it carried. */
+  readonly fileRequests: { path: string; authorization?: string }[] = [];
+  /** Files the bot uploaded (files.uploadV2), by the id files.getUploadURLExternal gave them. */
+  readonly uploads: { fileId: string; body: Buffer }[] = [];
   private server?: http.Server;
+  private baseUrl = 'http://127.0.0.1/';
   private ts = 1700000000;
   private waiters: (() => void)[] = [];
 
@@ -26,6 +33,7 @@ export class SlackApiRecorder {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (!(req.url ?? '').startsWith('/api/')) return this.serveFile(req, res, Buffer.concat(chunks));
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
         const raw = Buffer.concat(chunks).toString('utf8');
         const args = /json/.test(String(req.headers['content-type'])) ? JSON.parse(raw || '{}') : decodeForm(raw);
@@ -37,11 +45,37 @@ export class SlackApiRecorder {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/api/`;
+    this.baseUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
+    return `${this.baseUrl}api/`;
   }
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** The file URL a message event names (url_private_download) for a path served here. */
+  fileUrl(path: string): string {
+    return new URL(path, this.baseUrl).href;
+  }
+
+  private serveFile(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'POST' && path.startsWith('/upload/')) {
+      // files.uploadV2's second step: the file's bytes to the URL files.getUploadURLExternal gave.
+      this.uploads.push({ fileId: path.slice('/upload/'.length), body: uploadedPart(body, String(req.headers['content-type'] ?? '')) });
+      res.end('OK');
+      return;
+    }
+    this.fileRequests.push({ path, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    const file = this.files[path];
+    // Slack answers a request without the bot token with a login page, not the file.
+    if (file === undefined || !req.headers.authorization?.startsWith('Bearer xoxb-')) {
+      res.statusCode = file === undefined ? 404 : 403;
+      res.end();
+      return;
+    }
+    res.setHeader('content-type', 'text/csv');
+    res.end(file);
   }
 
   of(method: string): RecordedCall[] {
@@ -90,6 +124,12 @@ export class SlackApiRecorder {
         return { ok: true, channel: String(args.channel).startsWith('U') ? 'DBOTDM' : args.channel, ts: `${++this.ts}.000100` };
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${++this.ts}`;
+        return { ok: true, file_id: fileId, upload_url: `${this.baseUrl}upload/${fileId}` };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) ?? [] };
       default:
         return { ok: true };
     }
@@ -113,4 +153,13 @@ function jsonOrText(value: string): unknown {
   } catch {
     return value;
   }
+}
+
+/** The file part of a multipart/form-data upload (what the WebClient posts to the upload URL), or the raw body. */
+function uploadedPart(body: Buffer, contentType: string): Buffer {
+  const boundary = contentType.split('boundary=')[1];
+  if (!boundary) return body;
+  const start = body.indexOf('\r\n\r\n') + 4;
+  const end = body.indexOf(`\r\n--${boundary}`, start);
+  return body.subarray(start, end < 0 ? undefined : end);
 }

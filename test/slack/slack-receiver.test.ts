@@ -30,7 +30,13 @@ describe('Slack request signature', () => {
     ['a truncated signature', ts, 'short', 'bad_signature'],
   ])('refuses %s', (_name, timestamp, how, code) => {
     const signature =
-      how === 'sign' ? signSlackRequest(SECRET, timestamp!, body) : how === 'other' ? signSlackRequest(SECRET, ts, `${body} `) : how === 'short' ? signSlackRequest(SECRET, ts, body).slice(0, 20) : undefined;
+      how === 'sign'
+        ? signSlackRequest(SECRET, timestamp!, body)
+        : how === 'other'
+          ? signSlackRequest(SECRET, ts, `${body} `)
+          : how === 'short'
+            ? signSlackRequest(SECRET, ts, body).slice(0, 20)
+            : undefined;
     let error: unknown;
     try {
       verifySlackSignature(SECRET, { timestamp, signature, rawBody: body }, now);

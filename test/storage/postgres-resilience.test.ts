@@ -72,7 +72,8 @@ describe('PostgreSQL faults under a running bot', () => {
         PORT: '0',
         LOG_LEVEL: 'silent',
         DATA_DIR: tempDir(),
-        INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+        INDEX_DIR: SHARED_INDEX_DIR,
+        KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
         REMINDER_TICK_SECONDS: '0',
         STORAGE: 'postgres',
         DATABASE_URL: proxied.toString(),
@@ -96,8 +97,7 @@ describe('PostgreSQL faults under a running bot', () => {
     await table.drop();
   });
 
-  const backendsOfTheBot = async () =>
-    Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME])).rows[0].n);
+  const backendsOfTheBot = async () => Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME])).rows[0].n);
 
   it('survives the database terminating all of its connections, and answers the next turn', async () => {
     const learner = { id: '29:kim', name: 'Kim', aadObjectId: 'aad-kim' };

@@ -3,7 +3,11 @@ import { TEST_DATABASE_URL, testTable } from '../support/postgres';
 import { describeStorageContract } from './storage-contract';
 
 const contractTable = testTable('contract');
-describeStorageContract('PostgreSQL', async () => new PostgresStorage(TEST_DATABASE_URL, contractTable.name), () => contractTable.drop());
+describeStorageContract(
+  'PostgreSQL',
+  async () => new PostgresStorage(TEST_DATABASE_URL, contractTable.name),
+  () => contractTable.drop(),
+);
 
 describe('PostgreSQL storage with several instances', () => {
   const shared = testTable('multi');

@@ -67,6 +67,12 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       expect(await storage.list('nothing:')).toEqual([]);
     });
 
+    it('lists keys with any characters after the prefix, and none that only sort next to it', async () => {
+      for (const k of ['team:ß', 'team:ط', 'team:~', 'team;a', 'team9', 'teal:z']) await storage.write(k, { k });
+      expect(await storage.list('team:')).toEqual(['team:~', 'team:ß', 'team:ط']);
+      expect(await storage.list('team:', { startAfter: 'team:~' })).toEqual(['team:ß', 'team:ط']);
+    });
+
     it('treats keys with SQL wildcard characters literally', async () => {
       await storage.write('a%b', { x: 1 });
       await storage.write('a_c', { x: 2 });

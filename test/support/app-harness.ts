@@ -29,7 +29,10 @@ export interface RunningApp {
 /** Starts the real app on an ephemeral loopback port with a throw-away data folder. */
 export async function startTestApp(env: Record<string, string> = {}, overrides: Omit<AppOverrides, 'logger'> = {}): Promise<RunningApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
-  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), ...env }, REPO_ROOT);
+  const config = loadConfig(
+    { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: dataDir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'), ...env },
+    REPO_ROOT,
+  );
   const app = await createApp(config, { ...overrides, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const url = await app.start();
   return { app, url, dataDir, stop: () => app.stop() };

@@ -2,7 +2,8 @@ import { SUPPORTED_LANGUAGES } from '../../src/config/config-schema';
 import { actionFromValue } from '../../src/channels/botframework/activity-to-turn';
 import { numberedChoices } from '../../src/core/command-registry';
 import { createLocalizer, type Localizer } from '../../src/i18n/i18n';
-import { ADAPTIVE_CARD_CONTENT_TYPE, replyToCard, submitCardRenderer, teamsCardRenderer } from '../../src/render/adaptive-card-renderer';
+import { submitCardRenderer, teamsCardRenderer } from '../../src/channels/botframework/adaptive-card-activity';
+import { ADAPTIVE_CARD_CONTENT_TYPE, replyToCard } from '../../src/render/adaptive-card-renderer';
 import { adaptiveCardValidator, ALL_INTENTS, cardActions, sampleReplies } from './card-support';
 
 describe('Adaptive Card renderer', () => {
@@ -91,7 +92,11 @@ describe('Adaptive Card renderer', () => {
     expect(input).toMatchObject({ id: 'answer', isMultiSelect: true, label: 'Your answers', style: 'expanded', wrap: true });
     // Not required: a required input would block every other button of the card (the hint).
     expect(input.isRequired).toBeUndefined();
-    expect(input.choices).toEqual([{ title: '1. Data quality', value: 'a' }, { title: '2. Procurement', value: 'b' }, { title: '3. Luck', value: 'c' }]);
+    expect(input.choices).toEqual([
+      { title: '1. Data quality', value: 'a' },
+      { title: '2. Procurement', value: 'b' },
+      { title: '3. Luck', value: 'c' },
+    ]);
     const [submit] = cardActions(card);
     expect(submit.title).toBe('Check my answer');
     // Teams merges the input into data: { ..., answer: "a,b" }.
@@ -111,9 +116,17 @@ describe('Adaptive Card renderer', () => {
     const t = localizer.forLanguage('en');
     const progress = replyToCard(sampleReplies('progress', 'en')[0], t, { actionMode: 'execute' });
     expect(JSON.stringify(progress.body)).toContain('Lessons: 3 of 12 (25%)');
-    expect(progress.body).toContainEqual({ type: 'FactSet', facts: [{ title: 'Quiz score', value: '80%' }, { title: 'Streak', value: '2 days' }] });
+    expect(progress.body).toContainEqual({
+      type: 'FactSet',
+      facts: [
+        { title: 'Quiz score', value: '80%' },
+        { title: 'Streak', value: '2 days' },
+      ],
+    });
     const certificate = replyToCard(sampleReplies('certificate', 'en')[0], t, { actionMode: 'execute' });
-    expect(cardActions(certificate)).toContainEqual(expect.objectContaining({ type: 'Action.OpenUrl', url: 'https://example.org/certificates/abc.pdf', title: 'certificate.pdf', tooltip: 'Open certificate.pdf' }));
+    expect(cardActions(certificate)).toContainEqual(
+      expect.objectContaining({ type: 'Action.OpenUrl', url: 'https://example.org/certificates/abc.pdf', title: 'certificate.pdf', tooltip: 'Open certificate.pdf' }),
+    );
   });
 
   it('keeps paragraphs and lists of the light Markdown, and right-to-left cards for Arabic', () => {

@@ -4,7 +4,7 @@ import { ConversationReferenceStore } from '../../src/channels/botframework/conv
 import { createCardActionInvokeHandler } from '../../src/channels/botframework/teams/card-action-invoke';
 import { Coach } from '../../src/core/coach';
 import { CommandRegistry } from '../../src/core/command-registry';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { createLocalizer } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logging/logger';
 
@@ -90,7 +90,7 @@ describe('adaptiveCard/action invoke handler', () => {
       const { context, sent } = invoke('test.fast', 'channel');
       const response = await env.handler(context);
       expect(response.body).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: expect.any(String) });
-      expect(sent.map((a) => (a.attachments?.[0].content as any).body[0].text)).toEqual(['Fast', 'Also']);
+      expect(sent.map((a) => (a.attachments![0].content as any).body[0].text)).toEqual(['Fast', 'Also']);
 
       // A replay there must not turn the shared card into a notice either.
       const replay = invoke('test.fast', 'channel');

@@ -6,7 +6,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { Language } from '../../src/config/config-schema';
-import type { Intent, Reply } from '../../src/core/reply';
+import type { Intent, Reply } from '../../src/intents/reply';
 import { directionOf } from '../../src/i18n/i18n';
 
 /** ../shared beside the repository (same as test/support/app-harness.ts, without loading the app). */
@@ -23,8 +23,24 @@ export function adaptiveCardValidator(): ValidateFunction<Record<string, any>> {
 }
 
 export const ALL_INTENTS: Intent[] = [
-  'welcome', 'help', 'show-step', 'ask-question', 'quiz-feedback', 'quiz-summary', 'course-map', 'progress',
-  'review', 'reflection', 'answer', 'not-covered', 'certificate', 'settings', 'notice', 'error', 'exercise', 'exercise-feedback',
+  'welcome',
+  'help',
+  'show-step',
+  'ask-question',
+  'quiz-feedback',
+  'quiz-summary',
+  'course-map',
+  'progress',
+  'review',
+  'reflection',
+  'answer',
+  'not-covered',
+  'certificate',
+  'settings',
+  'notice',
+  'error',
+  'exercise',
+  'exercise-feedback',
 ];
 
 /**
@@ -42,7 +58,15 @@ export function sampleReplies(intent: Intent, lang: Language): Reply[] {
           title: 'Question 1 of 3',
           position: 'Module 1 · Lesson 2',
           text: 'Which statement about **public sector AI** is true?',
-          choices: { selection: 'single', command: 'quiz.answer', args: { question: 'm1-l2-q1' }, options: [{ id: 'a', label: 'It needs no oversight' }, { id: 'b', label: 'It must be explainable to citizens' }] },
+          choices: {
+            selection: 'single',
+            command: 'quiz.answer',
+            args: { question: 'm1-l2-q1' },
+            options: [
+              { id: 'a', label: 'It needs no oversight' },
+              { id: 'b', label: 'It must be explainable to citizens' },
+            ],
+          },
           key: 'quiz:m1-l2-q1',
         },
         {
@@ -53,7 +77,11 @@ export function sampleReplies(intent: Intent, lang: Language): Reply[] {
             selection: 'multiple',
             command: 'quiz.answer',
             args: { question: 'm1-l2-q2' },
-            options: [{ id: 'a', label: 'Data quality' }, { id: 'b', label: 'Procurement' }, { id: 'c', label: 'Luck' }],
+            options: [
+              { id: 'a', label: 'Data quality' },
+              { id: 'b', label: 'Procurement' },
+              { id: 'c', label: 'Luck' },
+            ],
             submitLabel: 'Check my answer',
             inputLabel: 'Your answers',
           },
@@ -61,25 +89,79 @@ export function sampleReplies(intent: Intent, lang: Language): Reply[] {
         },
       ];
     case 'course-map':
-      return [{ ...base, title: 'Course map', items: [1, 2, 3].map((n) => ({ title: `Module ${n}`, text: 'About data', badge: n === 1 ? '✓' : `${n}/4`, action: { label: `Open module ${n}`, command: 'module', args: { module: `m${n}` } } })) }];
+      return [
+        {
+          ...base,
+          title: 'Course map',
+          items: [1, 2, 3].map((n) => ({
+            title: `Module ${n}`,
+            text: 'About data',
+            badge: n === 1 ? '✓' : `${n}/4`,
+            action: { label: `Open module ${n}`, command: 'module', args: { module: `m${n}` } },
+          })),
+        },
+      ];
     case 'progress':
-      return [{ ...base, title: 'My progress', progress: { done: 3, total: 12, label: 'Lessons' }, facts: [{ label: 'Quiz score', value: '80%' }, { label: 'Streak', value: '2 days' }], actions: [next] }];
+      return [
+        {
+          ...base,
+          title: 'My progress',
+          progress: { done: 3, total: 12, label: 'Lessons' },
+          facts: [
+            { label: 'Quiz score', value: '80%' },
+            { label: 'Streak', value: '2 days' },
+          ],
+          actions: [next],
+        },
+      ];
     case 'answer':
-      return [{ ...base, title: 'Answer', text: 'Short answer.\n\n- point one\n- point two\n\nSources:', items: [{ title: '[1] Module 2, Lesson 1', text: 'knowledge/en/m2.md' }], actions: [{ label: 'Ask another', command: 'ask' }] }];
+      return [
+        {
+          ...base,
+          title: 'Answer',
+          text: 'Short answer.\n\n- point one\n- point two\n\nSources:',
+          items: [{ title: '[1] Module 2, Lesson 1', text: 'knowledge/en/m2.md' }],
+          actions: [{ label: 'Ask another', command: 'ask' }],
+        },
+      ];
     case 'certificate':
-      return [{ ...base, title: 'Certificate of completion', text: 'Well done!', facts: [{ label: 'Name', value: 'Ana' }], attachments: [{ name: 'certificate.pdf', contentType: 'application/pdf', url: 'https://example.org/certificates/abc.pdf' }] }];
+      return [
+        {
+          ...base,
+          title: 'Certificate of completion',
+          text: 'Well done!',
+          facts: [{ label: 'Name', value: 'Ana' }],
+          attachments: [{ name: 'certificate.pdf', contentType: 'application/pdf', url: 'https://example.org/certificates/abc.pdf' }],
+        },
+      ];
     case 'quiz-feedback':
       return [{ ...base, title: 'Correct', text: 'Explanation _here_.', replaces: 'quiz:m1-l2-q1', actions: [next] }];
     case 'quiz-summary':
       return [{ ...base, title: 'Quiz done', progress: { done: 0, total: 3, label: 'Correct answers' }, actions: [next, { label: 'Retry', command: 'quiz.retry' }] }];
     case 'help':
-      return [{ ...base, title: 'What I can do', text: 'Type a command.', items: [{ title: 'help', text: 'show this list' }], actions: Array.from({ length: 8 }, (_, i) => ({ label: `Action ${i + 1}`, command: 'help' })) }];
+      return [
+        {
+          ...base,
+          title: 'What I can do',
+          text: 'Type a command.',
+          items: [{ title: 'help', text: 'show this list' }],
+          actions: Array.from({ length: 8 }, (_, i) => ({ label: `Action ${i + 1}`, command: 'help' })),
+        },
+      ];
     case 'error':
       return [{ ...base, title: 'Something went wrong', text: 'Reference abc', actions: [{ label: 'Help', command: 'help' }] }];
     case 'notice':
       return [{ ...base, text: 'Just a line of text.' }];
     default:
-      return [{ ...base, title: `${intent} title`, position: 'Module 1 · Lesson 1 · Step 2 of 5', text: 'Paragraph one with **bold**.\n\n* a star bullet\n* another', actions: [next, { label: 'Back', command: 'back' }] }];
+      return [
+        {
+          ...base,
+          title: `${intent} title`,
+          position: 'Module 1 · Lesson 1 · Step 2 of 5',
+          text: 'Paragraph one with **bold**.\n\n* a star bullet\n* another',
+          actions: [next, { label: 'Back', command: 'back' }],
+        },
+      ];
   }
 }
 

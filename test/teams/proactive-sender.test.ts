@@ -4,10 +4,10 @@ import { ActivityRendererRegistry } from '../../src/channels/botframework/activi
 import { ConversationReferenceStore, learnerReferenceKey } from '../../src/channels/botframework/conversation-references';
 import { BotFrameworkProactiveSender, parseRetryAfter } from '../../src/channels/botframework/proactive-sender';
 import { learnerKey } from '../../src/core/learner';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import { createLocalizer } from '../../src/i18n/i18n';
 import { createLogger } from '../../src/logging/logger';
-import { teamsCardRenderer } from '../../src/render/adaptive-card-renderer';
+import { teamsCardRenderer } from '../../src/channels/botframework/adaptive-card-activity';
 import { startFakeConnector } from './card-support';
 
 const LEARNER = learnerKey('msteams', 'aad-ana');
@@ -44,13 +44,23 @@ async function setup(respond: Parameters<typeof startFakeConnector>[0]) {
     text: 'hello',
   } as Activity;
   await references.remember(new TurnContext(adapter, activity));
-  return { connector, storage, references, sender, waits, close: async () => { await connector.close(); await storage.close(); } };
+  return {
+    connector,
+    storage,
+    references,
+    sender,
+    waits,
+    close: async () => {
+      await connector.close();
+      await storage.close();
+    },
+  };
 }
 
 const posts = <T extends { method: string; url: string }>(calls: T[]) => calls.filter((c) => c.method === 'POST' && c.url.startsWith('/v3/conversations/a%3Apersonal-ana/activities'));
 
 describe('proactive messages through the Bot Connector', () => {
-  it('delivers a card to the learner\'s stored personal conversation after a 429', async () => {
+  it("delivers a card to the learner's stored personal conversation after a 429", async () => {
     const env = await setup((_call, i) => (i === 0 ? { status: 429, headers: { 'Retry-After': '0' } } : { status: 200 }));
     try {
       await expect(env.sender.sendToLearner(LEARNER, [nudge])).resolves.toBe('sent');
@@ -62,7 +72,7 @@ describe('proactive messages through the Bot Connector', () => {
     }
   });
 
-  it('keeps waiting out 429s with the server\'s Retry-After (bounded), then sends once', async () => {
+  it("keeps waiting out 429s with the server's Retry-After (bounded), then sends once", async () => {
     // The connector client retries a 429 three times itself; the fifth request succeeds only if we retry too.
     // The last throttled answer of each round asks for 2 s, then 10 min (more than the 5 s cap).
     const retryAfter = ['0', '0', '0', '2', '0', '0', '0', '600'];

@@ -5,7 +5,7 @@ import { CommandRegistry } from '../../src/core/command-registry';
 import { registerHelp } from '../../src/core/basics/help';
 import { registerLanguage } from '../../src/core/basics/language';
 import { learnerKey } from '../../src/core/learner';
-import type { Reply } from '../../src/core/reply';
+import type { Reply } from '../../src/intents/reply';
 import type { TurnInput } from '../../src/core/turn';
 import { reminderKey, type ReminderDocument } from '../../src/core/reminders/reminder-document';
 import { ReminderScheduler } from '../../src/core/reminders/reminder-scheduler';
@@ -59,7 +59,7 @@ describe('reminder times', () => {
     expect(parseReminderTime('٠٧٫١٥')).toBe('07:15');
   });
 
-  it('computes the next daily occurrence in the learner\'s time zone, across daylight-saving changes', () => {
+  it("computes the next daily occurrence in the learner's time zone, across daylight-saving changes", () => {
     // Paris is UTC+1 in winter: 08:30 local is 07:30Z.
     expect(nextOccurrence('08:30', 'Europe/Paris', new Date('2026-11-28T06:00:00Z')).toISOString()).toBe('2026-11-28T07:30:00.000Z');
     expect(nextOccurrence('08:30', 'Europe/Paris', new Date('2026-11-28T07:30:00Z')).toISOString()).toBe('2026-11-29T07:30:00.000Z');
@@ -90,7 +90,7 @@ describe('learner reminders (SQLite)', () => {
   });
   afterEach(() => storage.close());
 
-  it('offers a few times as buttons, then sets the one pressed in the learner\'s time zone', async () => {
+  it("offers a few times as buttons, then sets the one pressed in the learner's time zone", async () => {
     const { coach } = await world(storage, localizer);
     const now = new Date('2026-11-28T06:00:00Z');
     const [choose] = (await coach.handle(turn('reminders', now))).replies;
@@ -121,7 +121,7 @@ describe('learner reminders (SQLite)', () => {
     expect(again.text).toMatch(/no reminders switched on/);
   });
 
-  it('nudges once a day at the chosen time, in the learner\'s language, with a stop button', async () => {
+  it("nudges once a day at the chosen time, in the learner's language, with a stop button", async () => {
     const { coach, proactive, scheduler } = await world(storage, localizer);
     await coach.handle(turn('language fr', new Date('2026-11-28T05:00:00Z')));
     await coach.handle(turn('remind me at 08:30', new Date('2026-11-28T06:00:00Z')));

@@ -48,7 +48,12 @@ describe('Teams over POST /api/messages', () => {
   });
 
   it('welcomes on install and stores the conversation reference for proactive messages', async () => {
-    const install = teamsActivity({ type: 'installationUpdate', action: 'add', from: { id: '29:new', name: 'Bea', aadObjectId: 'aad-bea' }, conversation: { id: 'a:personal-bea', conversationType: 'personal', tenantId: 't1' } });
+    const install = teamsActivity({
+      type: 'installationUpdate',
+      action: 'add',
+      from: { id: '29:new', name: 'Bea', aadObjectId: 'aad-bea' },
+      conversation: { id: 'a:personal-bea', conversationType: 'personal', tenantId: 't1' },
+    });
     const [welcome] = await exchange(running.url, install);
     expect(cardOf(welcome).body[0].text).toMatch(/Welcome/);
     const stored = await running.app.storage.read<any>(`convref:${learnerKey('msteams', 'aad-bea')}`);
@@ -64,7 +69,13 @@ describe('Teams over POST /api/messages', () => {
       from: { id: '29:cai', name: 'Cai', aadObjectId: 'aad-cai' },
       conversation: { id: '19:general@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: 't1' },
       entities: [{ type: 'mention', text: '<at>govai-coach</at>', mentioned: BOT }],
-      channelData: { teamsChannelId: '19:general@thread.tacv2', teamsTeamId: '19:team@thread.tacv2', channel: { id: '19:general@thread.tacv2' }, team: { id: '19:team@thread.tacv2' }, tenant: { id: 't1' } },
+      channelData: {
+        teamsChannelId: '19:general@thread.tacv2',
+        teamsTeamId: '19:team@thread.tacv2',
+        channel: { id: '19:general@thread.tacv2' },
+        team: { id: '19:team@thread.tacv2' },
+        tenant: { id: 't1' },
+      },
     });
     const [reply] = await exchange(running.url, channelMessage);
     expect(cardOf(reply).body[0].text).toBe('What I can do'); // "help" was understood, so the mention was removed
@@ -76,11 +87,14 @@ describe('Teams over POST /api/messages', () => {
   });
 
   it('answers a group chat @mention in the group chat scope', async () => {
-    const [reply] = await exchange(running.url, teamsActivity({
-      text: '<at>govai-coach</at> language',
-      conversation: { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: 't1' },
-      entities: [{ type: 'mention', text: '<at>govai-coach</at>', mentioned: BOT }],
-    }));
+    const [reply] = await exchange(
+      running.url,
+      teamsActivity({
+        text: '<at>govai-coach</at> language',
+        conversation: { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: 't1' },
+        entities: [{ type: 'mention', text: '<at>govai-coach</at>', mentioned: BOT }],
+      }),
+    );
     expect(cardOf(reply).body[0].text).toBe('Language');
   });
 
@@ -115,7 +129,7 @@ describe('Teams over POST /api/messages', () => {
     expect(res.body.value.body[0].text).toBe('This button no longer works');
   });
 
-  it('sets a daily reminder in the Teams user\'s time zone and later delivers the nudge to their personal chat', async () => {
+  it("sets a daily reminder in the Teams user's time zone and later delivers the nudge to their personal chat", async () => {
     const from = { id: '29:ivy', name: 'Ivy', aadObjectId: 'aad-ivy' };
     const conversation = { id: 'a:personal-ivy', conversationType: 'personal', tenantId: 't1' };
     const [reply] = await exchange(running.url, teamsActivity({ text: 'remind me at 08:30', localTimezone: 'America/Sao_Paulo', from, conversation, serviceUrl: connector.serviceUrl }));

@@ -25,7 +25,14 @@ describe('Teams app package', () => {
   const outFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'govai-teams-')), 'govai-coach-teams.zip');
 
   it('builds a zip whose manifest validates, with the bot id from MICROSOFT_APP_ID and both icons at the right sizes', async () => {
-    const written = await buildTeamsPackage({ appId: APP_ID, orgName: 'Ministry of Digital Affairs', orgUrl: 'https://digital.gov.example', publicBaseUrl: 'https://coach.digital.gov.example', sourceDir: SOURCE_DIR, outFile });
+    const written = await buildTeamsPackage({
+      appId: APP_ID,
+      orgName: 'Ministry of Digital Affairs',
+      orgUrl: 'https://digital.gov.example',
+      publicBaseUrl: 'https://coach.digital.gov.example',
+      sourceDir: SOURCE_DIR,
+      outFile,
+    });
     expect(written).toBe(outFile);
     const zip = await JSZip.loadAsync(fs.readFileSync(outFile));
     const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
@@ -35,8 +42,17 @@ describe('Teams app package', () => {
     expect(manifest.bots[0].botId).toBe(APP_ID);
     expect(manifest.bots[0].scopes.sort()).toEqual(['groupChat', 'personal', 'team']);
     expect(manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title)).toEqual(expect.arrayContaining(['help', 'start', 'progress', 'review', 'modules', 'reminders']));
+    // Teams and group chats list the group features, discussions first among them.
+    const groupList = manifest.bots[0].commandLists.find((l: { scopes: string[] }) => l.scopes.includes('team') && l.scopes.includes('groupChat'));
+    expect(groupList.commands.map((c: { title: string }) => c.title)).toEqual(expect.arrayContaining(['help', 'discuss', 'modules']));
     expect(manifest.developer).toMatchObject({ name: 'Ministry of Digital Affairs', privacyUrl: 'https://digital.gov.example/privacy' });
     expect(manifest.validDomains).toContain('coach.digital.gov.example');
+    // Resource-specific consent lets the bot read replies to its discussion prompts without an @mention.
+    expect(manifest.authorization.permissions.resourceSpecific).toEqual([
+      { name: 'ChannelMessage.Read.Group', type: 'Application' },
+      { name: 'ChatMessage.Read.Chat', type: 'Application' },
+    ]);
+    expect(manifest.webApplicationInfo).toEqual({ id: APP_ID, resource: `api://botid-${APP_ID}` });
 
     const color = PNG.sync.read(await zip.file(manifest.icons.color)!.async('nodebuffer'));
     expect([color.width, color.height]).toEqual([192, 192]);
@@ -51,7 +67,7 @@ describe('Teams app package', () => {
       expect([r, g, b]).toEqual([255, 255, 255]);
     }
     expect(visible).toBeGreaterThan(20);
-    expect(visible).toBeLessThan(32 * 32 / 2);
+    expect(visible).toBeLessThan((32 * 32) / 2);
 
     for (const { file } of manifest.localizationInfo.additionalLanguages) {
       const strings = JSON.parse(await zip.file(file)!.async('string'));
@@ -65,7 +81,12 @@ describe('Teams app package', () => {
       'name.full': manifest.name.full,
       'description.short': manifest.description.short,
       'description.full': manifest.description.full,
-      ...Object.fromEntries(manifest.description.features.flatMap((f: { title: string; description: string }, i: number) => [[`description.features[${i}].title`, f.title], [`description.features[${i}].description`, f.description]])),
+      ...Object.fromEntries(
+        manifest.description.features.flatMap((f: { title: string; description: string }, i: number) => [
+          [`description.features[${i}].title`, f.title],
+          [`description.features[${i}].description`, f.description],
+        ]),
+      ),
     };
     const languages = manifest.localizationInfo.additionalLanguages.map((l: { languageTag: string }) => l.languageTag);
     expect(languages.sort()).toEqual(['ar', 'es', 'fr', 'pt']);
@@ -77,7 +98,10 @@ describe('Teams app package', () => {
       for (const [key, value] of Object.entries(strings)) {
         if (key === '$schema') continue;
         // Each key names a string the manifest has, so Teams applies it.
-        const target = key.split(/\.|\[(\d+)\]/).filter(Boolean).reduce<any>((node, part) => node?.[part], manifest);
+        const target = key
+          .split(/\.|\[(\d+)\]/)
+          .filter(Boolean)
+          .reduce<any>((node, part) => node?.[part], manifest);
         expect([file, key, typeof target]).toEqual([file, key, 'string']);
         // A command title is sent as the message when picked: it must be a command in that language.
         if (/commands\[\d+\]\.title$/.test(key)) expect([file, key, words.has(value.toLowerCase())]).toEqual([file, key, true]);

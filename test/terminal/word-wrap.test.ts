@@ -9,7 +9,10 @@ describe('terminal word wrap', () => {
   test('real course text wraps between words only, within the width, in English and Arabic', async () => {
     const catalog = await realCatalog();
     for (const lang of ['en', 'ar'] as const) {
-      const steps = catalog.get(lang).modules.flatMap((m) => m.lessons.flatMap((l) => l.steps)).slice(0, 12);
+      const steps = catalog
+        .get(lang)
+        .modules.flatMap((m) => m.lessons.flatMap((l) => l.steps))
+        .slice(0, 12);
       for (const step of steps) {
         const shown = formatForTerminal(`**${step.title}**\n\n${step.body}`, true);
         const wrapped = wrapForTerminal(shown, 40);

@@ -18,7 +18,14 @@ import { CONNECTOR_KEY_HEADER, DIRECT_LINE_CONNECTOR_KEY } from '../../src/chann
 const repoRoot = path.resolve(__dirname, '..', '..');
 const SECRET = 'test-directline-secret-0123456789';
 
-type Activity = { type: string; id: string; text?: string; from: { id: string; role?: string }; channelData?: Record<string, unknown>; attachments?: { contentType: string; content: { body?: unknown[] } }[] };
+type Activity = {
+  type: string;
+  id: string;
+  text?: string;
+  from: { id: string; role?: string };
+  channelData?: Record<string, unknown>;
+  attachments?: { contentType: string; content: { body?: unknown[] } }[];
+};
 
 async function startApp(env: Record<string, string>): Promise<{ app: App; url: string; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-directline-'));
@@ -231,7 +238,10 @@ describe('local web chat across a restart (DIRECTLINE_SECRET set)', () => {
       await askHelp(first.url, conversationId, token);
       await first.app.stop();
 
-      const configAgain = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', DIRECTLINE_SECRET: SECRET }, repoRoot);
+      const configAgain = loadConfig(
+        { HOST: '127.0.0.1', PORT: '0', DATA_DIR: dir, INDEX_DIR: SHARED_INDEX_DIR, KNOWLEDGE_DIR: path.join(repoRoot, 'knowledge'), LOG_LEVEL: 'silent', DIRECTLINE_SECRET: SECRET },
+        repoRoot,
+      );
       const second = await createApp(configAgain, { logger: createLogger({ level: 'silent' }) });
       const secondUrl = await second.start();
       try {
@@ -249,7 +259,11 @@ describe('local web chat across a restart (DIRECTLINE_SECRET set)', () => {
 
 describe('local web chat when the bot has Microsoft credentials', () => {
   it('still runs web chat turns (no Bot Framework token exists for them) while /api/messages requires one', async () => {
-    const { app, url, dir } = await startApp({ MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_TENANT_ID: '00000000-0000-0000-0000-000000000002', MICROSOFT_APP_PASSWORD: 'not-a-real-secret' });
+    const { app, url, dir } = await startApp({
+      MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001',
+      MICROSOFT_APP_TENANT_ID: '00000000-0000-0000-0000-000000000002',
+      MICROSOFT_APP_PASSWORD: 'not-a-real-secret',
+    });
     try {
       const generated = await call(`${url}/v3/directline/tokens/generate`, { body: { user: { id: 'learner-4' } } });
       const started = await call(`${url}/v3/directline/conversations`, { token: generated.json.token as string, body: {} });
@@ -257,7 +271,16 @@ describe('local web chat when the bot has Microsoft credentials', () => {
       expect(cardText(all[0])).toContain('Welcome to AI and Digital Transformation in Government');
 
       const unauthenticated = await call(`${url}/api/messages`, {
-        body: { type: 'message', text: 'help', channelId: 'msteams', serviceUrl: 'https://smba.example/', from: { id: 'u' }, recipient: { id: 'b' }, conversation: { id: 'c' }, deliveryMode: 'expectReplies' },
+        body: {
+          type: 'message',
+          text: 'help',
+          channelId: 'msteams',
+          serviceUrl: 'https://smba.example/',
+          from: { id: 'u' },
+          recipient: { id: 'b' },
+          conversation: { id: 'c' },
+          deliveryMode: 'expectReplies',
+        },
       });
       expect(unauthenticated.status).toBe(401);
     } finally {

@@ -9,7 +9,9 @@ describe('npm start banner', () => {
       'Browser chat: open http://127.0.0.1:3978/ in a browser on this machine',
     ]);
     expect(startupBanner('http://0.0.0.0:8080', base)[1]).toBe('Browser chat: open http://127.0.0.1:8080/ in a browser on this machine');
-    expect(startupBanner('http://0.0.0.0:8080', { ...base, PUBLIC_BASE_URL: 'https://coach.gov.example/', DIRECTLINE_SECRET: 's' })[1]).toBe('Browser chat: https://coach.gov.example/#token=<a token issued with DIRECTLINE_SECRET>');
+    expect(startupBanner('http://0.0.0.0:8080', { ...base, PUBLIC_BASE_URL: 'https://coach.gov.example/', DIRECTLINE_SECRET: 's' })[1]).toBe(
+      'Browser chat: https://coach.gov.example/#token=<a token issued with DIRECTLINE_SECRET>',
+    );
     expect(startupBanner('http://127.0.0.1:3978', { ...base, WEBCHAT_ENABLED: false })).toHaveLength(1);
   });
 

@@ -3,7 +3,7 @@ import type PdfKitModule from 'pdfkit';
 import { directionOf, type Translate } from '../../i18n/i18n';
 import { isolateLtrRuns } from '../../i18n/bidi-isolate';
 import type { Language } from '../../config/config-schema';
-import type { CertificateRecord } from './certificate-store';
+import type { CertificateRecord } from '../../ports/certificates';
 import { visualRuns } from './bidi-runs';
 import { certificateScope } from './certificate-scope';
 
@@ -55,7 +55,10 @@ export function renderCertificatePdf(record: CertificateRecord, t: Translate, op
     doc.on('error', reject);
   });
   const page = new CenteredText(doc, directionOf(lang));
-  doc.rect(28, 28, doc.page.width - 56, doc.page.height - 56).lineWidth(2).stroke('#1f4e79');
+  doc
+    .rect(28, 28, doc.page.width - 56, doc.page.height - 56)
+    .lineWidth(2)
+    .stroke('#1f4e79');
   page.gap(1.5, REGULAR, 14);
   page.paragraph(org, REGULAR, 14, '#333333');
   page.gap(1, BOLD, 32);
@@ -95,7 +98,10 @@ class CenteredText {
   private y: number;
   private readonly width: number;
 
-  constructor(private readonly doc: PDFKit.PDFDocument, private readonly dir: 'ltr' | 'rtl') {
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly dir: 'ltr' | 'rtl',
+  ) {
     this.y = doc.page.margins.top;
     this.width = doc.page.width - 2 * MARGIN;
   }

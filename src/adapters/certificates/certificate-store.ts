@@ -1,24 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Language } from '../../config/config-schema';
-import type { CertificateIssuer, CertificateRequest, IssuedCertificate, RevocationOutcome } from '../../ports/certificates';
+import type { CertificateIssuer, CertificateLookup, CertificateRecord, CertificateRequest, IssuedCertificate, RevocationOutcome, RevokedCertificateRecord } from '../../ports/certificates';
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
 import { withoutTrailingSlashes } from '../../core/text-normalize';
-
-/** An issued certificate as stored under `certificate:<id>`. */
-export interface CertificateRecord {
-  id: string;
-  learnerName: string;
-  lang: Language;
-  courseId: string;
-  courseTitle: string;
-  completedAt: string;
-  issuedAt: string;
-  issuer: { name?: string; url?: string };
-  /** The estimated learner time of the course, computed from its content (older certificates have none). */
-  estimatedMinutes?: number;
-  /** The modules completed ("1. Title"), in the certificate's language. */
-  modules?: string[];
-}
 
 export interface CertificateStoreOptions {
   issuer: { name?: string; url?: string };
@@ -33,24 +16,14 @@ export function certificateKey(id: string): string {
   return `certificate:${id}`;
 }
 
-/**
- * What stays of a certificate its holder asked to erase: verification still answers, and says
- * it was revoked at the holder's request, but no longer names anybody.
- */
-export interface RevokedCertificateRecord {
-  id: string;
-  courseId: string;
-  courseTitle: string;
-  /** The certificate's language, so the verification page speaks it (older notices lack it). */
-  lang?: Language;
-  issuedAt: string;
-  issuer: { name?: string; url?: string };
-  /** Erased at the holder's request, or withdrawn by an administrator (`certificate revoke <id>`). */
-  revoked: { at: string; reason: 'holder_request' | 'issuer' };
-}
-
 function isRevoked(record: CertificateRecord | RevokedCertificateRecord): record is RevokedCertificateRecord {
   return 'revoked' in record;
+}
+
+/** A certificate without its holder's name: what verification answers once it is revoked. */
+function revocationNotice(record: CertificateRecord, at: Date, reason: RevokedCertificateRecord['revoked']['reason']): RevokedCertificateRecord {
+  const { id, courseId, courseTitle, lang, issuedAt, issuer } = record;
+  return { id, courseId, courseTitle, lang, issuedAt, issuer, revoked: { at: at.toISOString(), reason } };
 }
 
 function learnerIndexKey(learnerKey: string, courseId: string): string {
@@ -61,7 +34,7 @@ function learnerIndexKey(learnerKey: string, courseId: string): string {
  * Issues certificates through the storage port. One certificate per learner and course:
  * asking again (or a retried turn) returns the one already issued.
  */
-export class CertificateStore implements CertificateIssuer {
+export class CertificateStore implements CertificateIssuer, CertificateLookup {
   constructor(
     private readonly storage: StoragePort,
     private readonly options: CertificateStoreOptions,
@@ -133,16 +106,7 @@ export class CertificateStore implements CertificateIssuer {
       if (!index) continue;
       const record = await this.find(index.value.id);
       if (record) {
-        const revoked: RevokedCertificateRecord = {
-          id: record.id,
-          courseId: record.courseId,
-          courseTitle: record.courseTitle,
-          lang: record.lang,
-          issuedAt: record.issuedAt,
-          issuer: record.issuer,
-          revoked: { at: now.toISOString(), reason: 'holder_request' },
-        };
-        await this.storage.write(certificateKey(record.id), revoked);
+        await this.storage.write(certificateKey(record.id), revocationNotice(record, now, 'holder_request'));
         changed++;
       }
       if (await this.storage.delete(indexKey)) changed++;
@@ -159,18 +123,8 @@ export class CertificateStore implements CertificateIssuer {
     const stored = CERTIFICATE_ID.test(key) ? await this.storage.read<CertificateRecord | RevokedCertificateRecord>(certificateKey(key)) : undefined;
     if (!stored) return 'unknown';
     if (isRevoked(stored.value)) return 'already';
-    const record = stored.value;
-    const revoked: RevokedCertificateRecord = {
-      id: record.id,
-      courseId: record.courseId,
-      courseTitle: record.courseTitle,
-      lang: record.lang,
-      issuedAt: record.issuedAt,
-      issuer: record.issuer,
-      revoked: { at: at.toISOString(), reason: 'issuer' },
-    };
     try {
-      await this.storage.write(certificateKey(key), revoked, { ifMatch: stored.etag });
+      await this.storage.write(certificateKey(key), revocationNotice(stored.value, at, 'issuer'), { ifMatch: stored.etag });
     } catch (err) {
       if (!(err instanceof StorageConflictError)) throw err;
       return this.revoke(id, at);

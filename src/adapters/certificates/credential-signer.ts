@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
+import { CodedError } from '../../errors/coded-error';
 
 /** Where the generated default key lives: in the storage port, so every instance signs with the same key. */
 export const SIGNING_KEY_DOC = 'certificate-signing-key:default';
@@ -32,7 +33,9 @@ export class CredentialSigner {
     const jwk = createPublicKey(privateKey).export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
     if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') throw new SigningKeyError('the certificate signing key must be an Ed25519 private key (PKCS#8 PEM)');
     // RFC 7638: the thumbprint hashes the required members in lexicographic order, without spaces.
-    const kid = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x })).digest('base64url');
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }))
+      .digest('base64url');
     this.publicJwk = { kty: 'OKP', crv: 'Ed25519', x: jwk.x, kid, alg: 'EdDSA', use: 'sig' };
   }
 
@@ -76,8 +79,10 @@ export class CredentialSigner {
   }
 }
 
-export class SigningKeyError extends Error {
-  readonly code = 'certificate_signing_key';
+export class SigningKeyError extends CodedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('certificate_signing_key', message, options);
+  }
 }
 
 function parsePrivateKey(pem: string, where: string): KeyObject {

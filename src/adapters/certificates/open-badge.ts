@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n/i18n';
-import type { CertificateRecord } from './certificate-store';
+import type { CertificateRecord } from '../../ports/certificates';
 import { certificateScope } from './certificate-scope';
 
 /**

@@ -39,7 +39,10 @@ export async function cachedLoads<T extends Load>(knowledgeDir: string, parse: (
     const stored = readStored(file);
     if (stored) return stored.map((s) => ({ ...s, filesWithErrors: new Set(s.filesWithErrors) }) as unknown as T);
     const loads = await parse();
-    writeStored(file, loads.map((l) => ({ ...l, filesWithErrors: [...l.filesWithErrors] })));
+    writeJson(
+      file,
+      loads.map((l) => ({ ...l, filesWithErrors: [...l.filesWithErrors] })),
+    );
     return loads;
   })();
   memory.set(key, loading);
@@ -47,11 +50,66 @@ export async function cachedLoads<T extends Load>(knowledgeDir: string, parse: (
   return loading;
 }
 
+/** The same cache for another value parsed from the content (the glossary), stored under `name`. */
+export async function cachedContent<T>(knowledgeDir: string, name: string, parse: () => Promise<T>): Promise<T> {
+  const key = `${fingerprint(knowledgeDir)}-${name}`;
+  const hit = memory.get(key) as Promise<T> | undefined;
+  if (hit) return hit;
+  const loading = (async () => {
+    const file = path.join(CACHE_DIR, `${key}.json`);
+    const stored = readJson(file);
+    if (stored !== undefined) return stored as T;
+    const value = await parse();
+    writeJson(file, value);
+    return value;
+  })();
+  memory.set(key, loading);
+  loading.catch(() => memory.delete(key));
+  return loading;
+}
+
+/**
+ * Per-file results of parsing a folder (the reference documents: splitting and screening every
+ * sentence took most of a start at 10× the course), kept in one cache file per folder, each
+ * entry keyed by the file's bytes; `code` are the folders of the parser's own code, so a new
+ * version parses again. Only the files seen since open() are written back by save().
+ */
+export function openFileCache<T>(folder: string, code: string[]): { get(rel: string, raw: Buffer): T | undefined; set(rel: string, raw: Buffer, value: T): void; save(): void } {
+  const hash = createHash('sha256');
+  hash.update(`${path.resolve(folder)}\n`);
+  for (const dir of code) hashTree(hash, dir, (name) => /\.(js|ts)$/.test(name));
+  const file = path.join(CACHE_DIR, `files-${hash.digest('hex').slice(0, 32)}.json`);
+  const stored = (readJson(file) ?? {}) as Record<string, { sha: string; value: T }>;
+  const seen: Record<string, { sha: string; value: T }> = {};
+  let changed = false;
+  const sha = (raw: Buffer) => createHash('sha256').update(raw).digest('hex');
+  return {
+    get(rel, raw) {
+      const entry = stored[rel];
+      if (!entry || entry.sha !== sha(raw)) return undefined;
+      seen[rel] = entry;
+      return entry.value;
+    },
+    set(rel, raw, value) {
+      seen[rel] = { sha: sha(raw), value };
+      changed = true;
+    },
+    save() {
+      if (changed || Object.keys(seen).length !== Object.keys(stored).length) writeJson(file, seen);
+    },
+  };
+}
+
 function fingerprint(knowledgeDir: string): string {
   const hash = createHash('sha256');
   hash.update(`${path.resolve(knowledgeDir)}\n`);
   for (const dir of [__dirname, path.join(__dirname, '..', '..', 'core', 'course')]) hashTree(hash, dir, (name) => /\.(js|ts)$/.test(name));
-  hashTree(hash, knowledgeDir, (name) => /\.(md|ya?ml)$/.test(name), (name) => name !== 'references');
+  hashTree(
+    hash,
+    knowledgeDir,
+    (name) => /\.(md|ya?ml)$/.test(name),
+    (name) => name !== 'references',
+  );
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -86,19 +144,23 @@ function prune(dir: string): void {
 }
 
 function readStored(file: string): StoredLoad[] | undefined {
+  const parsed = readJson(file);
+  return Array.isArray(parsed) ? (parsed as StoredLoad[]) : undefined;
+}
+
+function readJson(file: string): unknown {
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return Array.isArray(parsed) ? (parsed as StoredLoad[]) : undefined;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
   } catch {
     return undefined;
   }
 }
 
-function writeStored(file: string, loads: StoredLoad[]): void {
+function writeJson(file: string, value: unknown): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(loads));
+    fs.writeFileSync(tmp, JSON.stringify(value));
     fs.renameSync(tmp, file);
     prune(path.dirname(file));
   } catch {

@@ -4,14 +4,7 @@ import type { z } from 'zod';
 import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
 import type { Course, CourseCatalog, CourseModule, Lesson, QuizQuestion, SourceRef, Step } from '../../core/course/content-model';
 import { parseContentFile, type ContentFile } from './content-file';
-import {
-  courseFrontMatterSchema,
-  finalFrontMatterSchema,
-  lessonFrontMatterSchema,
-  moduleFrontMatterSchema,
-  quizItemSchema,
-  type QuizItemInput,
-} from './front-matter-schemas';
+import { courseFrontMatterSchema, finalFrontMatterSchema, lessonFrontMatterSchema, moduleFrontMatterSchema, quizItemSchema, type QuizItemInput } from './front-matter-schemas';
 import { CourseContentError, errorsOf, type Problem } from './problems';
 import { loadGlossary } from './glossary-loader';
 import { joinSoftWraps } from './soft-wrap';
@@ -19,6 +12,7 @@ import { finalBank } from '../../core/course/final-bank';
 import { buildExercises, exerciseIds, exercisesOf } from './exercise-loader';
 import { fillDurationPlaceholders } from './duration-placeholder';
 import { cachedLoads } from './content-cache';
+import { CodedError } from '../../errors/coded-error';
 
 export const SOURCE_LANGUAGE: Language = 'en';
 const WORDS_WARN = 130;
@@ -91,7 +85,7 @@ export async function loadCourseCatalog(knowledgeDir: string, logger?: CatalogWa
 
 export class InMemoryCourseCatalog implements CourseCatalog {
   constructor(private readonly courses: Map<Language, Course>) {
-    if (!courses.has(SOURCE_LANGUAGE)) throw new Error('a course catalog needs the English course');
+    if (!courses.has(SOURCE_LANGUAGE)) throw new CodedError('course_content_invalid', 'a course catalog needs the English course');
   }
 
   get languages(): Language[] {
@@ -142,14 +136,23 @@ export async function loadLanguage(knowledgeDir: string, lang: Language): Promis
   }
   if (!moduleFolders.length) problems.push({ file: `${lang}/course.md`, line: 1, severity: 'error', message: 'no module folders (m1, m2, ...) found next to course.md' });
   modules.sort((a, b) => a.order - b.order);
-  checkUnique(modules.map((m) => ({ id: String(m.order), source: m.source })), 'module order', problems);
+  checkUnique(
+    modules.map((m) => ({ id: String(m.order), source: m.source })),
+    'module order',
+    problems,
+  );
 
   const finalFile = await reader.read(`${lang}/final.md`);
   const finalData = finalFile && validate(finalFile, finalFrontMatterSchema, problems);
   const allOutcomes = new Set(modules.flatMap((m) => m.outcomes.map((o) => o.id)));
   const finalAssessment = finalFile ? buildQuiz(finalFile, quizOf(finalFile.data), 'final', allOutcomes, problems) : [];
   if (finalData && finalFile && finalAssessment.length < MIN_FINAL_QUESTIONS) {
-    problems.push({ file: finalFile.file, line: finalFile.lineOf(['quiz']), severity: 'error', message: `the final assessment needs at least ${MIN_FINAL_QUESTIONS} questions (found ${finalAssessment.length})` });
+    problems.push({
+      file: finalFile.file,
+      line: finalFile.lineOf(['quiz']),
+      severity: 'error',
+      message: `the final assessment needs at least ${MIN_FINAL_QUESTIONS} questions (found ${finalAssessment.length})`,
+    });
   }
   if (finalData && finalFile) checkAssessment(lang, modules, finalAssessment, finalFile, problems);
   if (finalData && finalFile) {
@@ -162,7 +165,13 @@ export async function loadLanguage(knowledgeDir: string, lang: Language): Promis
   checkUnique(
     [
       ...about.steps,
-      ...modules.flatMap((m) => [m, ...m.outcomes.map((o) => ({ id: o.id, source: m.source })), ...m.quiz, ...m.assessment, ...m.lessons.flatMap((l) => [l, ...l.steps, ...l.quiz, ...(l.exercises ?? [])])]),
+      ...modules.flatMap((m) => [
+        m,
+        ...m.outcomes.map((o) => ({ id: o.id, source: m.source })),
+        ...m.quiz,
+        ...m.assessment,
+        ...m.lessons.flatMap((l) => [l, ...l.steps, ...l.quiz, ...(l.exercises ?? [])]),
+      ]),
       ...finalAssessment,
     ],
     'id',
@@ -187,7 +196,8 @@ async function loadModule(reader: FileReader, lang: Language, folder: string, pr
   // Even when module.md is invalid, its outcome ids let the lessons be checked too.
   const outcomes = data?.outcomes ?? rawOutcomes(file.data);
   outcomes.forEach((o, i) => {
-    if (!isNumberedId(o.id, `${moduleId}-o`)) problems.push({ file: file.file, line: file.lineOf(['outcomes', i, 'id']), severity: 'error', message: `outcome id "${o.id}" must look like ${moduleId}-o1` });
+    if (!isNumberedId(o.id, `${moduleId}-o`))
+      problems.push({ file: file.file, line: file.lineOf(['outcomes', i, 'id']), severity: 'error', message: `outcome id "${o.id}" must look like ${moduleId}-o1` });
     outcomeIds.add(o.id);
   });
   const intro = parseSteps(file, moduleId, problems, { stepsAllowed: false }).intro;
@@ -235,7 +245,8 @@ async function loadLesson(reader: FileReader, rel: string, moduleId: string, num
     if (!outcomeIds.has(o)) err(['outcomes', i], `unknown learning outcome "${o}" (not listed in ${moduleId}/module.md)`);
   });
   if (!steps.length) err([], 'the lesson has no steps: add "## Title {#s1}" headings with text');
-  else if (steps.length < 3 || steps.length > 6) problems.push({ file: file.file, line: steps[0].source.line, severity: 'warning', message: `a lesson should have 3 to 6 steps (found ${steps.length})` });
+  else if (steps.length < 3 || steps.length > 6)
+    problems.push({ file: file.file, line: steps[0].source.line, severity: 'warning', message: `a lesson should have 3 to 6 steps (found ${steps.length})` });
   if (quiz.length > 4) problems.push({ file: file.file, line: file.lineOf(['quiz']), severity: 'warning', message: `a lesson quiz should have 2 to 4 questions (found ${quiz.length})` });
   return { id: lessonId, moduleId, order: number, title: data.title, outcomes: data.outcomes, steps, quiz, ...(exercises.length ? { exercises } : {}), source: { file: file.file, line: 1 } };
 }
@@ -258,13 +269,21 @@ function buildQuiz(file: ContentFile, rawItems: unknown[], owner: string, outcom
     const shortest = Math.min(...lengths);
     if (item.type !== 'truefalse' && longest > OPTION_LENGTH_RATIO * shortest && longest - shortest > OPTION_LENGTH_GAP) {
       const j = lengths.indexOf(longest);
-      problems.push({ file: file.file, line: at('options', j, 'text'), severity: 'warning', message: `${item.id}: option "${item.options[j].id}" has ${longest} characters and option "${item.options[lengths.indexOf(shortest)].id}" ${shortest}: options of very different length give the answer away; make them similar` });
+      problems.push({
+        file: file.file,
+        line: at('options', j, 'text'),
+        severity: 'warning',
+        message: `${item.id}: option "${item.options[j].id}" has ${longest} characters and option "${item.options[lengths.indexOf(shortest)].id}" ${shortest}: options of very different length give the answer away; make them similar`,
+      });
     }
     const correct = item.options.filter((o) => o.correct);
     if (item.type === 'single' && correct.length !== 1) err(at('options'), `a single-choice question needs exactly one option with "correct: true" (found ${correct.length})`);
     if (item.type === 'multiple' && correct.length < 1) err(at('options'), 'a multiple-choice question needs at least one option with "correct: true"');
     if (item.type === 'truefalse') {
-      const ids = item.options.map((o) => o.id).sort().join(',');
+      const ids = item.options
+        .map((o) => o.id)
+        .sort()
+        .join(',');
       if (ids !== 'false,true') err(at('options'), `a true/false question needs exactly two options with ids "true" and "false" (found ${item.options.map((o) => o.id).join(', ')})`);
       else if (correct.length !== 1) err(at('options'), 'a true/false question needs exactly one option with "correct: true"');
     }
@@ -307,8 +326,14 @@ function checkAssessment(lang: Language, modules: CourseModule[], finalItems: Qu
     const [position, count] = [...counts].sort((a, b) => b[1] - a[1])[0];
     if (count / singles.length > SKEW_SHARE) {
       const letter = (i: number) => String.fromCharCode(97 + i);
-      const spread = [...counts].sort((a, b) => a[0] - b[0]).map(([i, n]) => `${letter(i)} ${Math.round((100 * n) / singles.length)}%`).join(', ');
-      warn(quizLine, `${Math.round((100 * count) / singles.length)}% of the ${singles.length} single-choice items in ${lang} have the correct answer at position ${letter(position)} (${spread}): spread correct answers evenly over the positions`);
+      const spread = [...counts]
+        .sort((a, b) => a[0] - b[0])
+        .map(([i, n]) => `${letter(i)} ${Math.round((100 * n) / singles.length)}%`)
+        .join(', ');
+      warn(
+        quizLine,
+        `${Math.round((100 * count) / singles.length)}% of the ${singles.length} single-choice items in ${lang} have the correct answer at position ${letter(position)} (${spread}): spread correct answers evenly over the positions`,
+      );
     }
   }
 
@@ -316,13 +341,22 @@ function checkAssessment(lang: Language, modules: CourseModule[], finalItems: Qu
   for (const q of modules.flatMap((m) => [...m.lessons.flatMap((l) => l.quiz), ...m.quiz])) quizPrompts.set(normalisedPrompt(q.prompt), q);
   for (const { question } of bank) {
     const copied = quizPrompts.get(normalisedPrompt(question.prompt));
-    if (copied) warn(question.source, `${question.id}: the same question as ${copied.id} (${copied.source.file}:${copied.source.line}); a final-assessment item must not repeat a lesson or module quiz question`);
+    if (copied)
+      warn(
+        question.source,
+        `${question.id}: the same question as ${copied.id} (${copied.source.file}:${copied.source.line}); a final-assessment item must not repeat a lesson or module quiz question`,
+      );
   }
 
-  if (bank.length < MIN_BANK_ITEMS) warn(quizLine, `the final assessment's item bank has ${bank.length} items (module.md "assessment:" and final.md); it needs at least ${MIN_BANK_ITEMS} so that a new attempt draws new questions`);
+  if (bank.length < MIN_BANK_ITEMS)
+    warn(quizLine, `the final assessment's item bank has ${bank.length} items (module.md "assessment:" and final.md); it needs at least ${MIN_BANK_ITEMS} so that a new attempt draws new questions`);
   for (const m of modules) {
     const own = bank.filter((b) => b.moduleId === m.id).length;
-    if (own < MIN_BANK_PER_MODULE) warn(m.assessment[0]?.source ?? m.source, `module ${m.id} has ${own} final-assessment items (its "assessment:" list and final.md items on its outcomes); it needs at least ${MIN_BANK_PER_MODULE}`);
+    if (own < MIN_BANK_PER_MODULE)
+      warn(
+        m.assessment[0]?.source ?? m.source,
+        `module ${m.id} has ${own} final-assessment items (its "assessment:" list and final.md items on its outcomes); it needs at least ${MIN_BANK_PER_MODULE}`,
+      );
   }
 }
 
@@ -452,7 +486,8 @@ function compareWithSource(source: LanguageLoad, target: LanguageLoad, knowledge
   for (const [id, ref] of tgt) {
     // Ids from an English file with errors are unknown, not extra.
     if (source.filesWithErrors.has(`${source.lang}/${ref.file.slice(target.lang.length + 1)}`)) continue;
-    if (!src.has(id)) target.problems.push({ file: ref.file, line: ref.line, severity: 'error', message: `id "${id}" does not exist in the English course (${path.join(path.basename(knowledgeDir), source.lang)})` });
+    if (!src.has(id))
+      target.problems.push({ file: ref.file, line: ref.line, severity: 'error', message: `id "${id}" does not exist in the English course (${path.join(path.basename(knowledgeDir), source.lang)})` });
   }
   target.problems.sort(compareProblems);
   for (const p of errorsOf(target.problems)) target.filesWithErrors.add(p.file);

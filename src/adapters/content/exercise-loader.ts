@@ -68,7 +68,10 @@ export function buildExercises(file: ContentFile, rawItems: unknown[], lessonId:
     });
     const source: SourceRef = { file: file.file, line: at() };
     // The model answer must pass its own rubric, or the cues are too narrow (or the answer incomplete).
-    const own = assessAnswer({ id: item.id, kind: item.kind, title: item.title, task: item.task, checks, mustRemove, modelAnswer: item.modelAnswer, outcomes: item.outcomes, source }, item.modelAnswer);
+    const own = assessAnswer(
+      { id: item.id, kind: item.kind, title: item.title, task: item.task, checks, mustRemove, modelAnswer: item.modelAnswer, outcomes: item.outcomes, source },
+      item.modelAnswer,
+    );
     if (own.missing.length) err(at('modelAnswer'), `the model answer does not meet its own checks ${own.missing.map((c) => c.id).join(', ')}: add a cue it uses, or complete the answer`, 'warning');
     if (own.remaining.length) err(at('modelAnswer'), `the model answer still contains ${own.remaining.map((r) => `"${r.text}"`).join(', ')}`);
     return {

@@ -4,6 +4,7 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
 import { Glossary, type GlossaryEntry } from '../../core/qa/glossary';
+import { cachedContent } from './content-cache';
 import type { Problem } from './problems';
 
 /**
@@ -15,14 +16,16 @@ export const GLOSSARY_FILE = 'glossary.yaml';
 const MAX_DEFINITION_WORDS = 60;
 
 const phrase = z.string().trim().min(1, 'must not be empty').max(120, 'is longer than 120 characters');
-const entrySchema = z.object({
-  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. automation-bias'),
-  term: phrase,
-  definition: z.string().trim().min(1, 'must not be empty'),
-  synonyms: z.array(phrase).default([]),
-  variants: z.array(phrase).default([]),
-  lessons: z.array(z.string().regex(/^m\d+-l\d+$/, 'must be a lesson id such as m2-l1')).default([]),
-}).strict();
+const entrySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. automation-bias'),
+    term: phrase,
+    definition: z.string().trim().min(1, 'must not be empty'),
+    synonyms: z.array(phrase).default([]),
+    variants: z.array(phrase).default([]),
+    lessons: z.array(z.string().regex(/^m\d+-l\d+$/, 'must be a lesson id such as m2-l1')).default([]),
+  })
+  .strict();
 const fileSchema = z.object({ terms: z.array(z.unknown()).min(1, 'needs at least one term') }).strict();
 
 export interface GlossaryLoad {
@@ -30,8 +33,17 @@ export interface GlossaryLoad {
   problems: Problem[];
 }
 
-/** Reads every language's glossary; `lessonIds` (from the English course) checks the lesson references. */
+/**
+ * Reads every language's glossary; `lessonIds` (from the English course) checks the lesson
+ * references. Without them (the bot's start) the parsed entries come from the content cache:
+ * parsing five YAML glossaries was half a second of every start.
+ */
 export async function loadGlossary(knowledgeDir: string, lessonIds?: ReadonlySet<string>): Promise<GlossaryLoad> {
+  const { entries, problems } = lessonIds ? await parseGlossaries(knowledgeDir, lessonIds) : await cachedContent(knowledgeDir, 'glossary', () => parseGlossaries(knowledgeDir));
+  return { glossary: new Glossary(entries), problems };
+}
+
+async function parseGlossaries(knowledgeDir: string, lessonIds?: ReadonlySet<string>): Promise<{ entries: GlossaryEntry[]; problems: Problem[] }> {
   const problems: Problem[] = [];
   const byLang = new Map<Language, { entries: GlossaryEntry[]; lines: Map<string, number>; file: string; valid: boolean }>();
   for (const lang of SUPPORTED_LANGUAGES) {
@@ -54,7 +66,7 @@ export async function loadGlossary(knowledgeDir: string, lessonIds?: ReadonlySet
       if ([...ids].some((id) => !own.has(id)) || [...own].some((id) => !ids.has(id))) load.valid = false;
     }
   }
-  return { glossary: new Glossary([...byLang.values()].filter((l) => l.valid).flatMap((l) => l.entries)), problems };
+  return { entries: [...byLang.values()].filter((l) => l.valid).flatMap((l) => l.entries), problems };
 }
 
 function parseGlossaryFile(file: string, lang: Language, source: string, problems: Problem[], lessonIds?: ReadonlySet<string>): { entries: GlossaryEntry[]; lines: Map<string, number> } {
@@ -78,15 +90,18 @@ function parseGlossaryFile(file: string, lang: Language, source: string, problem
     return { entries, lines };
   }
   const seen = new Set<string>();
-  top.data.terms.forEach((raw, i) => {
+  for (const [i, raw] of top.data.terms.entries()) {
     const parsed = entrySchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) error(lineOf(['terms', i, ...issue.path]), `terms[${i}].${issue.path.join('.')}: ${issue.message}`);
-      return;
+      continue;
     }
     const e = parsed.data;
     const at = lineOf(['terms', i]);
-    if (seen.has(e.id)) return error(at, `term id "${e.id}" is used twice`);
+    if (seen.has(e.id)) {
+      error(at, `term id "${e.id}" is used twice`);
+      continue;
+    }
     seen.add(e.id);
     lines.set(e.id, at);
     const words = e.definition.split(/\s+/).length;
@@ -95,6 +110,6 @@ function parseGlossaryFile(file: string, lang: Language, source: string, problem
       if (lessonIds && !lessonIds.has(l)) error(lineOf(['terms', i, 'lessons', j]), `${e.id}: lesson "${l}" does not exist`);
     });
     entries.push({ ...e, lang });
-  });
+  }
   return { entries, lines };
 }

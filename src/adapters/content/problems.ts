@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CodedError } from '../../errors/coded-error';
 
 /** One problem found in the course content, located by file (relative to the knowledge folder) and 1-based line. */
 export interface Problem {
@@ -19,13 +20,12 @@ export function errorsOf(problems: Problem[]): Problem[] {
 }
 
 /** Thrown when the course cannot be served (the English content has errors or is missing). */
-export class CourseContentError extends Error {
-  readonly code = 'course_content_invalid';
+export class CourseContentError extends CodedError {
   constructor(
     readonly problems: Problem[],
     displayRoot?: string,
   ) {
     const errors = errorsOf(problems);
-    super(`Invalid course content (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${errors.map((p) => `  ${formatProblem(p, displayRoot)}`).join('\n')}`);
+    super('course_content_invalid', `Invalid course content (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${errors.map((p) => `  ${formatProblem(p, displayRoot)}`).join('\n')}`);
   }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { checkedField, type JobPort, type JobRecord, type JobState, type NewJob } from '../../ports/jobs';
+import { CodedError } from '../../errors/coded-error';
+import { checkedTableName, createTablesOnce } from '../storage/database-setup';
 
 interface JobRow {
   id: string;
@@ -33,7 +35,7 @@ export class PostgresJobs implements JobPort {
     private readonly table = 'govai_jobs',
     private readonly poolMax = 2,
   ) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`invalid table name "${table}"`);
+    checkedTableName(table);
   }
 
   async open(): Promise<void> {
@@ -41,12 +43,8 @@ export class PostgresJobs implements JobPort {
     // A hung database must not hang a pass (or the shutdown that waits for it): every query has a client-side deadline.
     const pool = new Pool({ connectionString: this.connectionString, max: this.poolMax, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, query_timeout: 5000, statement_timeout: 5000 });
     pool.on('error', () => undefined); // a dropped idle connection is replaced on the next query
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Several instances may start at once: concurrent CREATE TABLE IF NOT EXISTS can collide in the catalog.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.table]);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+    await createTablesOnce(pool, this.table, [
+      `CREATE TABLE IF NOT EXISTS ${this.table} (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
         grp TEXT NOT NULL,
@@ -60,17 +58,10 @@ export class PostgresJobs implements JobPort {
         last_error TEXT,
         created_at TIMESTAMPTZ NOT NULL,
         updated_at TIMESTAMPTZ NOT NULL
-      )`);
-      await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_due ON ${this.table} (state, run_at)`);
-      await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_grp ON ${this.table} (grp)`);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
-      await pool.end().catch(() => undefined);
-      throw err;
-    }
-    client.release();
+      )`,
+      `CREATE INDEX IF NOT EXISTS ${this.table}_due ON ${this.table} (state, run_at)`,
+      `CREATE INDEX IF NOT EXISTS ${this.table}_grp ON ${this.table} (grp)`,
+    ]);
     this.pool = pool;
   }
 
@@ -80,7 +71,7 @@ export class PostgresJobs implements JobPort {
   }
 
   private get db(): Pool {
-    if (!this.pool) throw new Error('PostgresJobs used before open()');
+    if (!this.pool) throw new CodedError('used_before_open', 'PostgresJobs used before open()');
     return this.pool;
   }
 
@@ -151,10 +142,12 @@ export class PostgresJobs implements JobPort {
 
   private async settle(job: JobRecord, set: string, values: unknown[], now: Date): Promise<boolean> {
     const at = `$${values.length + 3}`;
-    const { rowCount } = await this.db.query(
-      `UPDATE ${this.table} SET ${set}, lease_token = NULL, lease_until = NULL, updated_at = ${at} WHERE id = $1 AND state = 'running' AND lease_token = $2`,
-      [job.id, job.leaseToken ?? '', ...values, now],
-    );
+    const { rowCount } = await this.db.query(`UPDATE ${this.table} SET ${set}, lease_token = NULL, lease_until = NULL, updated_at = ${at} WHERE id = $1 AND state = 'running' AND lease_token = $2`, [
+      job.id,
+      job.leaseToken ?? '',
+      ...values,
+      now,
+    ]);
     return Boolean(rowCount);
   }
 }

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { checkedField, type JobPort, type JobRecord, type JobState, type NewJob } from '../../ports/jobs';
 import { newJobId } from './postgres-jobs';
+import { CodedError } from '../../errors/coded-error';
+import { openSqliteFile } from '../storage/database-setup';
 
 interface JobRow {
   id: string;
@@ -34,27 +34,24 @@ export class SqliteJobs implements JobPort {
 
   async open(): Promise<void> {
     if (this.db) return;
-    if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const db = new Database(this.file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS jobs (
-      id TEXT PRIMARY KEY,
-      kind TEXT NOT NULL,
-      grp TEXT NOT NULL,
-      payload TEXT NOT NULL,
-      run_at TEXT NOT NULL,
-      state TEXT NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      lease_token TEXT,
-      lease_until TEXT,
-      result TEXT,
-      last_error TEXT,
-      created_at TEXT NOT NULL,
-      updated_at TEXT NOT NULL
-    )`);
-    db.exec('CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, run_at)');
-    this.db = db;
+    this.db = openSqliteFile(this.file, [
+      `CREATE TABLE IF NOT EXISTS jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        run_at TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_token TEXT,
+        lease_until TEXT,
+        result TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX IF NOT EXISTS jobs_due ON jobs (state, run_at)',
+    ]);
   }
 
   async close(): Promise<void> {
@@ -63,7 +60,7 @@ export class SqliteJobs implements JobPort {
   }
 
   private get conn(): Database.Database {
-    if (!this.db) throw new Error('SqliteJobs used before open()');
+    if (!this.db) throw new CodedError('used_before_open', 'SqliteJobs used before open()');
     return this.db;
   }
 

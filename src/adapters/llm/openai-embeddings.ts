@@ -2,6 +2,7 @@ import { Embeddings } from '@langchain/core/embeddings';
 import { z } from 'zod';
 import type { OpenAiSetup } from './openai-client';
 import { toLlmError } from './openai-llm';
+import { CodedError } from '../../errors/coded-error';
 
 const embeddingResponseSchema = z.object({ data: z.array(z.object({ index: z.number().int(), embedding: z.array(z.number()) })) });
 
@@ -20,7 +21,7 @@ export class OpenAiEmbeddings extends Embeddings {
     try {
       const response = await this.setup.client.embeddings.create({ model: this.setup.embeddingModel, input: texts, encoding_format: 'float' });
       const parsed = embeddingResponseSchema.parse(response);
-      if (parsed.data.length !== texts.length) throw new Error(`expected ${texts.length} embeddings, got ${parsed.data.length}`);
+      if (parsed.data.length !== texts.length) throw new CodedError('embedding_mismatch', `expected ${texts.length} embeddings, got ${parsed.data.length}`);
       return [...parsed.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
     } catch (err) {
       throw toLlmError(err);

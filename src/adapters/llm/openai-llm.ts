@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { LlmError, type CondenseInput, type ExerciseFeedbackInput, type GenerateAnswerInput, type LlmCallOptions, type LlmPort } from '../../ports/llm';
+import { LlmError, type CondenseInput, type DiscussionSummaryInput, type ExerciseFeedbackInput, type GenerateAnswerInput, type LlmCallOptions, type LlmPort } from '../../ports/llm';
 import type { MetricsPort } from '../../ports/metrics';
 import type { OpenAiSetup } from './openai-client';
 import type { ChatMessage, PromptLibrary } from './prompt-library';
@@ -36,11 +36,15 @@ export class OpenAiLlm implements LlmPort {
   }
 
   async answer(input: GenerateAnswerInput, call: LlmCallOptions = {}): Promise<string> {
-    return this.complete(await this.prompts.answerMessages(input), this.options.maxTokens ?? 400, call.signal);
+    return this.complete(await this.prompts.answerMessages(input), this.options.maxTokens ?? 400, call.signal, call.onText);
   }
 
   async exerciseFeedback(input: ExerciseFeedbackInput, call: LlmCallOptions = {}): Promise<string> {
     return this.complete(await this.prompts.exerciseFeedbackMessages(input), 350, call.signal);
+  }
+
+  async discussionSummary(input: DiscussionSummaryInput, call: LlmCallOptions = {}): Promise<string> {
+    return this.complete(await this.prompts.discussionSummaryMessages(input), 900, call.signal);
   }
 
   async condense(input: CondenseInput, call: LlmCallOptions = {}): Promise<string> {
@@ -48,23 +52,26 @@ export class OpenAiLlm implements LlmPort {
   }
 
   /** The model's text; one that repeats its own instructions is refused (the caller falls back). */
-  private async complete(messages: ChatMessage[], maxTokens: number, signal?: AbortSignal): Promise<string> {
-    const text = await this.completeRaw(messages, maxTokens, signal);
+  private async complete(messages: ChatMessage[], maxTokens: number, signal?: AbortSignal, onText?: (piece: string) => void): Promise<string> {
+    const text = await this.completeRaw(messages, maxTokens, signal, onText);
     const system = messages.find((m) => m.role === 'system')?.content;
     if (typeof system === 'string' && repeatsText(text, system)) throw new LlmError('bad-response', 'the model repeated its instructions');
     return text;
   }
 
-  private async completeRaw(messages: ChatMessage[], maxTokens: number, signal?: AbortSignal): Promise<string> {
+  private async completeRaw(messages: ChatMessage[], maxTokens: number, signal?: AbortSignal, onText?: (piece: string) => void): Promise<string> {
     const { client, chatModel } = this.setup;
     try {
-      if (this.options.stream) {
+      // A caller showing the answer as it is written (Teams streaming) gets it streamed whatever the setting.
+      if (this.options.stream || onText) {
         const stream = await client.chat.completions.create({ model: chatModel, messages, temperature: 0.1, max_tokens: maxTokens, stream: true }, { signal });
         let text = '';
         for await (const chunk of stream) {
           const parsed = chunkSchema.safeParse(chunk);
           if (!parsed.success) throw new LlmError('bad-response', `unexpected stream chunk: ${parsed.error.issues[0]?.message}`);
-          text += parsed.data.choices[0]?.delta?.content ?? '';
+          const piece = parsed.data.choices[0]?.delta?.content ?? '';
+          text += piece;
+          if (piece) onText?.(piece);
         }
         return nonEmpty(text);
       }

@@ -4,7 +4,7 @@ import { ChatPromptTemplate } from '@langchain/core/prompts';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { Language } from '../../config/config-schema';
 import { repoRoot } from '../../config/repo-root';
-import type { CondenseInput, ExerciseFeedbackInput, GenerateAnswerInput } from '../../ports/llm';
+import type { CondenseInput, DiscussionSummaryInput, ExerciseFeedbackInput, GenerateAnswerInput } from '../../ports/llm';
 
 export const DEFAULT_PROMPTS_DIR = path.join(repoRoot(), 'prompts');
 
@@ -27,6 +27,7 @@ export class PromptLibrary {
     private readonly explainTemplate: ChatPromptTemplate,
     private readonly condenseTemplate: ChatPromptTemplate,
     private readonly feedbackTemplate: ChatPromptTemplate,
+    private readonly summaryTemplate: ChatPromptTemplate,
   ) {}
 
   static load(dir = DEFAULT_PROMPTS_DIR): PromptLibrary {
@@ -36,7 +37,13 @@ export class PromptLibrary {
         ['system', read(`${system}.system.md`)],
         ['human', read(`${user}.user.md`)],
       ]);
-    return new PromptLibrary(pair('answer', 'answer'), pair('answer', 'explain'), pair('condense', 'condense'), pair('exercise-feedback', 'exercise-feedback'));
+    return new PromptLibrary(
+      pair('answer', 'answer'),
+      pair('answer', 'explain'),
+      pair('condense', 'condense'),
+      pair('exercise-feedback', 'exercise-feedback'),
+      pair('discussion-summary', 'discussion-summary'),
+    );
   }
 
   async answerMessages(input: GenerateAnswerInput): Promise<ChatMessage[]> {
@@ -63,6 +70,12 @@ export class PromptLibrary {
         removed: lines(input.removed),
       }),
     );
+  }
+
+  /** A discussion's redacted replies, each in its own numbered data tag. */
+  async discussionSummaryMessages(input: DiscussionSummaryInput): Promise<ChatMessage[]> {
+    const replies = input.replies.map((r) => `<reply n="${r.n}">\n${asData(r.text)}\n</reply>`).join('\n');
+    return toChat(await this.summaryTemplate.formatMessages({ language: LANGUAGE_NAMES[input.lang], replies }));
   }
 
   async condenseMessages(input: CondenseInput): Promise<ChatMessage[]> {

@@ -1,4 +1,4 @@
-import { LlmError, type CondenseInput, type ExerciseFeedbackInput, type GenerateAnswerInput, type LlmCallOptions, type LlmPort } from '../../ports/llm';
+import { LlmError, type CondenseInput, type DiscussionSummaryInput, type ExerciseFeedbackInput, type GenerateAnswerInput, type LlmCallOptions, type LlmPort } from '../../ports/llm';
 import type { LlmOperation, MetricsPort } from '../../ports/metrics';
 
 /** The same model, counting calls by operation and outcome (ok or the LlmError code) and timing them. */
@@ -24,6 +24,12 @@ export class MeasuredLlm implements LlmPort {
     const inner = this.inner;
     if (!inner.exerciseFeedback) return Promise.reject(new LlmError('unavailable', 'this model gives no exercise feedback'));
     return this.measure('feedback', () => inner.exerciseFeedback!(input, options));
+  }
+
+  discussionSummary(input: DiscussionSummaryInput, options?: LlmCallOptions): Promise<string> {
+    const inner = this.inner;
+    if (!inner.discussionSummary) return Promise.reject(new LlmError('unavailable', 'this model writes no discussion summaries'));
+    return this.measure('summary', () => inner.discussionSummary!(input, options));
   }
 
   private async measure(operation: LlmOperation, call: () => Promise<string>): Promise<string> {

@@ -28,17 +28,65 @@ interface TurnSeries {
  */
 export class PrometheusMetrics implements MetricsPort {
   readonly registry = new Registry();
-  private readonly turns = new Counter({ name: 'govai_turns_total', help: 'Turns handled, by channel, kind (message, action, event) and outcome', labelNames: ['channel', 'kind', 'outcome'], registers: [this.registry] });
-  private readonly turnSeconds = new Histogram({ name: 'govai_turn_duration_seconds', help: 'Time from a turn arriving at the coach to its replies', labelNames: ['channel', 'kind', 'outcome'], buckets: TURN_BUCKETS, registers: [this.registry] });
-  private readonly qaAnswers = new Counter({ name: 'govai_qa_answers_total', help: 'Questions answered with citations, declined as not covered by the course, or escalated to a person', labelNames: ['outcome'], registers: [this.registry] });
-  private readonly llmCalls = new Counter({ name: 'govai_llm_calls_total', help: 'Model calls by operation and outcome (ok or the error code)', labelNames: ['operation', 'outcome'], registers: [this.registry] });
-  private readonly llmSeconds = new Histogram({ name: 'govai_llm_call_duration_seconds', help: 'Model call time, retries included', labelNames: ['operation', 'outcome'], buckets: LLM_BUCKETS, registers: [this.registry] });
-  private readonly llmTokenCount = new Counter({ name: 'govai_llm_tokens_total', help: 'Tokens the model endpoint reported, by type (prompt, completion)', labelNames: ['type'], registers: [this.registry] });
-  private readonly proactive = new Counter({ name: 'govai_proactive_sends_total', help: 'Messages sent outside a turn (reminders), by channel and outcome', labelNames: ['channel', 'outcome'], registers: [this.registry] });
-  private readonly storageErrors = new Counter({ name: 'govai_storage_errors_total', help: 'Storage calls that failed (optimistic-concurrency conflicts excluded), by operation', labelNames: ['operation'], registers: [this.registry] });
+  private readonly turns = new Counter({
+    name: 'govai_turns_total',
+    help: 'Turns handled, by channel, kind (message, action, event) and outcome',
+    labelNames: ['channel', 'kind', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly turnSeconds = new Histogram({
+    name: 'govai_turn_duration_seconds',
+    help: 'Time from a turn arriving at the coach to its replies',
+    labelNames: ['channel', 'kind', 'outcome'],
+    buckets: TURN_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly qaAnswers = new Counter({
+    name: 'govai_qa_answers_total',
+    help: 'Questions answered with citations, declined as not covered by the course, or escalated to a person',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly llmCalls = new Counter({
+    name: 'govai_llm_calls_total',
+    help: 'Model calls by operation and outcome (ok or the error code)',
+    labelNames: ['operation', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly llmSeconds = new Histogram({
+    name: 'govai_llm_call_duration_seconds',
+    help: 'Model call time, retries included',
+    labelNames: ['operation', 'outcome'],
+    buckets: LLM_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly llmTokenCount = new Counter({
+    name: 'govai_llm_tokens_total',
+    help: 'Tokens the model endpoint reported, by type (prompt, completion)',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  private readonly proactive = new Counter({
+    name: 'govai_proactive_sends_total',
+    help: 'Messages sent outside a turn (reminders), by channel and outcome',
+    labelNames: ['channel', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly storageErrors = new Counter({
+    name: 'govai_storage_errors_total',
+    help: 'Storage calls that failed (optimistic-concurrency conflicts excluded), by operation',
+    labelNames: ['operation'],
+    registers: [this.registry],
+  });
   private readonly rateLimitedTurns = new Counter({ name: 'govai_rate_limited_turns_total', help: 'Turns refused by a rate limit, by channel', labelNames: ['channel'], registers: [this.registry] });
   private readonly jobsDueGauge = new Gauge({ name: 'govai_job_queue_due', help: 'Jobs found due by the last pass of a queue', labelNames: ['queue'], registers: [this.registry] });
-  private readonly jobLagSeconds = new Histogram({ name: 'govai_job_lag_seconds', help: 'How late a due job was when it started', labelNames: ['queue'], buckets: LAG_BUCKETS, registers: [this.registry] });
+  private readonly jobLagSeconds = new Histogram({
+    name: 'govai_job_lag_seconds',
+    help: 'How late a due job was when it started',
+    labelNames: ['queue'],
+    buckets: LAG_BUCKETS,
+    registers: [this.registry],
+  });
   private readonly turnSeries = new Map<string, TurnSeries[]>();
 
   constructor(options: { processMetrics?: boolean } = {}) {

@@ -22,7 +22,9 @@ export class FlexibleRateLimits implements RateLimitPort {
     private readonly settings: LimitSettings,
     private readonly options: { logger: Logger; databaseUrl?: string },
   ) {
-    this.pool = options.databaseUrl ? new Pool({ connectionString: options.databaseUrl, max: 3, connectionTimeoutMillis: 1500, statement_timeout: 1000, query_timeout: 1000, application_name: 'govai-coach-limits' }) : undefined;
+    this.pool = options.databaseUrl
+      ? new Pool({ connectionString: options.databaseUrl, max: 3, connectionTimeoutMillis: 1500, statement_timeout: 1000, query_timeout: 1000, application_name: 'govai-coach-limits' })
+      : undefined;
     this.pool?.on('error', (err) => options.logger.warn({ err: err.message }, 'rate-limit pool connection dropped'));
   }
 
@@ -39,7 +41,9 @@ export class FlexibleRateLimits implements RateLimitPort {
       const insuranceLimiter = new RateLimiterMemory(base);
       // Two instances starting at once both try to create the table; the library tolerates that race (23505).
       const limiter = await new Promise<RateLimiterAbstract>((resolve, reject) => {
-        const created: RateLimiterPostgres = new RateLimiterPostgres({ ...base, storeClient: pool, tableName: TABLE, clearExpiredByTimeout: true, insuranceLimiter }, (err?: unknown) => (err ? reject(err) : resolve(created)));
+        const created: RateLimiterPostgres = new RateLimiterPostgres({ ...base, storeClient: pool, tableName: TABLE, clearExpiredByTimeout: true, insuranceLimiter }, (err?: unknown) =>
+          err ? reject(err) : resolve(created),
+        );
       }).catch((err: unknown) => {
         this.options.logger.warn({ err: (err as Error).message, limit: name }, 'rate-limit table unavailable; counting in memory on this instance');
         return insuranceLimiter;

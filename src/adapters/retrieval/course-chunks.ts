@@ -15,6 +15,6 @@ export async function collectChunks(knowledgeDir: string, referencesDir?: string
     if (!load.course) continue;
     chunks.push(...chunksFromCourse(load.course).filter((c) => !load.filesWithErrors.has(c.source)));
   }
-  if (referencesDir) chunks.push(...(await loadReferenceChunks(referencesDir, onSkipped, onFlagged)));
-  return chunks;
+  // concat, not push(...): a spread of 100,000 reference passages overflows the call stack.
+  return referencesDir ? chunks.concat(await loadReferenceChunks(referencesDir, onSkipped, onFlagged)) : chunks;
 }

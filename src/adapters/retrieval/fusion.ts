@@ -6,7 +6,7 @@
 export function reciprocalRankFusion(lists: { ids: string[]; weight?: number }[], k = 60): { id: string; score: number }[] {
   const scores = new Map<string, number>();
   for (const { ids, weight = 1 } of lists) {
-    ids.forEach((id, i) => scores.set(id, (scores.get(id) ?? 0) + weight / (k + i + 1)));
+    for (const [i, id] of ids.entries()) scores.set(id, (scores.get(id) ?? 0) + weight / (k + i + 1));
   }
   return [...scores.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }

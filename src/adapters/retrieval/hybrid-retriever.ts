@@ -1,8 +1,11 @@
 import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Language } from '../../config/config-schema';
 import type { Chunk, RetrievalPort, RetrievalResult, SearchOptions } from '../../ports/retrieval';
 import { reciprocalRankFusion } from './fusion';
 import type { LexicalIndex } from './lexical-index';
+import type { SparseVectorIndex, VectorHit } from './sparse-vector-index';
+import { CodedError } from '../../errors/coded-error';
 
 /** How deep each retriever looks before fusion. */
 const CANDIDATE_DEPTH = 20;
@@ -27,11 +30,14 @@ export class HybridRetriever implements RetrievalPort {
   constructor(
     chunks: Chunk[],
     private readonly lexical: LexicalIndex,
-    private readonly vector: HNSWLib,
+    private readonly vector: VectorSearch,
   ) {
     for (const chunk of chunks) {
       this.byId.set(chunk.id, chunk);
-      this.byLang.set(chunk.lang, [...(this.byLang.get(chunk.lang) ?? []), chunk]);
+      // Appended in place: copying the list for every passage was seconds of each start at 50× the course.
+      const list = this.byLang.get(chunk.lang);
+      if (list) list.push(chunk);
+      else this.byLang.set(chunk.lang, [chunk]);
     }
   }
 
@@ -59,39 +65,6 @@ export class HybridRetriever implements RetrievalPort {
     return this.lexical.nearestTerm(term, lang);
   }
 
-  /** Per HNSW label: the passage id and language (read once from the vector store's documents). */
-  private labels?: { ids: string[]; langs: string[] };
-
-  /**
-   * The same search as HNSWLib's similaritySearchWithScore filtered by language, but the filter
-   * (called by hnswlib for every candidate it visits) reads a label table rather than looking
-   * each candidate up in the docstore.
-   */
-  private async vectorSearch(query: string, depth: number, target: Language): Promise<{ id: string; distance: number }[]> {
-    const store = this.vector;
-    if (!store._index) {
-      const hits = await store.similaritySearchWithScore(query, depth, (doc) => doc.metadata.lang === target);
-      return hits.map(([doc, distance]) => ({ id: String(doc.metadata.id), distance }));
-    }
-    const vector = await store.embeddings.embedQuery(query);
-    if (store.args.numDimensions && vector.length !== store.args.numDimensions) {
-      throw new Error(`Query vector must have the same length as the number of dimensions (${store.args.numDimensions})`);
-    }
-    if (!this.labels) {
-      const ids: string[] = [];
-      const langs: string[] = [];
-      for (const [label, doc] of store.docstore._docs) {
-        ids[Number(label)] = String(doc.metadata.id);
-        langs[Number(label)] = String(doc.metadata.lang);
-      }
-      this.labels = { ids, langs };
-    }
-    const { ids, langs } = this.labels;
-    const k = Math.min(depth, store.index.getCurrentCount());
-    const result = store.index.searchKnn(vector, k, (label: number) => langs[label] === target);
-    return result.neighbors.map((label, i) => ({ id: ids[label]!, distance: result.distances[i]! }));
-  }
-
   async search(query: string, lang: Language, options: SearchOptions = {}): Promise<RetrievalResult> {
     const k = options.k ?? 5;
     const mode = options.mode ?? 'hybrid';
@@ -105,9 +78,9 @@ export class HybridRetriever implements RetrievalPort {
     if (mode !== 'lexical') {
       try {
         const depth = Math.min(CANDIDATE_DEPTH, this.byId.size);
-        const hits = await this.vectorSearch(query, depth, target);
+        const hits = await this.vector.search(query, depth, target);
         vectorIds = hits.map((hit) => hit.id);
-        hits.forEach((hit) => similarity.set(hit.id, 1 - hit.distance));
+        for (const hit of hits) similarity.set(hit.id, 1 - hit.distance);
         lists.push({ ids: vectorIds, weight: VECTOR_WEIGHT });
       } catch (err) {
         // A provider embedding that is unreachable must not stop answers: BM25 alone still works.
@@ -133,4 +106,59 @@ export class HybridRetriever implements RetrievalPort {
 function rankIn(ids: string[], id: string): number | undefined {
   const at = ids.indexOf(id);
   return at >= 0 ? at + 1 : undefined;
+}
+
+/** The `depth` passages of one language nearest to a query. */
+export interface VectorSearch {
+  search(query: string, depth: number, lang: Language): Promise<VectorHit[]>;
+}
+
+/** For the local embedding, whose vectors are sparse: exact search over inverted lists (sparse-vector-index.ts). */
+export class SparseVectorSearch implements VectorSearch {
+  constructor(
+    private readonly embeddings: EmbeddingsInterface,
+    private readonly index: SparseVectorIndex,
+  ) {}
+
+  async search(query: string, depth: number, lang: Language): Promise<VectorHit[]> {
+    return this.index.search(await this.embeddings.embedQuery(query), lang, depth);
+  }
+}
+
+/** For a provider's dense embeddings: HNSWLib, filtered by language. */
+export class HnswVectorSearch implements VectorSearch {
+  /** Per HNSW label: the passage id and language (read once from the vector store's documents). */
+  private labels?: { ids: string[]; langs: string[] };
+
+  constructor(private readonly store: HNSWLib) {}
+
+  /**
+   * The same search as HNSWLib's similaritySearchWithScore filtered by language, but the filter
+   * (called by hnswlib for every candidate it visits) reads a label table rather than looking
+   * each candidate up in the docstore.
+   */
+  async search(query: string, depth: number, target: Language): Promise<VectorHit[]> {
+    const store = this.store;
+    if (!store._index) {
+      const hits = await store.similaritySearchWithScore(query, depth, (doc) => doc.metadata.lang === target);
+      return hits.map(([doc, distance]) => ({ id: String(doc.metadata.id), distance }));
+    }
+    const vector = await store.embeddings.embedQuery(query);
+    if (store.args.numDimensions && vector.length !== store.args.numDimensions) {
+      throw new CodedError('embedding_mismatch', `Query vector must have the same length as the number of dimensions (${store.args.numDimensions})`);
+    }
+    if (!this.labels) {
+      const ids: string[] = [];
+      const langs: string[] = [];
+      for (const [label, doc] of store.docstore._docs) {
+        ids[Number(label)] = String(doc.metadata.id);
+        langs[Number(label)] = String(doc.metadata.lang);
+      }
+      this.labels = { ids, langs };
+    }
+    const { ids, langs } = this.labels;
+    const k = Math.min(depth, store.index.getCurrentCount());
+    const result = store.index.searchKnn(vector, k, (label: number) => langs[label] === target);
+    return result.neighbors.map((label, i) => ({ id: ids[label]!, distance: result.distances[i]! }));
+  }
 }

@@ -7,18 +7,22 @@ import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
-import { HybridRetriever } from './hybrid-retriever';
+import { HnswVectorSearch, HybridRetriever, SparseVectorSearch, type VectorSearch } from './hybrid-retriever';
 import { LexicalIndex, type SerializedLexicalIndex } from './lexical-index';
 import { LocalHashEmbeddings, type LocalEmbeddingState } from './local-embeddings';
+import { SparseVectorIndex } from './sparse-vector-index';
+import { CodedError } from '../../errors/coded-error';
 
 /**
  * The on-disk index: manifest.json (which embedding built it, a hash of the content),
- * chunks.json (the passages and their metadata), vector/ (HNSWLib files) and, for the local
- * embedding, local-embedding.json (its fitted IDF), and lexical.json (the serialised BM25 index,
+ * chunks.json (the passages and their metadata), vector/ (HNSWLib files for a provider's
+ * embedding; for the local one, whose vectors are sparse, inverted lists: sparse-vector-index.ts)
+ * and, for the local embedding, local-embedding.json (its fitted IDF), and lexical.json (the serialised BM25 index,
  * so a start with unchanged content loads it rather than re-analysing every passage; an index
  * folder without it, from an older build, rebuilds the lexical part from chunks.json).
  */
-const FORMAT_VERSION = 1;
+/** 2: the local embedding's vectors moved from HNSWLib to sparse lists. 3: Arabic terms stemmed before normalisation (text-analysis.ts). */
+const FORMAT_VERSION = 3;
 
 const manifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
@@ -44,9 +48,14 @@ function chunksFrom(data: unknown, file: string): Chunk[] {
   data.forEach((entry: unknown, i) => {
     const c = entry as Record<string, unknown> | null;
     const ok =
-      typeof c === 'object' && c !== null &&
-      typeof c.id === 'string' && typeof c.title === 'string' && typeof c.text === 'string' && typeof c.source === 'string' &&
-      CHUNK_LANGUAGES.has(c.lang as string) && CHUNK_KINDS.has(c.kind as string) &&
+      typeof c === 'object' &&
+      c !== null &&
+      typeof c.id === 'string' &&
+      typeof c.title === 'string' &&
+      typeof c.text === 'string' &&
+      typeof c.source === 'string' &&
+      CHUNK_LANGUAGES.has(c.lang as string) &&
+      CHUNK_KINDS.has(c.kind as string) &&
       OPTIONAL_CHUNK_FIELDS.every((f) => c[f] === undefined || typeof c[f] === 'string');
     if (!ok) throw new IndexError('index-invalid', `${file}: passage ${i} is not a valid passage`);
   });
@@ -60,17 +69,15 @@ export interface EmbeddingChoice {
   create(chunks: Chunk[]): EmbeddingsInterface;
   /** Restores the embedding used at build time from the index folder. */
   restore(dir: string): EmbeddingsInterface;
+  /** Its vectors are mostly zeros (the local embedding): searched exactly in sparse lists, not with HNSW. */
+  sparse?: boolean;
   /** Persists whatever `restore` needs. */
   persist(dir: string, embeddings: EmbeddingsInterface): void;
 }
 
-export class IndexError extends Error {
-  constructor(
-    readonly code: 'index-missing' | 'index-invalid',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IndexError';
+export class IndexError extends CodedError<'index-missing' | 'index-invalid'> {
+  constructor(code: 'index-missing' | 'index-invalid', message: string) {
+    super(code, message);
   }
 }
 
@@ -83,6 +90,7 @@ export function localEmbeddingChoice(dimensions = LOCAL_DIMENSIONS): EmbeddingCh
     create: (chunks) => LocalHashEmbeddings.fit(chunks.map(embeddingText), dimensions),
     restore: (dir) => new LocalHashEmbeddings(JSON.parse(fs.readFileSync(file(dir), 'utf8')) as LocalEmbeddingState),
     persist: (dir, embeddings) => fs.writeFileSync(file(dir), JSON.stringify((embeddings as LocalHashEmbeddings).toJSON())),
+    sparse: true,
   };
 }
 
@@ -118,30 +126,43 @@ export interface BuildProgress {
 
 const BATCH = 32;
 
-export async function buildIndex(
-  dir: string,
-  chunks: Chunk[],
-  embedding: EmbeddingChoice,
-  onProgress?: (p: BuildProgress) => void,
-): Promise<{ retriever: HybridRetriever; manifest: IndexManifest }> {
+export async function buildIndex(dir: string, chunks: Chunk[], embedding: EmbeddingChoice, onProgress?: (p: BuildProgress) => void): Promise<{ retriever: HybridRetriever; manifest: IndexManifest }> {
   const started = Date.now();
   const embeddings = embedding.create(chunks);
   const documents = chunks.map((c) => new Document({ pageContent: embeddingText(c), metadata: { id: c.id, lang: c.lang } }));
+  // Sparse vectors are kept as their non-zero buckets from the start: dense, 50× the course is gigabytes.
+  const sparse = embedding.sparse ? SparseVectorIndex.builder() : undefined;
   const vectors: number[][] = [];
   onProgress?.({ done: 0, total: chunks.length });
   for (let i = 0; i < documents.length; i += BATCH) {
-    vectors.push(...(await embeddings.embedDocuments(documents.slice(i, i + BATCH).map((d) => d.pageContent))));
+    const embedded = await embeddings.embedDocuments(documents.slice(i, i + BATCH).map((d) => d.pageContent));
+    if (sparse) for (const [j, v] of embedded.entries()) sparse.add(chunks[i + j].id, chunks[i + j].lang, v);
+    else vectors.push(...embedded);
     onProgress?.({ done: Math.min(i + BATCH, documents.length), total: chunks.length });
   }
-  const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0]?.length });
-  // The vector store keeps only each passage's id and language: the text is in the chunk list already.
-  if (vectors.length) await store.addVectors(vectors, documents.map((d) => new Document({ pageContent: '', metadata: d.metadata })));
+  let vector: VectorSearch;
+  let saveVectors: (to: string) => Promise<void>;
+  if (sparse) {
+    const index = sparse.finish();
+    vector = new SparseVectorSearch(embeddings, index);
+    saveVectors = async (to) => index.save(to);
+  } else {
+    const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: vectors[0]?.length });
+    // The vector store keeps only each passage's id and language: the text is in the chunk list already.
+    if (vectors.length)
+      await store.addVectors(
+        vectors,
+        documents.map((d) => new Document({ pageContent: '', metadata: d.metadata })),
+      );
+    vector = new HnswVectorSearch(store);
+    saveVectors = async (to) => (vectors.length ? store.save(to) : undefined);
+  }
 
   // Write into a fresh folder, then swap, so a crash never leaves a half-written index.
   const tmp = `${dir}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });
-  if (vectors.length) await store.save(path.join(tmp, 'vector'));
+  await saveVectors(path.join(tmp, 'vector'));
   embedding.persist(tmp, embeddings);
   fs.writeFileSync(path.join(tmp, 'chunks.json'), JSON.stringify(chunks));
   const lexical = LexicalIndex.build(chunks);
@@ -167,7 +188,7 @@ export async function buildIndex(
     if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return { retriever: new HybridRetriever(chunks, lexical, store), manifest };
+  return { retriever: new HybridRetriever(chunks, lexical, vector), manifest };
 }
 
 /** The saved lexical index, or one built from the passages when the file is absent or unreadable. */
@@ -196,10 +217,10 @@ export async function loadIndex(dir: string, embedding: EmbeddingChoice, fresh?:
   const chunksFile = path.join(dir, 'chunks.json');
   const chunks = fresh ?? chunksFrom(JSON.parse(fs.readFileSync(chunksFile, 'utf8')), chunksFile);
   const embeddings = embedding.restore(dir);
-  const store = await HNSWLib.load(path.join(dir, 'vector'), embeddings);
-  // Indexes built before the vector store dropped passage texts still carry them: not kept in memory.
-  for (const doc of store.docstore._docs.values()) if (doc.pageContent) doc.pageContent = '';
-  return { retriever: new HybridRetriever(chunks, loadLexical(dir, chunks), store), manifest };
+  const vector = embedding.sparse
+    ? new SparseVectorSearch(embeddings, SparseVectorIndex.load(path.join(dir, 'vector')))
+    : new HnswVectorSearch(await HNSWLib.load(path.join(dir, 'vector'), embeddings));
+  return { retriever: new HybridRetriever(chunks, loadLexical(dir, chunks), vector), manifest };
 }
 
 /** Loads the index when it matches the content and embedding, else builds it. */

@@ -3,6 +3,7 @@ import type { Language } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
 import { analyze } from '../../core/qa/text-analysis';
 import { editDistance } from '../../core/text-normalize';
+import { CodedError } from '../../errors/coded-error';
 
 /**
  * Typos and word forms: terms are Snowball stems, so "regulation"/"regulatory" already meet; a
@@ -36,7 +37,13 @@ function miniSearchOptions(lang: Language) {
     idField: 'id',
     tokenize: (text: string) => analyze(text, lang),
     processTerm: (term: string) => term,
-    searchOptions: { boost: { title: 2 }, combineWith: 'OR' as const, prefix: (term: string) => term.length >= PREFIX_MIN[lang], fuzzy: (term: string) => fuzzyDistance(term, lang), weights: { fuzzy: 0.4, prefix: 0.3 } },
+    searchOptions: {
+      boost: { title: 2 },
+      combineWith: 'OR' as const,
+      prefix: (term: string) => term.length >= PREFIX_MIN[lang],
+      fuzzy: (term: string) => fuzzyDistance(term, lang),
+      weights: { fuzzy: 0.4, prefix: 0.3 },
+    },
   };
 }
 
@@ -62,7 +69,11 @@ export class LexicalIndex {
   static build(chunks: Chunk[]): LexicalIndex {
     const lexical = new LexicalIndex();
     const byLang = new Map<Language, Chunk[]>();
-    for (const chunk of chunks) byLang.set(chunk.lang, [...(byLang.get(chunk.lang) ?? []), chunk]);
+    for (const chunk of chunks) {
+      const list = byLang.get(chunk.lang);
+      if (list) list.push(chunk);
+      else byLang.set(chunk.lang, [chunk]);
+    }
     for (const [lang, list] of byLang) {
       const index = new MiniSearch<Chunk>(miniSearchOptions(lang));
       index.addAll(list);
@@ -92,7 +103,7 @@ export class LexicalIndex {
   }
 
   static fromJSON(data: SerializedLexicalIndex): LexicalIndex {
-    if (data.version !== LEXICAL_FORMAT) throw new Error(`lexical index format ${String(data.version)}, expected ${LEXICAL_FORMAT}`);
+    if (data.version !== LEXICAL_FORMAT) throw new CodedError('index-invalid', `lexical index format ${String(data.version)}, expected ${LEXICAL_FORMAT}`);
     const lexical = new LexicalIndex();
     for (const entry of data.languages) {
       lexical.indexes.set(entry.lang, MiniSearch.loadJSON<Chunk>(entry.index, miniSearchOptions(entry.lang)));

@@ -1,5 +1,6 @@
 import { Embeddings } from '@langchain/core/embeddings';
 import { foldText, isStopWordInAnyLanguage, wordTokens } from '../../core/qa/text-analysis';
+import { CodedError } from '../../errors/coded-error';
 
 /**
  * The default embedding: no download, no network. Hashed word, word-pair and character-trigram
@@ -21,7 +22,7 @@ export class LocalHashEmbeddings extends Embeddings {
 
   constructor(state: LocalEmbeddingState) {
     super({});
-    if (state.idf.length !== state.dimensions) throw new Error('local embedding state: idf length differs from dimensions');
+    if (state.idf.length !== state.dimensions) throw new CodedError('embedding_mismatch', 'local embedding state: idf length differs from dimensions');
     this.dimensions = state.dimensions;
     this.idf = Float64Array.from(state.idf);
   }

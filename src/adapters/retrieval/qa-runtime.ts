@@ -82,7 +82,14 @@ export async function prepareQa(
   result.retriever.onVectorError = (err) => options.logger?.warn({ err: (err as Error).message }, 'vector search failed; answering from the lexical index');
   // A glossary with errors in one language leaves that language out; `npm run validate:course` reports it.
   const { glossary } = await loadGlossary(config.paths.knowledge);
-  const service = new QaService({ retrieval: result.retriever, llm: createLlm(setup, options.metrics), glossary, maxQuestionChars: config.QA_MAX_QUESTION_CHARS, logger: options.logger, limits: options.limits });
+  const service = new QaService({
+    retrieval: result.retriever,
+    llm: createLlm(setup, options.metrics),
+    glossary,
+    maxQuestionChars: config.QA_MAX_QUESTION_CHARS,
+    logger: options.logger,
+    limits: options.limits,
+  });
   const loadMs = Date.now() - started;
   options.logger?.info({ chunks: chunks.length, byLanguage: result.manifest.byLanguage, rebuilt: result.rebuilt, embedding: embedding.id, ms: loadMs }, 'Q&A index ready');
   return { service, retriever: result.retriever, manifest: result.manifest, chunks, rebuilt: result.rebuilt, loadMs };

@@ -1,10 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { Parser } from 'htmlparser2';
 import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
+import { openFileCache } from '../content/content-cache';
 import { plainText } from './chunking';
 import { sanitizeUntrustedText, type UntrustedReason } from '../../core/qa/untrusted-text';
+import { CodedError } from '../../errors/coded-error';
 
 /**
  * Extra reference documents for Q&A (REFERENCES_DIR): Markdown, plain text, HTML and PDF.
@@ -15,11 +18,9 @@ import { sanitizeUntrustedText, type UntrustedReason } from '../../core/qa/untru
 const MAX_WORDS = 150;
 const EXTENSIONS = new Set(['.md', '.markdown', '.txt', '.html', '.htm', '.pdf']);
 
-export class ReferencesError extends Error {
-  readonly code = 'references-missing';
+export class ReferencesError extends CodedError {
   constructor(dir: string) {
-    super(`REFERENCES_DIR ${dir} does not exist or is not a folder`);
-    this.name = 'ReferencesError';
+    super('references-missing', `REFERENCES_DIR ${dir} does not exist or is not a folder`);
   }
 }
 
@@ -37,14 +38,30 @@ export async function loadReferenceChunks(dir: string, onSkipped?: (file: string
   if (!stat?.isDirectory()) throw new ReferencesError(dir);
   const files = await listFiles(dir);
   const chunks: Chunk[] = [];
+  // An unchanged file gives the same passages: they are not split and screened again at every start.
+  const cache = openFileCache<{ chunks: Chunk[]; dropped: Partial<Record<UntrustedReason, number>> }>(dir, [__dirname, path.join(__dirname, '..', '..', 'core', 'qa')]);
   for (const rel of files) {
     const ext = path.extname(rel).toLowerCase();
     const raw = await fs.readFile(path.join(dir, rel));
+    const cached = cache.get(rel, raw);
+    if (cached) {
+      chunks.push(...cached.chunks);
+      if (Object.keys(cached.dropped).length) onFlagged?.(rel, cached.dropped);
+      continue;
+    }
+    const own: Chunk[] = [];
     const first = rel.split(/[\\/]/)[0];
     const lang: Language = (SUPPORTED_LANGUAGES as readonly string[]).includes(first) && rel.includes('/') ? (first as Language) : 'en';
     let sections: Section[];
     try {
-      sections = ext === '.pdf' ? textSections(await pdfText(raw)) : ext === '.html' || ext === '.htm' ? htmlSections(raw.toString('utf8')) : ext === '.txt' ? textSections(raw.toString('utf8')) : markdownSections(raw.toString('utf8'));
+      sections =
+        ext === '.pdf'
+          ? textSections(await pdfText(raw))
+          : ext === '.html' || ext === '.htm'
+            ? htmlSections(raw.toString('utf8'))
+            : ext === '.txt'
+              ? textSections(raw.toString('utf8'))
+              : markdownSections(raw.toString('utf8'));
     } catch (err) {
       onSkipped?.(rel, (err as Error).message);
       continue;
@@ -53,16 +70,19 @@ export async function loadReferenceChunks(dir: string, onSkipped?: (file: string
     let n = 0;
     const dropped: Partial<Record<UntrustedReason, number>> = {};
     for (const section of sections) {
-      for (const packed of packParagraphs(section.paragraphs)) {
+      for (const packed of await packParagraphs(section.paragraphs)) {
         const safe = sanitizeUntrustedText(packed);
         for (const [reason, count] of Object.entries(safe.dropped) as [UntrustedReason, number][]) dropped[reason] = (dropped[reason] ?? 0) + count;
         if (!safe.text.trim()) continue;
         n++;
-        chunks.push({ id: `${lang}:ref:${rel}#${n}`, lang, kind: 'reference', title: section.title ? `${docTitle}: ${section.title}` : docTitle, text: safe.text, source: rel });
+        own.push({ id: `${lang}:ref:${rel}#${n}`, lang, kind: 'reference', title: section.title ? `${docTitle}: ${section.title}` : docTitle, text: safe.text, source: rel });
       }
     }
+    cache.set(rel, raw, { chunks: own, dropped });
+    chunks.push(...own);
     if (Object.keys(dropped).length) onFlagged?.(rel, dropped);
   }
+  cache.save();
   return chunks;
 }
 
@@ -107,7 +127,14 @@ function markdownHeading(line: string): string | undefined {
 }
 
 function textSections(source: string): Section[] {
-  return [{ paragraphs: source.split(/\r?\n\s*\r?\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !/^-- \d+ of \d+ --$/.test(p)) }];
+  return [
+    {
+      paragraphs: source
+        .split(/\r?\n\s*\r?\n/)
+        .map((p) => p.replace(/\s+/g, ' ').trim())
+        .filter((p) => p && !/^-- \d+ of \d+ --$/.test(p)),
+    },
+  ];
 }
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head']);
@@ -170,25 +197,27 @@ export async function pdfText(data: Buffer): Promise<string> {
   }
 }
 
-/** Packs paragraphs into passages of at most about MAX_WORDS words (a long paragraph is split at sentences). */
-function packParagraphs(paragraphs: string[]): string[] {
-  const out: string[] = [];
-  let current: string[] = [];
-  let words = 0;
-  const flush = () => {
-    if (current.length) out.push(current.join(' '));
-    current = [];
-    words = 0;
-  };
-  const pieces = paragraphs.flatMap((p) => (countWords(p) > MAX_WORDS ? p.split(/(?<=[.!?؟])\s+/) : [p]));
-  for (const piece of pieces) {
-    const n = countWords(piece);
-    if (words && words + n > MAX_WORDS) flush();
-    current.push(piece);
-    words += n;
-  }
-  flush();
-  return out;
+// Sentence ends are a pattern, not a fixed string, so the splitter is given them as separators of
+// their own; the two Unicode separators never survive from the source text (see packParagraphs).
+const PARAGRAPH_BREAK = '\u2029';
+const SENTENCE_BREAK = '\u2028';
+const passageSplitter = new RecursiveCharacterTextSplitter({
+  chunkSize: MAX_WORDS,
+  chunkOverlap: 0,
+  keepSeparator: false,
+  separators: [PARAGRAPH_BREAK, SENTENCE_BREAK, ' '],
+  lengthFunction: countWords,
+});
+
+/**
+ * Packs paragraphs into passages of at most about MAX_WORDS words with LangChain's recursive
+ * splitter: whole paragraphs where they fit, a long paragraph at its sentences, a sentence
+ * longer than a passage at its words.
+ */
+async function packParagraphs(paragraphs: string[]): Promise<string[]> {
+  const marked = paragraphs.map((p) => p.replace(/[\u2028\u2029]/g, ' ').replace(/(?<=[.!?؟])\s+/g, SENTENCE_BREAK)).join(PARAGRAPH_BREAK);
+  const passages = await passageSplitter.splitText(marked);
+  return passages.map((passage) => passage.replace(/[\u2028\u2029]/g, ' '));
 }
 
 function countWords(text: string): number {

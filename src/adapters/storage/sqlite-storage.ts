@@ -1,8 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CREATE_ONLY, StorageConflictError, StorageUnavailableError, type StoragePort, type StoredDocument, type WriteOptions } from '../../ports/storage';
+import { CodedError } from '../../errors/coded-error';
+import { openSqliteFile } from './database-setup';
 
 /** Embedded default storage: one SQLite file in WAL mode (or ":memory:" for tests). */
 export class SqliteStorage implements StoragePort {
@@ -12,22 +12,22 @@ export class SqliteStorage implements StoragePort {
 
   async open(): Promise<void> {
     if (this.db) return;
-    if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const db = new Database(this.file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS documents (
-      key TEXT PRIMARY KEY,
-      value TEXT NOT NULL,
-      etag TEXT NOT NULL,
-      updated_at TEXT NOT NULL
-    )`);
-    this.db = db;
+    this.db = openSqliteFile(
+      this.file,
+      [
+        `CREATE TABLE IF NOT EXISTS documents (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL,
+          etag TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        )`,
+      ],
+      ['synchronous = NORMAL'],
+    );
   }
 
   private get conn(): Database.Database {
-    if (!this.db) throw new Error('SqliteStorage used before open()');
+    if (!this.db) throw new CodedError('used_before_open', 'SqliteStorage used before open()');
     return this.db;
   }
 
@@ -59,9 +59,9 @@ export class SqliteStorage implements StoragePort {
     } else if (ifMatch) {
       changes = this.statement('UPDATE documents SET value = ?, etag = ?, updated_at = ? WHERE key = ? AND etag = ?').run(json, etag, now, key, ifMatch).changes;
     } else {
-      changes = this
-        .statement('INSERT INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at')
-        .run(key, json, etag, now).changes;
+      changes = this.statement(
+        'INSERT INTO documents (key, value, etag, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at',
+      ).run(key, json, etag, now).changes;
     }
     if (changes === 0) throw new StorageConflictError(key);
     return etag;
@@ -77,9 +77,16 @@ export class SqliteStorage implements StoragePort {
   }
 
   async list(prefix: string, options: { limit?: number; startAfter?: string } = {}): Promise<string[]> {
-    const rows = this
-      .statement("SELECT key FROM documents WHERE substr(key, 1, length(?)) = ? AND key > ? ORDER BY key LIMIT ?")
-      .all(prefix, prefix, options.startAfter ?? '', options.limit ?? 1000) as { key: string }[];
+    // The range on the key lets SQLite read only the prefix's rows from the primary key, however many
+    // other documents (learners) there are; the substr test keeps the answer exact.
+    const rows = this.statement('SELECT key FROM documents WHERE key >= ? AND key < ? AND key > ? AND substr(key, 1, length(?)) = ? ORDER BY key LIMIT ?').all(
+      prefix,
+      `${prefix}\u{10ffff}`,
+      options.startAfter ?? '',
+      prefix,
+      prefix,
+      options.limit ?? 1000,
+    ) as { key: string }[];
     return rows.map((r) => r.key);
   }
 

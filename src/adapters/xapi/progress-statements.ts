@@ -59,7 +59,11 @@ export function statementsFor(change: ProgressChange, course: Course, options: S
     verb: { id: VERBS[verb], display: { en: verb } },
     object: { objectType: 'Activity', id: object.iri, definition: { type: object.type, name: { [course.lang]: object.name } } },
     ...(result ? { result } : {}),
-    context: { platform: 'govai-coach', language: learner.language ?? course.lang, ...(object.iri === courseIri ? {} : { contextActivities: { parent: [{ objectType: 'Activity', id: courseIri }] } }) },
+    context: {
+      platform: 'govai-coach',
+      language: learner.language ?? course.lang,
+      ...(object.iri === courseIri ? {} : { contextActivities: { parent: [{ objectType: 'Activity', id: courseIri }] } }),
+    },
     timestamp,
   });
   const courseObject = { iri: courseIri, type: TYPES.course, name: course.title };
@@ -72,7 +76,8 @@ export function statementsFor(change: ProgressChange, course: Course, options: S
       if (done && !before.lessonsDone[lesson.id]) out.push(make('experienced', { iri: `${base}/lessons/${encodeURIComponent(lesson.id)}`, type: TYPES.lesson, name: lesson.title }, done));
     }
     const score = after.quizScores[module.id];
-    if (score && score.at !== before.quizScores[module.id]?.at) out.push(make(score.passed ? 'passed' : 'failed', moduleObject, score.at, { success: score.passed, score: { scaled: round(score.score) } }));
+    if (score && score.at !== before.quizScores[module.id]?.at)
+      out.push(make(score.passed ? 'passed' : 'failed', moduleObject, score.at, { success: score.passed, score: { scaled: round(score.score) } }));
     const completed = after.modulesDone[module.id];
     if (completed && !before.modulesDone[module.id]) out.push(make('completed', moduleObject, completed, { completion: true }));
   }
@@ -85,7 +90,12 @@ export function statementsFor(change: ProgressChange, course: Course, options: S
   }
   const final = after.quizScores.final;
   if (final && final.at !== before.quizScores.final?.at) {
-    out.push(make(final.passed ? 'passed' : 'failed', { iri: `${base}/courses/${encodeURIComponent(course.id)}/final`, type: TYPES.assessment, name: course.title }, final.at, { success: final.passed, score: { scaled: round(final.score) } }));
+    out.push(
+      make(final.passed ? 'passed' : 'failed', { iri: `${base}/courses/${encodeURIComponent(course.id)}/final`, type: TYPES.assessment, name: course.title }, final.at, {
+        success: final.passed,
+        score: { scaled: round(final.score) },
+      }),
+    );
   }
   if (certificateEligible(after, course) && !certificateEligible(before, course)) out.push(make('completed', courseObject, after.finalPassedAt ?? timestamp, { completion: true, success: true }));
   return out;

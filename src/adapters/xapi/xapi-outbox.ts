@@ -1,7 +1,9 @@
 import type { Statement } from '@xapi/xapi';
 import type { Logger } from '../../logging/logger';
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
-import { PeriodicPass } from '../../core/periodic-pass';
+import { PeriodicWorker } from '../../core/periodic-pass';
+import type { LearnerRecord } from '../../core/learner';
+import { listAll } from '../../core/privacy/personal-data';
 import type { LrsClient } from './lrs-client';
 
 /** A statement waiting for the LRS, under `xapi-outbox:<statement id>`. */
@@ -16,24 +18,35 @@ export interface OutboxEntry {
 }
 
 const PREFIX = 'xapi-outbox:';
+/** `xapi-pending:<learner key>`: that learner's record may hold statements not yet in the outbox. */
+const PENDING_PREFIX = 'xapi-pending:';
+/** Where a learner record keeps the statements its last saves implied, until they are in the outbox. */
+export const PENDING_STATEMENTS = 'xapiPending';
 const PAGE = 500;
+/** A flush that keeps conflicting with the learner's own turns leaves the rest to the next pass. */
+const FLUSH_ATTEMPTS = 3;
+
+interface PendingMarker {
+  learnerKey: string;
+  at: string;
+}
 
 /**
- * A durable outbox for xAPI statements in the storage port: statements are queued with the
- * learner's progress, and sent by a background pass that claims each one with an etag write
- * (one instance sends it), deletes it once the LRS has it, and backs off exponentially while
- * the LRS is down. Statement ids are stable, so a send repeated after a crash is a no-op at the LRS.
+ * A durable outbox for xAPI statements in the storage port. Statements are captured in the
+ * same conditional write as the progress they describe (in the learner record, with a marker
+ * written just before), so a crash after the save loses none; they are then moved to the
+ * outbox idempotently (create-only under their stable ids) and sent by a background pass that
+ * claims each one with an etag write (one instance sends it), deletes it once the LRS has it,
+ * and backs off exponentially while the LRS is down.
  */
-export class XapiOutbox {
-  private readonly loop: PeriodicPass<void>;
-
+export class XapiOutbox extends PeriodicWorker {
   constructor(
     private readonly storage: StoragePort,
     private readonly lrs: LrsClient,
     private readonly logger: Logger,
     private readonly options: { baseDelayMs?: number; maxDelayMs?: number; claimMs?: number } = {},
   ) {
-    this.loop = new PeriodicPass((now) => this.pass(now), { onError: (err) => this.logger.error({ err }, 'xAPI outbox pass failed') });
+    super(logger, 'xAPI outbox pass failed');
   }
 
   /** Queues statements; a statement already queued (same id) is not queued twice. */
@@ -47,20 +60,46 @@ export class XapiOutbox {
     }
   }
 
-  start(intervalMs: number): void {
-    this.loop.start(intervalMs);
+  /**
+   * Before a learner record is saved: adds the statements to the record itself, so they are
+   * written (or not) together with the progress, and marks the learner for the outbox pass.
+   * The marker is written first: a record holding statements always has one.
+   */
+  async capture(learner: LearnerRecord, statements: Statement[], now: Date): Promise<void> {
+    if (!statements.length) return;
+    const pending = pendingOf(learner);
+    const known = new Set(pending.map((s) => s.id));
+    learner.data[PENDING_STATEMENTS] = [...pending, ...statements.filter((s) => !known.has(s.id))];
+    await this.storage.write(`${PENDING_PREFIX}${learner.key}`, { learnerKey: learner.key, at: now.toISOString() } satisfies PendingMarker);
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /**
+   * Moves a learner's captured statements to the outbox and clears them from the record. The
+   * record is rewritten conditionally and the marker deleted only if unchanged since it was
+   * read, so statements a concurrent turn captures meanwhile keep their marker.
+   */
+  async flush(learnerKey: string, now: Date): Promise<void> {
+    for (let attempt = 1; attempt <= FLUSH_ATTEMPTS; attempt++) {
+      const marker = await this.storage.read<PendingMarker>(`${PENDING_PREFIX}${learnerKey}`);
+      if (!marker) return;
+      const stored = await this.storage.read<LearnerRecord>(learnerKey);
+      try {
+        if (stored) {
+          await this.enqueue(pendingOf(stored.value), now);
+          const { [PENDING_STATEMENTS]: _moved, ...data } = stored.value.data;
+          await this.storage.write(learnerKey, { ...stored.value, data }, { ifMatch: stored.etag });
+        }
+        await this.storage.delete(`${PENDING_PREFIX}${learnerKey}`, { ifMatch: marker.etag });
+        return;
+      } catch (err) {
+        if (!(err instanceof StorageConflictError)) throw err;
+      }
+    }
   }
 
-  /** One pass over the outbox; overlapping calls share it. */
-  tick(now?: Date): Promise<void> {
-    return this.loop.tick(now);
-  }
-
-  private async pass(now: Date): Promise<void> {
+  protected async pass(now: Date): Promise<void> {
+    // Statements a stopped instance captured but never moved (it crashed after the save) first.
+    for (const key of await listAll(this.storage, PENDING_PREFIX)) await this.flush(key.slice(PENDING_PREFIX.length), now);
     let startAfter: string | undefined;
     for (;;) {
       const keys = await this.storage.list(PREFIX, { limit: PAGE, startAfter });
@@ -106,4 +145,9 @@ export class XapiOutbox {
       throw err;
     }
   }
+}
+
+function pendingOf(learner: LearnerRecord): Statement[] {
+  const pending = learner.data[PENDING_STATEMENTS];
+  return Array.isArray(pending) ? (pending as Statement[]) : [];
 }

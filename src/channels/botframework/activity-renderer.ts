@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Translate } from '../../i18n/i18n';
 import { renderText } from '../../render/text-renderer';
 

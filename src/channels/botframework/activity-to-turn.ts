@@ -1,6 +1,13 @@
 import { TurnContext, type Activity } from 'botbuilder';
+import { TEXT_INPUT_ARG } from '../../intents/reply';
 import type { ConversationScope, TurnInput } from '../../core/turn';
+import type { UploadedFile } from '../../ports/uploads';
+import type { TeamsFileAttachment } from './activity-schema';
+import { teamsFileOf } from './teams/teams-file-upload';
 import { actionFromSlackChannelData, slackUserIdOf } from '../slack/slack-action-payload';
+import { scopeOfSlackChannel } from '../slack/slack-payloads';
+
+const MAX_TYPED_VALUE = 4000;
 
 /** Payload of our Action.Submit / Action.Execute buttons: { command, args }. */
 export function actionFromValue(value: unknown): TurnInput['action'] | undefined {
@@ -13,6 +20,8 @@ export function actionFromValue(value: unknown): TurnInput['action'] | undefined
   for (const [k, val] of Object.entries(rawArgs)) if (typeof val === 'string' && val.length <= 512) args[k] = val;
   // Multi-select inputs arrive as a top-level field named "answer" (comma-separated ids).
   if (typeof data.answer === 'string') args.answer = data.answer;
+  // A text box (Input.Text) arrives the same way; longer than any box allows is cut, the core bounds it again.
+  if (typeof data[TEXT_INPUT_ARG] === 'string') args[TEXT_INPUT_ARG] = (data[TEXT_INPUT_ARG] as string).slice(0, MAX_TYPED_VALUE);
   return { command: data.command, args };
 }
 
@@ -22,6 +31,10 @@ export function learnerUserIdOf(activity: Pick<Activity, 'channelId' | 'from'>):
 }
 
 export function scopeOf(activity: Partial<Activity>): ConversationScope {
+  // Slack through Azure: "<bot>:<team>:<Slack conversation>", whose first letter says what it is
+  // (isGroup is false in a channel of two, which must not pass for the learner's own chat).
+  const slackConversation = activity.channelId === 'slack' ? activity.conversation?.id?.split(':')[2] : undefined;
+  if (slackConversation) return scopeOfSlackChannel(slackConversation);
   const type = activity.conversation?.conversationType;
   if (type === 'channel') return 'channel';
   if (type === 'groupChat' || activity.conversation?.isGroup) return 'group';
@@ -36,13 +49,19 @@ function tenantOf(activity: Partial<Activity>): string | undefined {
 }
 
 /** Maps a Bot Framework activity to a channel-neutral turn, or undefined when there is nothing to do. */
-export function activityToTurn(context: TurnContext): TurnInput | undefined {
+export interface ActivityToTurnOptions {
+  /** Makes an attached file readable by the core (Teams file.download.info); without it files are ignored. */
+  upload?: (file: TeamsFileAttachment) => UploadedFile;
+}
+
+export function activityToTurn(context: TurnContext, options: ActivityToTurnOptions = {}): TurnInput | undefined {
   const activity = context.activity;
   const base = {
     channelId: activity.channelId,
     userId: learnerUserIdOf(activity),
     userName: activity.from.name || undefined,
     conversationId: activity.conversation.id,
+    threadId: threadRootOf(activity.conversation.id),
     scope: scopeOf(activity),
     activityId: activity.id,
     locale: activity.locale ?? localeFromEntities(activity),
@@ -54,7 +73,8 @@ export function activityToTurn(context: TurnContext): TurnInput | undefined {
       const action = actionFromValue(activity.value) ?? (activity.channelId === 'slack' ? actionFromSlackChannelData(activity.channelData) : undefined);
       if (action) return { ...base, action };
       const text = TurnContext.removeRecipientMention(activity as Activity)?.trim() ?? activity.text?.trim() ?? '';
-      return { ...base, text };
+      const file = options.upload ? teamsFileOf(activity.attachments) : undefined;
+      return { ...base, text, ...(file && options.upload ? { upload: options.upload(file) } : {}) };
     }
     case 'conversationUpdate': {
       const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient.id);
@@ -76,6 +96,18 @@ export function activityToTurn(context: TurnContext): TurnInput | undefined {
     default:
       return undefined;
   }
+}
+
+/** A Teams channel thread's root message id, carried on the conversation id (";messageid=<root>"). */
+export function threadRootOf(conversationId: string): string | undefined {
+  const at = conversationId.indexOf(';messageid=');
+  return at < 0 ? undefined : conversationId.slice(at + ';messageid='.length) || undefined;
+}
+
+/** True when the message @mentions the bot itself (Teams puts each mention in entities). */
+export function mentionsBot(activity: Partial<Activity>): boolean {
+  const botId = activity.recipient?.id;
+  return (activity.entities ?? []).some((e) => e.type === 'mention' && (e as { mentioned?: { id?: unknown } }).mentioned?.id === botId);
 }
 
 function localeFromEntities(activity: Partial<Activity>): string | undefined {

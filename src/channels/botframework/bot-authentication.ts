@@ -4,21 +4,23 @@ import type { AppConfig } from '../../config/config';
 import { isLoopbackHost } from '../http/loopback';
 import { safeEqual } from '../webchat/directline-tokens';
 import type { ServiceUrlPolicy } from './service-url-policy';
+import { CodedError } from '../../errors/coded-error';
+import type { ErrorCode } from '../../errors/error-codes';
 
-export { isLoopbackHost };
-
-export class UnsafeBindError extends Error {
-  readonly code = 'unsafe_anonymous_bind';
+export class UnsafeBindError extends CodedError {
+  constructor(message: string) {
+    super('unsafe_anonymous_bind', message);
+  }
 }
 
 /** A request /api/messages must refuse: 401 (who are you?) or 403 (not from here). `reason` is for logs only. */
-export class BotAuthError extends Error {
+export class BotAuthError extends CodedError {
   constructor(
     readonly status: 401 | 403,
-    readonly code: string,
+    code: ErrorCode,
     readonly reason: string,
   ) {
-    super(reason);
+    super(code, reason);
   }
 }
 
@@ -39,7 +41,6 @@ export function selectAuthMode(config: Pick<AppConfig, 'HOST' | 'MICROSOFT_APP_I
       '(or MICROSOFT_APP_CERT_THUMBPRINT and MICROSOFT_APP_CERT_KEY_FILE), or bind to 127.0.0.1.',
   );
 }
-
 
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
@@ -127,7 +128,7 @@ interface PipelineLike {
  */
 function guardConnectorClient(client: ConnectorClient, serviceUrls: ServiceUrlPolicy): ConnectorClient {
   const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
-  if (typeof pipeline?.addPolicy !== 'function') throw new Error('cannot guard the Bot Framework connector client: its pipeline is not reachable');
+  if (typeof pipeline?.addPolicy !== 'function') throw new CodedError('invariant_violated', 'cannot guard the Bot Framework connector client: its pipeline is not reachable');
   pipeline.addPolicy({
     name: 'govai-service-url-guard',
     async sendRequest(request, next) {

@@ -54,8 +54,23 @@ export class ConversationReferenceStore {
     delete reference.activityId;
     // A Teams channel message's conversation id names its thread (";messageid=…"); keep the channel.
     if (scope === 'channel' && reference.conversation) reference.conversation = { ...reference.conversation, id: channelConversationId(reference.conversation.id) };
-    const key =
-      scope === 'personal' ? learnerReferenceKey(learnerKey(activity.channelId, learnerUserIdOf(activity))) : conversationReferenceKey(activity.channelId, reference.conversation!.id);
+    const key = scope === 'personal' ? learnerReferenceKey(learnerKey(activity.channelId, learnerUserIdOf(activity))) : conversationReferenceKey(activity.channelId, reference.conversation!.id);
+    await this.save(key, reference, scope, removed);
+  }
+
+  /**
+   * Stores the one-to-one conversation the bot opened for someone who asked for something personal
+   * in a group or channel, as their personal chat: reminders reach them there without their ever
+   * having written to the bot directly.
+   */
+  async rememberOpened(origin: Activity, conversation: { id: string; tenantId?: string }): Promise<void> {
+    const reference = TurnContext.getConversationReference(origin);
+    delete reference.activityId;
+    reference.conversation = { id: conversation.id, isGroup: false, conversationType: 'personal', name: '', ...(conversation.tenantId ? { tenantId: conversation.tenantId } : {}) };
+    await this.save(learnerReferenceKey(learnerKey(origin.channelId, learnerUserIdOf(origin))), reference, 'personal', false);
+  }
+
+  private async save(key: string, reference: Partial<ConversationReference>, scope: StoredConversationReference['scope'], removed: boolean): Promise<void> {
     const doc: StoredConversationReference = {
       reference,
       scope,

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { ValidatedCloudAdapter } from './validated-cloud-adapter';
 import { BotAuthError } from './bot-authentication';
-import { currentCorrelationId } from '../../logging/correlation';
 import type { Logger } from '../../logging/logger';
-import { HttpError, readJsonBody } from '../http/read-json-body';
+import { guardedRoute } from '../http/guarded-route';
+import { HttpError } from '../http/http-errors';
+import { readJsonBody } from '../http/read-json-body';
 import { describeActivityProblems, incomingActivitySchema } from './activity-schema';
 
 export interface MessagesEndpointOptions {
@@ -23,43 +23,30 @@ export interface MessagesEndpointOptions {
  * that every bad request gets a precise status (400/413/415) and no internal error text.
  */
 export function mountMessagesEndpoint(server: Server, options: MessagesEndpointOptions): void {
-  server.post('/api/messages', async (req: Request, res: Response) => {
-    const correlationId = currentCorrelationId() ?? randomUUID();
-    const done = options.inFlight.begin();
-    try {
-      if (!options.isReady()) return sendError(res, new HttpError(503, 'not_ready', 'The bot is starting; try again shortly'));
-      const { json } = await readJsonBody(req, options.maxBodyBytes);
-      const parsed = incomingActivitySchema.safeParse(json);
-      if (!parsed.success) throw new HttpError(400, 'invalid_activity', describeActivityProblems(parsed.error));
-      const authHeader = String(req.headers.authorization ?? '');
-      const response = await options.adapter.processValidated(authHeader, parsed.data as unknown as Activity, options.logic);
-      res.status(response?.status ?? 200);
-      if (response?.body !== undefined) res.json(response.body);
-      res.end();
-    } catch (err) {
-      if (err instanceof HttpError) return sendError(res, err);
-      if (err instanceof BotAuthError) {
-        // Refusals are routine (scanners, forged tokens): one line at info, never an error with a stack.
-        options.logger.info({ correlationId, code: err.code, reason: err.reason }, 'refused request');
-        return sendError(res, err.status === 401 ? new HttpError(401, 'unauthorized', 'Authentication failed') : new HttpError(403, err.code, 'This bot does not accept this request'));
-      }
-      if ((err as { statusCode?: number }).statusCode === 401 || (err as Error).name === 'AuthenticationError') {
-        options.logger.warn({ correlationId, reason: (err as Error).message }, 'rejected unauthenticated request');
-        return sendError(res, new HttpError(401, 'unauthorized', 'Authentication failed'));
-      }
-      options.logger.error({ err, correlationId }, 'activity processing failed');
-      return sendError(res, new HttpError(500, 'internal_error', `Internal error (reference ${correlationId.slice(0, 8)})`));
-    } finally {
-      done();
+  const refusal = (err: unknown, correlationId: string): HttpError | undefined => {
+    if (err instanceof BotAuthError) {
+      // Refusals are routine (scanners, forged tokens): one line at info, never an error with a stack.
+      options.logger.info({ correlationId, code: err.code, reason: err.reason }, 'refused request');
+      return err.status === 401 ? new HttpError(401, 'unauthorized', 'Authentication failed') : new HttpError(403, err.code, 'This bot does not accept this request');
     }
+    if ((err as { statusCode?: number }).statusCode === 401 || (err as Error).name === 'AuthenticationError') {
+      options.logger.warn({ correlationId, reason: (err as Error).message }, 'rejected unauthenticated request');
+      return new HttpError(401, 'unauthorized', 'Authentication failed');
+    }
+    return undefined;
+  };
+  const handle = guardedRoute({ logger: options.logger, failure: 'activity processing failed', refusal, inFlight: options.inFlight }, async (req: Request, res: Response) => {
+    if (!options.isReady()) throw new HttpError(503, 'not_ready', 'The bot is starting; try again shortly');
+    const { json } = await readJsonBody(req, options.maxBodyBytes);
+    const parsed = incomingActivitySchema.safeParse(json);
+    if (!parsed.success) throw new HttpError(400, 'invalid_activity', describeActivityProblems(parsed.error));
+    const authHeader = String(req.headers.authorization ?? '');
+    const response = await options.adapter.processValidated(authHeader, parsed.data as unknown as Activity, options.logic);
+    res.status(response?.status ?? 200);
+    if (response?.body !== undefined) res.json(response.body);
+    res.end();
   });
-}
-
-export function sendError(res: Response, err: HttpError): void {
-  if (res.headersSent) return;
-  res.status(err.status);
-  res.json({ error: { code: err.code, message: err.message } });
-  res.end();
+  server.post('/api/messages', handle);
 }
 
 export type { Activity };

@@ -1,8 +1,9 @@
 import type { Activity, CloudAdapter, ConversationParameters, TurnContext } from 'botbuilder';
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { ActivityRendererRegistry } from './activity-renderer';
+import type { ConversationReferenceStore } from './conversation-references';
 import { personalPointer, splitPersonal } from '../personal-pointer';
 import { scopeOf } from './activity-to-turn';
 
@@ -19,6 +20,8 @@ export interface PersonalDeliveryOptions {
   renderers: ActivityRendererRegistry;
   localizer: Localizer;
   logger: Logger;
+  /** Where the opened one-to-one chat is kept as the learner's personal chat (for reminders). */
+  references: ConversationReferenceStore;
 }
 
 /**
@@ -43,7 +46,7 @@ export function createPersonalReplyRouter(options: PersonalDeliveryOptions): Per
  * and sends the replies there. Teams needs the tenant id to create it.
  */
 async function sendOneToOne(options: PersonalDeliveryOptions, activity: Activity, replies: Reply[]): Promise<boolean> {
-  const { adapter, appId, renderers, localizer, logger } = options;
+  const { adapter, appId, renderers, localizer, logger, references } = options;
   const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
   const parameters = {
     isGroup: false,
@@ -56,8 +59,13 @@ async function sendOneToOne(options: PersonalDeliveryOptions, activity: Activity
   let sendError: unknown;
   try {
     await adapter.createConversationAsync(appId, activity.channelId, activity.serviceUrl, CLOUD_DEFAULT_AUDIENCE, parameters, async (context) => {
+      // botbuilder gives the created conversation's event the conversation id as activity id, which would
+      // make every send a reply to it (a thread reply to nothing on Slack): post to the conversation instead.
+      context.activity.id = undefined;
       try {
         for (const a of activities) await context.sendActivity(a);
+        // Delivered, so the chat works: keep it. Failing to keep it must not read as a failed delivery.
+        await references.rememberOpened(activity, context.activity.conversation).catch((err) => logger.warn({ err }, 'could not store the opened one-to-one conversation'));
       } catch (err) {
         sendError = err;
       }

@@ -1,10 +1,11 @@
 import type { CloudAdapter, ConversationReference, Activity } from 'botbuilder';
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { ProactiveOutcome, ProactivePort } from '../../ports/proactive';
 import type { ActivityRendererRegistry } from './activity-renderer';
 import { learnerReferenceKey, type ConversationReferenceStore } from './conversation-references';
+import { continueAndSend } from './continue-and-send';
 
 export interface ProactiveRetryPolicy {
   /** Our own attempts after the connector client's built-in retries gave up on a 429. */
@@ -29,7 +30,8 @@ export interface ProactiveSenderOptions {
 
 const DEFAULT_RETRY: ProactiveRetryPolicy = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 30000 };
 
-interface ChannelError {
+/** What a failed connector call carries (status, and Retry-After on a 429). */
+export interface ChannelError {
   statusCode?: number;
   code?: string;
   response?: { headers?: { get?(name: string): string | undefined } };
@@ -71,17 +73,10 @@ export class BotFrameworkProactiveSender implements ProactivePort {
     let next = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        // The adapter hands errors thrown in the callback to its onTurnError and resolves; keep ours to act on them.
-        let sendError: unknown;
-        await adapter.continueConversationAsync(appId, reference, async (context) => {
-          try {
-            // Resume after the last delivered activity so a retry never sends one twice.
-            for (; next < activities.length; next++) await context.sendActivity(activities[next] as Partial<Activity>);
-          } catch (err) {
-            sendError = err;
-          }
-        });
-        if (sendError) throw sendError;
+        // Resume after the last delivered activity so a retry never sends one twice.
+        const sent = await continueAndSend(adapter, appId, reference, activities as Partial<Activity>[], next);
+        next = sent.delivered;
+        if (sent.error) throw sent.error;
         return { result: 'sent', gone: false };
       } catch (err) {
         const e = err as ChannelError;

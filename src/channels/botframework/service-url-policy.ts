@@ -1,9 +1,9 @@
 import { isLoopbackHost } from '../http/loopback';
+import { CodedError } from '../../errors/coded-error';
 
-export class ServiceUrlRefusedError extends Error {
-  readonly code = 'service_url_not_allowed';
+export class ServiceUrlRefusedError extends CodedError {
   constructor(readonly url: string) {
-    super(`Refusing to send to ${safeOrigin(url)}: not an allowed Bot Framework service URL`);
+    super('service_url_not_allowed', `Refusing to send to ${safeOrigin(url)}: not an allowed Bot Framework service URL`);
   }
 }
 
@@ -52,6 +52,16 @@ export class ServiceUrlPolicy {
     return (this.options.connectorHosts ?? []).some((pattern) => hostMatches(host, pattern.toLowerCase()));
   }
 
+  /** True when `url` is under a loopback prefix the operator listed (LOCAL_SERVICE_URLS), e.g. a local stand-in serving files. */
+  listedLocally(url: string): boolean {
+    try {
+      const normalised = normalise(url);
+      return this.options.localServiceUrls.some((prefix) => normalised.startsWith(normalise(prefix)));
+    } catch {
+      return false;
+    }
+  }
+
   /** Extra headers for a request to `url` (only the bot's own endpoints get any). */
   headersFor(url: string): Record<string, string> {
     return this.localDestination(url)?.headers ?? {};
@@ -76,12 +86,13 @@ export class ServiceUrlPolicy {
 /** Lower-cased scheme and host with a trailing slash, so "http://127.0.0.1:3980" and "…/" compare equal. */
 function normalise(url: string): string {
   const parsed = new URL(url);
-  if (parsed.username || parsed.password) throw new Error('credentials in URL');
+  if (parsed.username || parsed.password) throw new CodedError('service_url_not_allowed', 'credentials in URL');
   const path = parsed.pathname.endsWith('/') ? parsed.pathname : `${parsed.pathname}/`;
   return `${parsed.protocol}//${parsed.host}${path}`.toLowerCase();
 }
 
-function hostMatches(host: string, pattern: string): boolean {
+/** "*.example.com" matches subdomains of example.com; any other pattern the host itself. */
+export function hostMatches(host: string, pattern: string): boolean {
   if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
   return host === pattern;
 }

@@ -1,4 +1,5 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, DeliveryModes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { CodedError } from '../../errors/coded-error';
 
 /**
  * CloudAdapter whose activity processing is callable with an activity we have already read
@@ -17,7 +18,7 @@ export class ValidatedCloudAdapter extends CloudAdapter {
    * posted to the activity's serviceUrl, with or without the bot's credentials.
    */
   processLocal(botAppId: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    if (activity.deliveryMode !== DeliveryModes.ExpectReplies) throw new Error('processLocal needs deliveryMode "expectReplies"');
+    if (activity.deliveryMode !== DeliveryModes.ExpectReplies) throw new CodedError('invariant_violated', 'processLocal needs deliveryMode "expectReplies"');
     // The bot's own app id: the adapter's credential factories refuse claims for any other.
     const claimsIdentity = this.createClaimsIdentity(botAppId);
     const connectorFactory = new ConfigurationBotFrameworkAuthentication({}).createConnectorFactory(claimsIdentity);

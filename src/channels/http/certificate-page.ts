@@ -1,7 +1,6 @@
 import type { Language } from '../../config/config-schema';
 import { directionOf, type Translate } from '../../i18n/i18n';
-import type { CertificateRecord, RevokedCertificateRecord } from '../../adapters/certificates/certificate-store';
-import type { IssuedCertificate } from '../../ports/certificates';
+import type { CertificateRecord, IssuedCertificate, RevokedCertificateRecord } from '../../ports/certificates';
 import { escapeHtml } from './html-escape';
 
 /** No scripts, no outside resources: the page is a plain document a verifier can print. */
@@ -47,7 +46,12 @@ export function certificatePage(status: CertificateStatus, t: Translate, lang: L
       const { record } = status;
       const reason = record.revoked.reason === 'issuer' ? t('course:certificate.page.revokedByIssuer') : t('course:certificate.page.revokedByHolder');
       verdict = `<p class="verdict revoked" role="status">${escapeHtml(t('course:certificate.page.revoked', { date: date(record.revoked.at) }))} ${escapeHtml(reason)}</p>`;
-      rows = [row(t('course:certificate.course'), record.courseTitle), row(t('course:certificate.issued'), date(record.issuedAt)), row(t('course:certificate.issuer'), org(record.issuer)), row(t('course:certificate.id'), record.id)];
+      rows = [
+        row(t('course:certificate.course'), record.courseTitle),
+        row(t('course:certificate.issued'), date(record.issuedAt)),
+        row(t('course:certificate.issuer'), org(record.issuer)),
+        row(t('course:certificate.id'), record.id),
+      ];
       break;
     }
     case 'unknown':

@@ -1,5 +1,6 @@
 import restify, { type Server } from 'restify';
 import type { Logger } from '../../logging/logger';
+import { guardedRoute } from './guarded-route';
 
 export interface ReadinessState {
   ready: boolean;
@@ -43,14 +44,17 @@ export class InFlightTracker {
 /** The restify server with health and error handling; channel routes are mounted on it. */
 export function createHttpServer(logger: Logger, readiness: ReadinessState): Server {
   const server = restify.createServer({ name: 'govai-coach', handleUncaughtExceptions: false });
-  server.get('/healthz', async (_req, res) => {
-    const body = { status: readiness.ready ? 'ok' : 'starting', version: readiness.version, uptimeSeconds: Math.round((Date.now() - readiness.startedAt) / 1000) };
-    res.status(readiness.ready ? 200 : 503);
-    res.json(body);
-    res.end();
-  });
+  server.get(
+    '/healthz',
+    guardedRoute({ logger, failure: 'health probe failed' }, async (_req, res) => {
+      const body = { status: readiness.ready ? 'ok' : 'starting', version: readiness.version, uptimeSeconds: Math.round((Date.now() - readiness.startedAt) / 1000) };
+      res.status(readiness.ready ? 200 : 503);
+      res.json(body);
+      res.end();
+    }),
+  );
   // Restify's own 404/405 bodies are fine; make sure nothing echoes internals for other errors.
-  server.on('restifyError', (req, res, err, callback) => {
+  server.on('restifyError', (req, _res, err, callback) => {
     if ((err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode >= 500) {
       logger.error({ err, url: req.url }, 'request failed');
       err.toJSON = () => ({ error: { code: 'internal_error', message: 'Internal error' } });

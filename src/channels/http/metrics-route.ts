@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../logging/logger';
-import { isLoopbackHost } from '../botframework/bot-authentication';
+import { guardedRoute } from './guarded-route';
+import { HttpError } from './http-errors';
+import { hostnameOf, isLoopbackHost } from './loopback';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -33,23 +35,22 @@ export function metricsAccessOf(host: string, token: string | undefined): Metric
 export function mountMetricsRoute(server: Server, options: MetricsRouteOptions): void {
   const access = metricsAccessOf(options.host, options.token);
   const expected = options.token ? digest(options.token) : undefined;
-  server.get('/metrics', async (req: Request, res: Response) => {
-    // A web page whose DNS name was rebound to 127.0.0.1 reaches a loopback server with its own Host.
-    if (access === 'open' && !isLoopbackHost(hostnameOf(String(req.headers.host ?? '')))) return sendError(res, 403, 'loopback_only', 'GET /metrics on a loopback bot answers only requests addressed to a loopback host');
-    if (access === 'refused') return sendError(res, 403, 'metrics_token_not_set', 'Set METRICS_TOKEN to scrape /metrics on a network interface');
-    if (access === 'token' && !hasToken(req, expected!)) {
-      res.header('WWW-Authenticate', 'Bearer realm="metrics"');
-      return sendError(res, 401, 'metrics_unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
-    }
-    try {
+  server.get(
+    '/metrics',
+    guardedRoute({ logger: options.logger, failure: 'metrics scrape failed' }, async (req: Request, res: Response) => {
+      // A web page whose DNS name was rebound to 127.0.0.1 reaches a loopback server with its own Host.
+      if (access === 'open' && !isLoopbackHost(hostnameOf(String(req.headers.host ?? ''))))
+        throw new HttpError(403, 'loopback_only', 'GET /metrics on a loopback bot answers only requests addressed to a loopback host');
+      if (access === 'refused') throw new HttpError(403, 'metrics_token_not_set', 'Set METRICS_TOKEN to scrape /metrics on a network interface');
+      if (access === 'token' && !hasToken(req, expected!)) {
+        res.header('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new HttpError(401, 'metrics_unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>');
+      }
       const body = await options.metrics.scrape();
       res.writeHead(200, { 'Content-Type': options.metrics.contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
       res.end(body);
-    } catch (err) {
-      options.logger.error({ err }, 'metrics scrape failed');
-      sendError(res, 500, 'internal_error', 'Internal error');
-    }
-  });
+    }),
+  );
 }
 
 function hasToken(req: Request, expected: Buffer): boolean {
@@ -58,19 +59,6 @@ function hasToken(req: Request, expected: Buffer): boolean {
   return Boolean(match) && timingSafeEqual(digest(match![1]), expected);
 }
 
-/** "127.0.0.1:3978" → "127.0.0.1"; "[::1]:3978" → "::1". */
-function hostnameOf(hostHeader: string): string {
-  const h = hostHeader.trim();
-  if (h.startsWith('[')) return h.slice(1, Math.max(1, h.indexOf(']')));
-  return h.split(':')[0];
-}
-
 function digest(token: string): Buffer {
   return createHash('sha256').update(token).digest();
-}
-
-function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status);
-  res.json({ error: { code, message } });
-  res.end();
 }

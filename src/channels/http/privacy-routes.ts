@@ -4,6 +4,8 @@ import type { Request, Response, Server } from 'restify';
 import { repoRoot } from '../../config/repo-root';
 import type { PrivacyService } from '../../core/privacy/privacy-service';
 import type { Logger } from '../../logging/logger';
+import { guardedRoute } from './guarded-route';
+import { HttpError } from './http-errors';
 
 export const PRIVACY_NOTICE_PATH = '/privacy';
 export const PRIVACY_EXPORT_PATH = '/privacy/export';
@@ -18,27 +20,21 @@ export function mountPrivacyRoutes(server: Server, options: { privacy: PrivacySe
   // A deployment without the notice file still starts (PRIVACY_NOTICE_URL may point elsewhere), and says so.
   const notice = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
   if (!notice) options.logger.error({ file }, 'privacy notice file missing: GET /privacy answers 404');
-  server.get(PRIVACY_NOTICE_PATH, async (_req: Request, res: Response) => {
-    if (!notice) {
-      res.status(404);
-      res.json({ error: { code: 'privacy_notice_missing', message: 'The privacy notice is not installed on this server' } });
+  server.get(
+    PRIVACY_NOTICE_PATH,
+    guardedRoute({ logger: options.logger, failure: 'privacy notice failed' }, async (_req: Request, res: Response) => {
+      if (!notice) throw new HttpError(404, 'privacy_notice_missing', 'The privacy notice is not installed on this server');
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': notice.length });
+      res.write(notice);
       res.end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': notice.length });
-    res.write(notice);
-    res.end();
-  });
+    }),
+  );
 
-  server.get(`${PRIVACY_EXPORT_PATH}/:token`, async (req: Request, res: Response) => {
-    try {
+  server.get(
+    `${PRIVACY_EXPORT_PATH}/:token`,
+    guardedRoute({ logger: options.logger, failure: 'privacy download failed' }, async (req: Request, res: Response) => {
       const file = await options.privacy.fileFor(String(req.params.token ?? ''), new Date());
-      if (!file) {
-        res.status(404);
-        res.json({ error: { code: 'download_not_found', message: 'This download link is invalid or has expired' } });
-        res.end();
-        return;
-      }
+      if (!file) throw new HttpError(404, 'download_not_found', 'This download link is invalid or has expired');
       const body = Buffer.from(JSON.stringify(file.body, null, 2), 'utf8');
       res.writeHead(200, {
         'Content-Type': 'application/json; charset=utf-8',
@@ -50,11 +46,6 @@ export function mountPrivacyRoutes(server: Server, options: { privacy: PrivacySe
       });
       res.write(body);
       res.end();
-    } catch (err) {
-      options.logger.error({ err }, 'privacy download failed');
-      res.status(500);
-      res.json({ error: { code: 'internal_error', message: 'Internal error' } });
-      res.end();
-    }
-  });
+    }),
+  );
 }

@@ -1,11 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { HttpError } from './http-errors';
 import { parseUntrustedJson } from './untrusted-json';
-
-export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-  }
-}
 
 /**
  * Reads a JSON request body with a size limit, returning both the raw text (needed for

@@ -5,7 +5,7 @@ import { cleanUserText } from '../../core/text-normalize';
  * lone surrogates at the edge, before any of it reaches storage, logs or a renderer.
  */
 export function parseUntrustedJson(raw: string): unknown {
-  return JSON.parse(raw, function clean(this: Record<string, unknown>, key: string, value: unknown) {
+  return JSON.parse(raw, function clean(this: Record<string, unknown>, _key: string, value: unknown) {
     if (typeof value === 'string') return cleanUserText(value);
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       for (const k of Object.keys(value)) {

@@ -3,14 +3,16 @@ import type { Request, Response, Server } from 'restify';
 import type { App as BoltApp, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../logging/logger';
 import type { StoragePort } from '../../ports/storage';
-import { HttpError, readRawBody } from '../http/read-json-body';
+import { guardedRoute } from '../http/guarded-route';
+import { HttpError } from '../http/http-errors';
+import { readRawBody } from '../http/read-json-body';
 import { parseUntrustedJson } from '../http/untrusted-json';
 import { describeSchemaProblems } from '../http/schema-problems';
 import { slackEnvelopeSchema, type SlackRequestFamily } from './slack-envelope';
 import { cleanUserText } from '../../core/text-normalize';
-import { sendError } from '../botframework/messages-endpoint';
 import { SlackEventDedupe, type EventClaim } from './slack-event-dedupe';
 import { SlackSignatureError, verifySlackSignature } from './slack-signature';
+import { CodedError } from '../../errors/coded-error';
 
 export const SLACK_PATHS = {
   events: '/api/slack/events',
@@ -47,7 +49,8 @@ export class RestifySlackReceiver implements Receiver {
   constructor(private readonly options: RestifySlackReceiverOptions) {
     this.log = options.logger.child({ component: 'slack-receiver' });
     this.dedupe = new SlackEventDedupe(options.storage, this.log, options.eventLeaseMs);
-    for (const path of Object.values(SLACK_PATHS)) options.server.post(path, async (req: Request, res: Response) => this.handle(req, res));
+    const handle = guardedRoute({ logger: this.log, failure: 'slack request failed', context: (req) => ({ url: req.url }), inFlight: options.inFlight }, (req, res) => this.handle(req, res));
+    for (const path of Object.values(SLACK_PATHS)) options.server.post(path, handle);
   }
 
   init(app: BoltApp): void {
@@ -60,46 +63,37 @@ export class RestifySlackReceiver implements Receiver {
   async stop(): Promise<void> {}
 
   private async handle(req: Request, res: Response): Promise<void> {
-    const done = this.options.inFlight.begin();
-    try {
-      if (!this.options.isReady() || !this.bolt) throw new HttpError(503, 'not_ready', 'The bot is starting; try again shortly');
-      const rawBody = await readRawBody(req, this.options.maxBodyBytes);
-      const form = /^application\/x-www-form-urlencoded\b/i.test(String(req.headers['content-type'] ?? ''));
-      // Slack's ssl_check for slash command URLs is unsigned and carries nothing to process.
-      if (form && parseQueryString(rawBody).ssl_check === '1') return void res.send(200);
-      this.verify(req, rawBody);
-      const parsed = parseBody(rawBody, form);
-      const checked = slackEnvelopeSchema(parsed.body, parsed.family).safeParse(parsed.body);
-      if (!checked.success) throw new HttpError(400, 'invalid_payload', describeSchemaProblems(checked.error));
-      const body = checked.data;
-      if (body.type === 'url_verification') {
-        res.json(200, { challenge: String(body.challenge ?? '') });
+    if (!this.options.isReady() || !this.bolt) throw new HttpError(503, 'not_ready', 'The bot is starting; try again shortly');
+    const rawBody = await readRawBody(req, this.options.maxBodyBytes);
+    const form = /^application\/x-www-form-urlencoded\b/i.test(String(req.headers['content-type'] ?? ''));
+    // Slack's ssl_check for slash command URLs is unsigned and carries nothing to process.
+    if (form && parseQueryString(rawBody).ssl_check === '1') return void res.send(200);
+    this.verify(req, rawBody);
+    const parsed = parseBody(rawBody, form);
+    const checked = slackEnvelopeSchema(parsed.body, parsed.family).safeParse(parsed.body);
+    if (!checked.success) throw new HttpError(400, 'invalid_payload', describeSchemaProblems(checked.error));
+    const body = checked.data;
+    if (body.type === 'url_verification') {
+      res.json(200, { challenge: String(body.challenge ?? '') });
+      return;
+    }
+    let claim: EventClaim | undefined;
+    if (body.type === 'event_callback' && typeof body.event_id === 'string') {
+      const eventTime = typeof body.event_time === 'number' ? body.event_time : undefined;
+      claim = await this.dedupe.claim(body.event_id, eventTime);
+      const retry = { eventId: body.event_id, retryNum: header(req, 'x-slack-retry-num'), retryReason: header(req, 'x-slack-retry-reason') };
+      if (claim.outcome === 'done') {
+        this.log.info(retry, 'duplicate Slack event ignored');
+        res.send(200);
         return;
       }
-      let claim: EventClaim | undefined;
-      if (body.type === 'event_callback' && typeof body.event_id === 'string') {
-        const eventTime = typeof body.event_time === 'number' ? body.event_time : undefined;
-        claim = await this.dedupe.claim(body.event_id, eventTime);
-        const retry = { eventId: body.event_id, retryNum: header(req, 'x-slack-retry-num'), retryReason: header(req, 'x-slack-retry-reason') };
-        if (claim.outcome === 'done') {
-          this.log.info(retry, 'duplicate Slack event ignored');
-          res.send(200);
-          return;
-        }
-        if (claim.outcome === 'in-progress') {
-          // Not 200: should the instance answering it die, Slack's next retry gets the event.
-          this.log.info(retry, 'Slack event is being answered by another attempt; asking Slack to retry later');
-          throw new HttpError(503, 'event_in_progress', 'This event is being processed; retry later');
-        }
+      if (claim.outcome === 'in-progress') {
+        // Not 200: should the instance answering it die, Slack's next retry gets the event.
+        this.log.info(retry, 'Slack event is being answered by another attempt; asking Slack to retry later');
+        throw new HttpError(503, 'event_in_progress', 'This event is being processed; retry later');
       }
-      await this.dispatch(req, res, body, claim?.outcome === 'process' ? claim : undefined);
-    } catch (err) {
-      if (err instanceof HttpError) return sendError(res, err);
-      this.log.error({ err, url: req.url }, 'slack request failed');
-      sendError(res, new HttpError(500, 'internal_error', 'Internal error'));
-    } finally {
-      done();
     }
+    await this.dispatch(req, res, body, claim?.outcome === 'process' ? claim : undefined);
   }
 
   private verify(req: Request, rawBody: string): void {
@@ -171,6 +165,6 @@ function parseBody(rawBody: string, form: boolean): { body: Record<string, unkno
 }
 
 function jsonObject(json: unknown): Record<string, unknown> {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not an object');
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new CodedError('malformed_body', 'not an object');
   return json as Record<string, unknown>;
 }

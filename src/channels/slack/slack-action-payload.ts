@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { TurnInput } from '../../core/turn';
-import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, SUBMIT_ACTION_ID } from '../../render/block-kit/action-value';
+import { TEXT_INPUT_ARG } from '../../intents/reply';
+import { ACTION_ID_PREFIX, CHOICE_ACTION_ID_PREFIX, SUBMIT_ACTION_ID, TEXT_INPUT_ACTION_ID, TEXT_SUBMIT_ACTION_ID } from '../../render/block-kit/action-value';
 
 /** The JSON our renderer puts in a button's value (see encodeActionValue). */
 const buttonValueSchema = z.object({
   command: z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/),
   args: z.record(z.string(), z.string().max(512)).optional(),
 });
+
+/** Slack's state.values; a box left empty has a null value. */
+const textStateSchema = z.record(z.string(), z.record(z.string(), z.object({ value: z.string().max(4000).nullish() }).passthrough()));
 
 export type SlackActionResult =
   | { kind: 'action'; action: NonNullable<TurnInput['action']> }
@@ -41,7 +45,10 @@ export function actionFromSlackPayload(payload: unknown): SlackActionResult {
   const value = buttonValueSchema.safeParse(parsed);
   if (!value.success) return { kind: 'ignored' };
   const action = { command: value.data.command, args: { ...(value.data.args ?? {}) } };
-  if ((pressed.action_id as string).startsWith(SUBMIT_ACTION_ID)) {
+  if (pressed.action_id === TEXT_SUBMIT_ACTION_ID) {
+    // The send button of a text box: what was typed (nothing typed is an empty string, answered by the core).
+    action.args = { ...action.args, [TEXT_INPUT_ARG]: typedText(body.state?.values) };
+  } else if ((pressed.action_id as string).startsWith(SUBMIT_ACTION_ID)) {
     const answers = checkedOptions(body.state?.values);
     if (!answers.length) return { kind: 'no-selection' };
     action.args = { ...action.args, answer: answers.join(',') };
@@ -65,6 +72,17 @@ function checkedOptions(values: unknown): string[] {
     }
   }
   return [...new Set(out)];
+}
+
+/** The value of our text box in `state.values` ({ blockId: { actionId: { type: "plain_text_input", value } } }). */
+function typedText(values: unknown): string {
+  const state = textStateSchema.safeParse(values);
+  if (!state.success) return '';
+  for (const block of Object.values(state.data)) {
+    const value = block[TEXT_INPUT_ACTION_ID]?.value;
+    if (value) return value;
+  }
+  return '';
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { types, webApi } from '@slack/bolt';
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { ChannelPostPort, ChannelPostResult } from '../../ports/channel-posts';
 import { renderBlockKit } from '../../render/block-kit-renderer';
+import type { StoragePort } from '../../ports/storage';
+import { channelCardLocation } from './slack-delivery';
 
 /** Slack answers meaning the bot cannot post in this channel any more. */
 const GONE = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'invalid_auth', 'token_revoked', 'account_inactive', 'missing_scope']);
@@ -19,17 +21,37 @@ export class SlackChannelPoster implements ChannelPostPort {
     private readonly token: string,
     private readonly localizer: Localizer,
     private readonly logger: Logger,
+    /** Where keyed channel cards are remembered (SlackDelivery), for updateCard. */
+    private readonly storage?: StoragePort,
   ) {}
 
-  async post(conversationId: string, replies: Reply[]): Promise<ChannelPostResult> {
+  post(conversationId: string, replies: Reply[]): Promise<ChannelPostResult> {
+    return this.send(
+      conversationId,
+      replies,
+      async (message) => (await this.client().chat.postMessage({ token: this.token, channel: conversationId, text: message.text, blocks: message.blocks as types.KnownBlock[] })).ts,
+    );
+  }
+
+  /** chat.update on the card remembered under `cardKey` in the channel. */
+  async updateCard(conversationId: string, cardKey: string, replies: Reply[]): Promise<ChannelPostResult> {
+    const at = this.storage ? await channelCardLocation(this.storage, conversationId, cardKey) : undefined;
+    if (!at) return { outcome: 'gone', reason: 'no-card' };
+    return this.send(
+      conversationId,
+      replies,
+      async (message) => (await this.client().chat.update({ token: this.token, channel: at.channel, ts: at.ts, text: message.text, blocks: message.blocks as types.KnownBlock[] })).ts,
+    );
+  }
+
+  private async send(conversationId: string, replies: Reply[], deliver: (message: ReturnType<typeof renderBlockKit>) => Promise<string | undefined>): Promise<ChannelPostResult> {
     if (!replies.length) return { outcome: 'sent' };
     const t = this.localizer.forLanguage(replies[0].lang);
     let messageId: string | undefined;
     try {
       for (const reply of replies) {
-        const message = renderBlockKit(reply, t);
-        const posted = await this.client().chat.postMessage({ token: this.token, channel: conversationId, text: message.text, blocks: message.blocks as types.KnownBlock[] });
-        messageId ??= posted.ts;
+        const id = await deliver(renderBlockKit(reply, t));
+        messageId ??= id;
       }
       return { outcome: 'sent', ...(messageId ? { messageId } : {}) };
     } catch (err) {

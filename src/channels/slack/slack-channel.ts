@@ -13,6 +13,10 @@ import { homeView } from './slack-home';
 import { personalPointer, splitPersonal } from '../personal-pointer';
 import { appHomeOpenedEventSchema, appMentionEventSchema, blockActionsSchema, messageEventSchema, plainTextOf, scopeOfSlackChannel, slashCommandSchema } from './slack-payloads';
 import { RestifySlackReceiver } from './restify-slack-receiver';
+import { slackUpload } from './slack-file-upload';
+import type { AttachmentFiles } from './slack-file-attachments';
+import { takeSlackChannelMessage } from './slack-thread-intake';
+import type { DiscussionThreads } from '../../core/facilitation/threads/discussion-threads';
 
 /** Learners reached natively or through Azure Bot Service share this channel id (same Slack user ids). */
 export const SLACK_CHANNEL_ID = 'slack';
@@ -26,6 +30,10 @@ export interface SlackChannelOptions {
   server: Server;
   inFlight: { begin(): () => void };
   isReady(): boolean;
+  /** Replies in discussion threads (message.channels, message.groups). */
+  threads?: DiscussionThreads;
+  /** Files behind attachment links (a cohort export), uploaded with files.uploadV2. */
+  attachmentFiles?: AttachmentFiles;
 }
 
 /**
@@ -71,7 +79,12 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     throw err;
   });
 
-  const delivery = new SlackDelivery(storage, localizer, log);
+  const delivery = new SlackDelivery(storage, localizer, log, options.attachmentFiles);
+  /** A file shared with the message (a CSV for `cohort enrol`), fetched only if the route reads it. */
+  const uploadOf = (files: unknown[] | undefined): Pick<TurnInput, 'upload'> => {
+    const upload = slackUpload(files, { token: botToken, apiUrl: config.SLACK_API_URL, logger: log });
+    return upload ? { upload } : {};
+  };
 
   /** Runs a turn and posts its replies; a learner's first turn asks Slack for their locale. */
   const run = async (client: webApi.WebClient, input: Omit<TurnInput, 'channelId'>, target: SlackTarget, pressed?: { channel: string; ts: string }) => {
@@ -83,7 +96,10 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
       // The learner's own things go to their DM with the bot (posting to a user id opens it); the channel gets a pointer.
       const sent = await delivery.send(client, input.userId, { channel: input.userId }, personal, result.lang).then(
         () => true,
-        (err: unknown) => (log.warn({ err }, 'could not send personal replies to the Slack DM'), false),
+        (err: unknown) => {
+          log.warn({ err }, 'could not send personal replies to the Slack DM');
+          return false;
+        },
       );
       replies = [...shared, personalPointer(localizer, result.lang, sent)];
     }
@@ -100,14 +116,20 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     }
   };
 
-  app.event('message', async ({ event, body, client }) => {
+  app.event('message', async ({ event, body, client, context }) => {
+    const channel = (event as { channel?: unknown }).channel;
+    // Channel messages are never answered here (app_mention does that): a discussion reply or nothing.
+    if (typeof channel === 'string' && scopeOfSlackChannel(channel) !== 'personal') {
+      if (options.threads) await takeSlackChannelMessage(options.threads, event, context.botUserId, log);
+      return;
+    }
     const parsed = messageEventSchema.safeParse(event);
-    // Only a person's own new message in a DM with the bot; edits, joins and bot posts have a subtype or bot_id.
-    if (!parsed.success || parsed.data.channel_type !== 'im' || parsed.data.subtype || parsed.data.bot_id) return;
+    // Only a person's own new message in a DM with the bot (with files: file_share); edits, joins and bot posts have a subtype or bot_id.
+    if (!parsed.success || parsed.data.channel_type !== 'im' || (parsed.data.subtype && parsed.data.subtype !== 'file_share') || parsed.data.bot_id) return;
     const e = parsed.data;
     await run(
       client,
-      { userId: e.user, tenantId: slackTeamOf(body), conversationId: e.channel, scope: 'personal', activityId: eventId(body), text: plainTextOf(e.text) },
+      { userId: e.user, tenantId: slackTeamOf(body), conversationId: e.channel, scope: 'personal', activityId: eventId(body), text: plainTextOf(e.text), ...uploadOf(e.files) },
       { channel: e.channel, threadTs: e.thread_ts },
     );
   });
@@ -118,7 +140,16 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     const e = parsed.data;
     await run(
       client,
-      { userId: e.user, tenantId: slackTeamOf(body), conversationId: e.channel, scope: scopeOfSlackChannel(e.channel), activityId: eventId(body), text: plainTextOf(stripMention(e.text, context.botUserId)) },
+      {
+        userId: e.user,
+        tenantId: slackTeamOf(body),
+        conversationId: e.channel,
+        threadId: e.thread_ts ?? e.ts,
+        scope: scopeOfSlackChannel(e.channel),
+        activityId: eventId(body),
+        text: plainTextOf(stripMention(e.text, context.botUserId)),
+        ...uploadOf(e.files),
+      },
       // Answer in a thread under the mention so channels stay readable.
       { channel: e.channel, threadTs: e.thread_ts ?? e.ts },
     );
@@ -145,7 +176,14 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     const actionTs = b.actions[0].action_ts;
     await run(
       client,
-      { userId: b.user.id, tenantId: slackTeamOf(body), conversationId: channel ?? b.user.id, scope: scopeOfSlackChannel(channel), activityId: actionTs ? `action:${actionTs}` : undefined, action: result.action },
+      {
+        userId: b.user.id,
+        tenantId: slackTeamOf(body),
+        conversationId: channel ?? b.user.id,
+        scope: scopeOfSlackChannel(channel),
+        activityId: actionTs ? `action:${actionTs}` : undefined,
+        action: result.action,
+      },
       target,
       pressed,
     );
@@ -195,9 +233,7 @@ function eventId(body: unknown): string | undefined {
 
 /** Removes the bot's own <@U123> mention (or, when its id is not known yet, a leading one). */
 export function stripMention(text: string, botUserId?: string): string {
-  const stripped = text.replace(MENTION, (mention: string, id: string, offset: number) =>
-    (botUserId ? id === botUserId : offset === text.length - text.trimStart().length) ? ' ' : mention,
-  );
+  const stripped = text.replace(MENTION, (mention: string, id: string, offset: number) => ((botUserId ? id === botUserId : offset === text.length - text.trimStart().length) ? ' ' : mention));
   return stripped.replace(/\s+/g, ' ').trim();
 }
 

@@ -1,31 +1,36 @@
 import type { types, webApi } from '@slack/bolt';
 import { z } from 'zod';
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { CohortChannelPort, DeliveryResult, RosterFailure, RosterMember, RosterResult } from '../../ports/cohort-channels';
 import { renderBlockKit } from '../../render/block-kit-renderer';
+import { uploadAttachedFiles, type AttachmentFiles } from './slack-file-attachments';
 
 const PAGE_SIZE = 200;
 
 /** What we read of conversations.members and users.info; validated before use. */
-const membersPageSchema = z.object({
-  ok: z.literal(true),
-  members: z.array(z.string().min(1).max(64)).default([]),
-  response_metadata: z.object({ next_cursor: z.string().optional() }).passthrough().optional(),
-}).passthrough();
-const userSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().optional(),
-  real_name: z.string().optional(),
-  deleted: z.boolean().optional(),
-  is_bot: z.boolean().optional(),
-  is_app_user: z.boolean().optional(),
-  /** Multi- and single-channel guests. */
-  is_restricted: z.boolean().optional(),
-  is_ultra_restricted: z.boolean().optional(),
-  profile: z.object({ email: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).passthrough().optional(),
-}).passthrough();
+const membersPageSchema = z
+  .object({
+    ok: z.literal(true),
+    members: z.array(z.string().min(1).max(64)).default([]),
+    response_metadata: z.object({ next_cursor: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+const userSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    real_name: z.string().optional(),
+    deleted: z.boolean().optional(),
+    is_bot: z.boolean().optional(),
+    is_app_user: z.boolean().optional(),
+    /** Multi- and single-channel guests. */
+    is_restricted: z.boolean().optional(),
+    is_ultra_restricted: z.boolean().optional(),
+    profile: z.object({ email: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
 const openSchema = z.object({ ok: z.literal(true), channel: z.object({ id: z.string().min(1) }).passthrough() }).passthrough();
 
 /** Slack answers meaning this person cannot be messaged any more. */
@@ -43,6 +48,8 @@ export class SlackCohortChannel implements CohortChannelPort {
     private readonly token: string,
     private readonly localizer: Localizer,
     private readonly logger: Logger,
+    /** Files behind attachment links (a cohort export), uploaded into the personal chat too. */
+    private readonly files?: AttachmentFiles,
   ) {}
 
   async roster(conversationId: string): Promise<RosterResult> {
@@ -108,6 +115,7 @@ export class SlackCohortChannel implements CohortChannelPort {
       for (const reply of replies) {
         const message = renderBlockKit(reply, t);
         await this.client().chat.postMessage({ token: this.token, channel: target, text: message.text, blocks: message.blocks as types.KnownBlock[] });
+        await uploadAttachedFiles(this.client(), target, reply, this.files, this.logger, this.token);
       }
       return { outcome: 'sent' };
     } catch (err) {

@@ -1,11 +1,12 @@
 import type { types, webApi } from '@slack/bolt';
 import type { Language } from '../../config/config-schema';
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { StoragePort } from '../../ports/storage';
 import { listAll, type PersonalDataSource } from '../../core/privacy/personal-data';
 import { renderBlockKit } from '../../render/block-kit-renderer';
+import { uploadAttachedFiles, type AttachmentFiles } from './slack-file-attachments';
 
 export interface SlackTarget {
   channel: string;
@@ -28,6 +29,8 @@ export class SlackDelivery {
     private readonly storage: StoragePort,
     private readonly localizer: Localizer,
     private readonly logger: Logger,
+    /** Files behind attachment links (a cohort export), uploaded next to the message. */
+    private readonly files?: AttachmentFiles,
   ) {}
 
   async send(client: webApi.WebClient, userId: string, target: SlackTarget, replies: Reply[], lang: Language, pressed?: MessageLocation): Promise<void> {
@@ -48,7 +51,12 @@ export class SlackDelivery {
         continue;
       }
       const posted = await client.chat.postMessage({ channel: target.channel, thread_ts: target.threadTs, text: message.text, blocks: message.blocks as types.KnownBlock[] });
-      if (reply.key && !reply.updatesPressedCard && posted.channel && posted.ts) await this.remember(userId, reply.key, { channel: posted.channel, ts: posted.ts });
+      if (posted.channel) await uploadAttachedFiles(client, posted.channel, reply, this.files, this.logger);
+      if (reply.key && !reply.updatesPressedCard && posted.channel && posted.ts) {
+        await this.remember(userId, reply.key, { channel: posted.channel, ts: posted.ts });
+        // A card in a channel is also found by the channel (a poll closing on time redraws it; this names nobody).
+        if (/^[CG]/.test(posted.channel)) await this.remember(posted.channel, reply.key, { channel: posted.channel, ts: posted.ts });
+      }
     }
   }
 
@@ -76,8 +84,13 @@ export class SlackDelivery {
   }
 }
 
-function messageKey(userId: string, key: string): string {
-  return `slack-message:${userId}:${key}`;
+function messageKey(owner: string, key: string): string {
+  return `slack-message:${owner}:${key}`;
+}
+
+/** Where a keyed card posted in a channel is (see SlackDelivery.send). */
+export async function channelCardLocation(storage: StoragePort, channel: string, key: string): Promise<MessageLocation | undefined> {
+  return (await storage.read<MessageLocation>(messageKey(channel, key)))?.value;
 }
 
 /** Where a native-Slack learner's interactive messages are (channel and timestamp): erased with the learner. */

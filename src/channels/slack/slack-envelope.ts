@@ -17,9 +17,7 @@ const eventCallback = z
     event_time: z.number().optional(),
     team_id: z.string().max(64).optional(),
     authorizations: z.array(object).optional(),
-    event: z
-      .object({ type: z.string().min(1).max(128), channel: z.union([z.string(), object]).optional(), item: object.optional(), user: z.union([z.string(), object]).optional() })
-      .passthrough(),
+    event: z.object({ type: z.string().min(1).max(128), channel: z.union([z.string(), object]).optional(), item: object.optional(), user: z.union([z.string(), object]).optional() }).passthrough(),
   })
   .passthrough();
 
@@ -42,9 +40,7 @@ const interaction = z
   })
   .passthrough();
 
-const slashCommand = z
-  .object({ command: z.string().min(1).max(128), user_id: slackId, channel_id: slackId, team_id: z.string().max(64).optional(), text: z.string().optional() })
-  .passthrough();
+const slashCommand = z.object({ command: z.string().min(1).max(128), user_id: slackId, channel_id: slackId, team_id: z.string().max(64).optional(), text: z.string().optional() }).passthrough();
 
 /** Events are JSON, interactions a form with a JSON `payload`, slash commands a plain form. */
 export type SlackRequestFamily = 'event' | 'interaction' | 'command';

@@ -1,4 +1,4 @@
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Translate } from '../../i18n/i18n';
 import { renderBlockKit } from '../../render/block-kit-renderer';
 import { SLACK_LIMITS, type Block } from '../../render/block-kit/types';

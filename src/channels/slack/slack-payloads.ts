@@ -21,11 +21,34 @@ export const messageEventSchema = z
     thread_ts: ts.optional(),
     subtype: z.string().optional(),
     bot_id: z.string().optional(),
+    /** Files shared with the message (subtype file_share); each is validated when read (slack-file-upload.ts). */
+    files: z.array(z.unknown()).max(20).optional(),
+  })
+  .passthrough();
+
+/** An edited message (subtype message_changed): the new version is in `message`. */
+export const messageChangedEventSchema = z
+  .object({
+    type: z.literal('message'),
+    subtype: z.literal('message_changed'),
+    channel: id,
+    message: z.object({ user: id, text: z.string().default(''), ts, thread_ts: ts.optional(), bot_id: z.string().optional() }).passthrough(),
+  })
+  .passthrough();
+
+/** A deleted message (subtype message_deleted): its ts, and the thread it was in. */
+export const messageDeletedEventSchema = z
+  .object({
+    type: z.literal('message'),
+    subtype: z.literal('message_deleted'),
+    channel: id,
+    deleted_ts: ts,
+    previous_message: z.object({ thread_ts: ts.optional() }).passthrough().optional(),
   })
   .passthrough();
 
 export const appMentionEventSchema = z
-  .object({ type: z.literal('app_mention'), channel: id, user: id, text: z.string().default(''), ts, thread_ts: ts.optional() })
+  .object({ type: z.literal('app_mention'), channel: id, user: id, text: z.string().default(''), ts, thread_ts: ts.optional(), files: z.array(z.unknown()).max(20).optional() })
   .passthrough();
 
 export const appHomeOpenedEventSchema = z.object({ type: z.literal('app_home_opened'), user: id, channel: id.optional(), tab: z.string().optional() }).passthrough();
@@ -41,9 +64,7 @@ export const blockActionsSchema = z
   })
   .passthrough();
 
-export const slashCommandSchema = z
-  .object({ command: z.string(), text: z.string().max(4000).default(''), user_id: id, channel_id: id, trigger_id: z.string().max(255).optional() })
-  .passthrough();
+export const slashCommandSchema = z.object({ command: z.string(), text: z.string().max(4000).default(''), user_id: id, channel_id: id, trigger_id: z.string().max(255).optional() }).passthrough();
 
 /** Conversation scope from a Slack conversation id: D = direct message, G = private/group, C = channel. */
 export function scopeOfSlackChannel(channelId: string | undefined): ConversationScope {

@@ -1,5 +1,5 @@
 import type { types, webApi } from '@slack/bolt';
-import type { Reply } from '../../core/reply';
+import type { Reply } from '../../intents/reply';
 import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { ProactiveOutcome, ProactivePort } from '../../ports/proactive';

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CodedError } from '../../errors/coded-error';
 
 /** Requests signed further than this from now, in either direction, are refused as replays. */
 export const SIGNATURE_WINDOW_SECONDS = 5 * 60;
 
-export class SlackSignatureError extends Error {
-  constructor(readonly code: 'missing_signature' | 'stale_timestamp' | 'bad_signature', message: string) {
-    super(message);
+export class SlackSignatureError extends CodedError<'missing_signature' | 'stale_timestamp' | 'bad_signature'> {
+  constructor(code: 'missing_signature' | 'stale_timestamp' | 'bad_signature', message: string) {
+    super(code, message);
   }
 }
 

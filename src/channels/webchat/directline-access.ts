@@ -1,6 +1,6 @@
 import type { Request } from 'restify';
 import { hostnameOf, isLoopbackHost } from '../http/loopback';
-import { HttpError } from '../http/read-json-body';
+import { HttpError } from '../http/http-errors';
 
 export type DirectLineAccessMode = 'loopback' | 'token';
 

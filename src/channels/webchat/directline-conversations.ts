@@ -71,7 +71,18 @@ export class DirectLineConversationStore {
 
   create(user: { userId: string; userName?: string; locale?: string }, now = Date.now(), id = newConversationId()): DirectLineConversation {
     this.evict(now);
-    const conversation: DirectLineConversation = { id, instance: randomBytes(4).toString('hex'), ...user, started: false, lastUsed: now, base: 0, activities: [], sizes: [], bytes: 0, queue: Promise.resolve() };
+    const conversation: DirectLineConversation = {
+      id,
+      instance: randomBytes(4).toString('hex'),
+      ...user,
+      started: false,
+      lastUsed: now,
+      base: 0,
+      activities: [],
+      sizes: [],
+      bytes: 0,
+      queue: Promise.resolve(),
+    };
     this.conversations.set(id, conversation);
     return conversation;
   }

@@ -7,16 +7,18 @@ import { toSupportedLanguage, type Localizer } from '../../i18n/i18n';
 import type { Language } from '../../config/config-schema';
 import type { Logger } from '../../logging/logger';
 import { describeActivityProblems, incomingActivitySchema } from '../botframework/activity-schema';
-import { sendError } from '../botframework/messages-endpoint';
 import type { ValidatedCloudAdapter } from '../botframework/validated-cloud-adapter';
-import { HttpError, readJsonBody } from '../http/read-json-body';
-import { isLoopbackHost } from '../botframework/bot-authentication';
+import { guardedRoute, type RouteHandler } from '../http/guarded-route';
+import { HttpError } from '../http/http-errors';
+import { readJsonBody } from '../http/read-json-body';
+import { isLoopbackHost } from '../http/loopback';
 import { acceptedLanguage } from './accept-language';
 import { CONNECTOR_KEY_HEADER, DIRECT_LINE_CONNECTOR_KEY } from './directline-connector-key';
 import { assertAllowedClient, type DirectLineAccessMode } from './directline-access';
 import { DirectLineConversationStore, type DirectLineActivity, type DirectLineConversation } from './directline-conversations';
 import { bearerOf, DirectLineTokens, safeEqual, type TokenClaims } from './directline-tokens';
 import { isolateRtlActivity } from './rtl-card-text';
+import { CodedError } from '../../errors/coded-error';
 
 export const WEBCHAT_CHANNEL_ID = 'webchat';
 export const DIRECTLINE_BASE_PATH = '/v3/directline';
@@ -79,21 +81,13 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
   const store = options.conversations ?? new DirectLineConversationStore();
   const { logger } = options;
 
-  const route = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
-    const done = options.inFlight.begin();
-    try {
+  const route = (handler: RouteHandler): RouteHandler =>
+    guardedRoute({ logger, failure: 'direct line request failed', inFlight: options.inFlight }, async (req, res) => {
       if (!options.isReady()) throw new HttpError(503, 'not_ready', 'The bot is starting; try again shortly');
       assertAllowedClient(req, options.access);
       res.header('Cache-Control', 'no-store');
       await handler(req, res);
-    } catch (err) {
-      if (err instanceof HttpError) return sendError(res, err);
-      logger.error({ err }, 'direct line request failed');
-      sendError(res, new HttpError(500, 'internal_error', 'Internal error'));
-    } finally {
-      done();
-    }
-  };
+    });
 
   /** Who is calling, from the bearer token (without its expiry, so it can be reissued). */
   const claimsOf = (req: Request, conversationId?: string): Identity => {
@@ -129,7 +123,7 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
       deliveryMode: 'expectReplies',
     };
     const parsed = incomingActivitySchema.safeParse(activity);
-    if (!parsed.success) throw new Error(`web chat built an invalid activity: ${describeActivityProblems(parsed.error)}`);
+    if (!parsed.success) throw new CodedError('invariant_violated', `web chat built an invalid activity: ${describeActivityProblems(parsed.error)}`);
     const response = await options.adapter.processLocal(options.botAppId, parsed.data as unknown as Activity, options.logic);
     const replies = ((response?.body as { activities?: Activity[] } | undefined)?.activities ?? []).filter((a) => a.type !== 'invokeResponse' && a.type !== 'trace');
     for (const { serviceUrl: _internal, ...reply } of replies) {
@@ -245,7 +239,16 @@ export function mountDirectLineEndpoint(server: Server, options: DirectLineEndpo
       });
       if (posted.type === 'message') store.append(conversation, { type: 'typing', from: BOT, conversation: { id: conversation.id } });
       // Only what the bot understands goes on; client channelData stays out of the bot's turn.
-      enqueue(conversation, { type: posted.type, id, text: posted.text, value: posted.value, name: posted.name, locale: posted.locale, localTimezone: posted.localTimezone, entities: posted.entities as Activity['entities'] });
+      enqueue(conversation, {
+        type: posted.type,
+        id,
+        text: posted.text,
+        value: posted.value,
+        name: posted.name,
+        locale: posted.locale,
+        localTimezone: posted.localTimezone,
+        entities: posted.entities as Activity['entities'],
+      });
       send(res, 200, { id });
     }),
   );

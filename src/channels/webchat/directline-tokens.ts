@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { HttpError } from '../http/read-json-body';
+import { HttpError } from '../http/http-errors';
 
 /** Direct Line's token lifetime; Web Chat refreshes tokens halfway through it. */
 export const TOKEN_TTL_SECONDS = 1800;
@@ -29,7 +29,10 @@ const claimsSchema = z.object({
 export class DirectLineTokens {
   private readonly key: Buffer;
 
-  constructor(secret: string | undefined, private readonly ttlSeconds = TOKEN_TTL_SECONDS) {
+  constructor(
+    secret: string | undefined,
+    private readonly ttlSeconds = TOKEN_TTL_SECONDS,
+  ) {
     // A derived key, so the secret itself never signs anything a client sees.
     this.key = secret ? createHmac('sha256', secret).update('govai-coach directline token v1').digest() : randomBytes(32);
   }

@@ -13,7 +13,8 @@ export function isolateRtlActivity(activity: DirectLineActivity): DirectLineActi
   if (!lang || directionOf(lang) !== 'rtl') return activity;
   const out: DirectLineActivity = { ...activity };
   for (const key of ['text', 'summary', 'speak'] as const) if (typeof out[key] === 'string') out[key] = isolateLtrRuns(out[key] as string);
-  if (Array.isArray(activity.attachments)) out.attachments = activity.attachments.map((a: { content?: unknown }) => (a && typeof a === 'object' && a.content ? { ...a, content: isolateCardNode(a.content) } : a));
+  if (Array.isArray(activity.attachments))
+    out.attachments = activity.attachments.map((a: { content?: unknown }) => (a && typeof a === 'object' && a.content ? { ...a, content: isolateCardNode(a.content) } : a));
   return out;
 }
 

@@ -4,8 +4,8 @@ import type { Request, Response, Server } from 'restify';
 import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
 import { directionOf, toSupportedLanguage, type Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
-import { sendError } from '../botframework/messages-endpoint';
-import { HttpError } from '../http/read-json-body';
+import { guardedRoute } from '../http/guarded-route';
+import { HttpError } from '../http/http-errors';
 import { escapeHtml } from '../http/html-escape';
 import { acceptedLanguage } from './accept-language';
 import { assertAllowedClient, type DirectLineAccessMode } from './directline-access';
@@ -38,8 +38,9 @@ const CONTENT_SECURITY_POLICY =
 export function mountWebChatPage(server: Server, options: WebChatPageOptions): void {
   const template = fs.readFileSync(path.join(options.publicDir, 'index.html'), 'utf8');
 
-  server.get('/', async (req: Request, res: Response) => {
-    try {
+  server.get(
+    '/',
+    guardedRoute({ logger: options.logger, failure: 'web chat page failed' }, async (req: Request, res: Response) => {
       assertAllowedClient(req, options.access);
       const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
       const chosen = toSupportedLanguage(query.get('lang'));
@@ -50,17 +51,14 @@ export function mountWebChatPage(server: Server, options: WebChatPageOptions): v
       res.header('Cache-Control', 'no-store');
       res.status(200);
       res.end(html);
-    } catch (err) {
-      if (err instanceof HttpError) return sendError(res, err);
-      options.logger.error({ err }, 'web chat page failed');
-      sendError(res, new HttpError(500, 'internal_error', 'Internal error'));
-    }
-  });
+    }),
+  );
 
-  server.get('/webchat/:file', async (req: Request, res: Response) => {
-    try {
+  server.get(
+    '/webchat/:file',
+    guardedRoute({ logger: options.logger, failure: 'web chat asset failed', context: (req) => ({ file: req.params.file }) }, async (req: Request, res: Response) => {
       assertAllowedClient(req, options.access);
-      const asset = Object.prototype.hasOwnProperty.call(ASSETS, req.params.file) ? ASSETS[req.params.file] : undefined;
+      const asset = Object.hasOwn(ASSETS, req.params.file) ? ASSETS[req.params.file] : undefined;
       if (!asset) throw new HttpError(404, 'not_found', 'No such file');
       const body = await fs.promises.readFile(asset.file(options));
       securityHeaders(res);
@@ -68,18 +66,15 @@ export function mountWebChatPage(server: Server, options: WebChatPageOptions): v
       res.header('Cache-Control', 'no-cache');
       res.status(200);
       res.end(body);
-    } catch (err) {
-      if (err instanceof HttpError) return sendError(res, err);
-      options.logger.error({ err, file: req.params.file }, 'web chat asset failed');
-      sendError(res, new HttpError(500, 'internal_error', 'Internal error'));
-    }
-  });
+    }),
+  );
 }
 
 export function renderPage(template: string, localizer: Localizer, lang: Language, explicit: boolean, access: DirectLineAccessMode): string {
   const page = pageStrings(localizer, lang);
   const languageOptions = SUPPORTED_LANGUAGES.map(
-    (code) => `<option value="${code}" lang="${code}" dir="${directionOf(code)}"${code === lang ? ' selected' : ''}>${escapeHtml(localizer.forLanguage(code)(`common:language.names.${code}`))}</option>`,
+    (code) =>
+      `<option value="${code}" lang="${code}" dir="${directionOf(code)}"${code === lang ? ' selected' : ''}>${escapeHtml(localizer.forLanguage(code)(`common:language.names.${code}`))}</option>`,
   ).join('');
   const config = {
     lang,

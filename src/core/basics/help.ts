@@ -1,6 +1,6 @@
 import type { Language } from '../../config/config-schema';
 import type { CommandRegistry } from '../command-registry';
-import type { Action, Reply } from '../reply';
+import type { Action, Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 
 /**
@@ -8,17 +8,19 @@ import type { Turn } from '../turn';
  * learner journey in personal chats, facilitation first in groups and channels.
  */
 const QUICK_COMMANDS = {
-  personal: ['start', 'modules', 'progress', 'review', 'language'],
+  personal: ['start', 'modules', 'progress', 'review', 'reminders', 'language'],
   group: ['discuss', 'modules', 'language'],
 };
 
 export function quickActions(turn: Turn, registry: CommandRegistry): Action[] {
   const names = turn.input.scope === 'personal' ? QUICK_COMMANDS.personal : QUICK_COMMANDS.group;
-  return names.filter((name) => registry.get(name)).map((name) => ({
-    label: turn.t(`common:actions.${name}`),
-    command: name,
-    style: name === 'start' ? 'primary' : 'default',
-  }));
+  return names
+    .filter((name) => registry.get(name))
+    .map((name) => ({
+      label: turn.t(`common:actions.${name}`),
+      command: name,
+      style: name === 'start' ? 'primary' : 'default',
+    }));
 }
 
 /** `help`: every command the bot knows, in the learner's language, with buttons for the main ones. */

@@ -1,6 +1,6 @@
 import { SUPPORTED_LANGUAGES, type Language } from '../../config/config-schema';
 import type { CommandRegistry } from '../command-registry';
-import type { Reply } from '../reply';
+import type { Reply } from '../../intents/reply';
 import { normalizeCommandText } from '../text-normalize';
 
 /** `language` shows the choice; `language es` (or a button) switches the learner's language. */

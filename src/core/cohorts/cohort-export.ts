@@ -99,7 +99,9 @@ export class ExportLinks {
   }
 
   private async sign(id: string, expires: string): Promise<string> {
-    return createHmac('sha256', await this.signingKey()).update(`${id}.${expires}`).digest('hex');
+    return createHmac('sha256', await this.signingKey())
+      .update(`${id}.${expires}`)
+      .digest('hex');
   }
 
   private signingKey(): Promise<Buffer> {

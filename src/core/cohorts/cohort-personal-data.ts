@@ -41,7 +41,11 @@ export function cohortPersonalDataSource(storage: StoragePort): PersonalDataSour
     export: async (subject) => {
       const cohorts = await cohortsOf(subject.channelId, subject.userId);
       const questions = await questionsOf(subject.learnerKey);
-      const memberships = cohorts.map((c) => ({ cohort: c.name, role: c.facilitators.includes(subject.userId) ? 'facilitator' : 'member', ...(c.members[subject.userId] ? { name: c.members[subject.userId].name, email: c.members[subject.userId].email, joinedAt: c.members[subject.userId].joinedAt } : {}) }));
+      const memberships = cohorts.map((c) => ({
+        cohort: c.name,
+        role: c.facilitators.includes(subject.userId) ? 'facilitator' : 'member',
+        ...(c.members[subject.userId] ? { name: c.members[subject.userId].name, email: c.members[subject.userId].email, joinedAt: c.members[subject.userId].joinedAt } : {}),
+      }));
       return { count: memberships.length + questions.length, data: { memberships, expertQuestions: questions.map((q) => q.question) } };
     },
     erase: async (subject) => {
@@ -62,4 +66,3 @@ export function cohortPersonalDataSource(storage: StoragePort): PersonalDataSour
     },
   };
 }
-

@@ -40,8 +40,10 @@ export function defaultDueDate(course: Course, startDate: string): string {
  */
 export function modulesExpectedDone(course: Course, plan: Record<string, string>, dueDate: string, today: string): string[] {
   if (today > dueDate) return course.modules.map((m) => m.id);
-  return course.modules.filter((m, i) => {
-    const next = course.modules[i + 1];
-    return next !== undefined && (plan[next.id] ?? '9999-12-31') <= today;
-  }).map((m) => m.id);
+  return course.modules
+    .filter((_m, i) => {
+      const next = course.modules[i + 1];
+      return next !== undefined && (plan[next.id] ?? '9999-12-31') <= today;
+    })
+    .map((m) => m.id);
 }

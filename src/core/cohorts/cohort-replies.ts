@@ -1,7 +1,7 @@
 import type { Language } from '../../config/config-schema';
 import { directionOf, type Translate } from '../../i18n/i18n';
 import type { Course } from '../course/content-model';
-import type { Action, Reply, ReplyItem } from '../reply';
+import type { Action, Reply, ReplyItem } from '../../intents/reply';
 import type { Cohort } from './cohort-model';
 import { literal } from '../markdown-literal';
 import { addDays } from './cohort-plan';
@@ -19,13 +19,17 @@ export function formatDate(date: string, lang: Language): string {
 
 /** The pacing plan as "- Module 1: title, from 7 Dec 2026" lines. */
 export function planLines(cohort: Cohort, course: Course, t: Translate, lang: Language): string {
-  return course.modules
-    .map((m) => `- ${t('cohorts:plan.line', { order: m.order, title: m.title, date: formatDate(cohort.plan[m.id] ?? cohort.startDate, lang) })}`)
-    .join('\n');
+  return course.modules.map((m) => `- ${t('cohorts:plan.line', { order: m.order, title: m.title, date: formatDate(cohort.plan[m.id] ?? cohort.startDate, lang) })}`).join('\n');
 }
 
 /** The cohort card: dates, plan, time zone, language and facilitators, with buttons to change them. */
-export function cohortCard(cohort: Cohort, course: Course, t: Translate, lang: Language, options: { title?: string; notice?: string; facilitatorNames: string[]; ownTimeZone?: string }): Omit<Reply, 'lang' | 'dir' | 'summary'> {
+export function cohortCard(
+  cohort: Cohort,
+  course: Course,
+  t: Translate,
+  lang: Language,
+  options: { title?: string; notice?: string; facilitatorNames: string[]; ownTimeZone?: string },
+): Omit<Reply, 'lang' | 'dir' | 'summary'> {
   const memberCount = Object.keys(cohort.members).length;
   const text = [options.notice, t('cohorts:card.planTitle'), planLines(cohort, course, t, lang), t('cohorts:card.howToEdit')].filter(Boolean).join('\n\n');
   const actions: Action[] = [
@@ -62,7 +66,9 @@ export function welcomeReply(cohort: Cohort, course: Course, t: Translate, lang:
     t('cohorts:plan.title'),
     planLines(cohort, course, t, lang),
     first ? t('cohorts:welcome.firstLesson', { title: first.title }) : '',
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   const title = t('cohorts:welcome.title', { name: literal(cohort.name) });
   return replyIn(lang, { intent: 'welcome', title, summary: title, text, actions: [{ label: t('cohorts:welcome.start'), command: 'start', style: 'primary' }] });
 }

@@ -4,7 +4,7 @@ import type { StoragePort } from '../../ports/storage';
 import type { Course } from '../course/content-model';
 import { certificateEligible, progressOf } from '../course/progress-state';
 import { learnerKey, type LearnerRecord } from '../learner';
-import type { ReplyItem } from '../reply';
+import type { ReplyItem } from '../../intents/reply';
 import type { Cohort, CohortMember } from './cohort-model';
 import { localDate, modulesExpectedDone } from './cohort-plan';
 import { nudgeKey, type NudgeDocument } from './pacing-nudges';
@@ -62,7 +62,10 @@ export function reportItems(cohort: Cohort, course: Course, standings: MemberSta
   const items: ReplyItem[] = course.modules.map((m) => {
     const done = standings.filter((s) => s.modulesDone.includes(m.id)).length;
     const scores = standings.map((s) => s.moduleScores[m.id]).filter((s): s is number => s !== undefined);
-    const average = scores.length >= minAggregate ? t('cohorts:report.average', { score: Math.round((100 * scores.reduce((a, b) => a + b, 0)) / scores.length) }) : t('cohorts:report.tooFew', { count: minAggregate });
+    const average =
+      scores.length >= minAggregate
+        ? t('cohorts:report.average', { score: Math.round((100 * scores.reduce((a, b) => a + b, 0)) / scores.length) })
+        : t('cohorts:report.tooFew', { count: minAggregate });
     return {
       title: t('cohorts:report.module', { order: m.order, title: m.title }),
       text: [t('cohorts:report.completed', { done, total }), t('cohorts:report.opens', { date: formatDate(cohort.plan[m.id] ?? cohort.startDate, lang) }), average].join(' · '),
@@ -71,7 +74,10 @@ export function reportItems(cohort: Cohort, course: Course, standings: MemberSta
   });
   // A long list would not fit a card: the first names, then how many more (the export has everyone).
   const names = (list: MemberStanding[]) => {
-    const shown = list.slice(0, NAMES_SHOWN).map((s) => literal(s.member.name ?? s.member.userId)).join(', ');
+    const shown = list
+      .slice(0, NAMES_SHOWN)
+      .map((s) => literal(s.member.name ?? s.member.userId))
+      .join(', ');
     return list.length > NAMES_SHOWN ? `${shown} ${t('cohorts:report.more', { count: list.length - NAMES_SHOWN })}` : shown;
   };
   const behind = standings.filter((s) => s.behind);

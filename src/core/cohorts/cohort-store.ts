@@ -1,12 +1,12 @@
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
 import { cohortKey, conversationCohortKey, facilitatingKey, type Cohort } from './cohort-model';
+import { CodedError } from '../../errors/coded-error';
 
 const UPDATE_ATTEMPTS = 6;
 
-export class CohortExistsError extends Error {
-  readonly code = 'cohort_exists';
+export class CohortExistsError extends CodedError {
   constructor(readonly cohortId: string) {
-    super(`this conversation already has cohort ${cohortId}`);
+    super('cohort_exists', `this conversation already has cohort ${cohortId}`);
   }
 }
 

@@ -34,7 +34,13 @@ export function parseEnrolList(text: string): EnrolParse {
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
-    const fields = line.split(/[,;\t]|\s+/).map((f) => f.trim().replace(/^["']|["']$/g, '').replace(/^mailto:/i, '').replace(/^<|>$/g, ''));
+    const fields = line.split(/[,;\t]|\s+/).map((f) =>
+      f
+        .trim()
+        .replace(/^["']|["']$/g, '')
+        .replace(/^mailto:/i, '')
+        .replace(/^<|>$/g, ''),
+    );
     // A line may hold several addresses ("a@x, b@y") or one in a CSV row.
     const found = fields.filter(isAddress);
     if (!found.length) {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Language } from '../../config/config-schema';
+import type { Translate } from '../../i18n/i18n';
 import type { CohortChannelPort } from '../../ports/cohort-channels';
 import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports/storage';
 import type { CommandRegistry } from '../command-registry';
-import type { Reply } from '../reply';
+import { TEXT_INPUT_ARG, type Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 import { COHORT_PREFIX, type Cohort } from './cohort-model';
 import { replyIn } from './cohort-replies';
@@ -26,6 +27,8 @@ export interface ExpertQuestion {
   status: 'open' | 'answered';
   answer?: string;
   answeredBy?: string;
+  /** Shown on the answered card ("Answered by Fay Facilitator"). */
+  answeredByName?: string;
   answeredAt?: string;
 }
 
@@ -78,7 +81,19 @@ export function registerExpertQuestions(registry: CommandRegistry, deps: ExpertD
       const expertConversation = rest.join(':');
       if (!cohort && !expertConversation) return notice(turn, 'cohorts:expert.nobody');
 
-      const question: ExpertQuestion = { id: newCode(), learnerKey: turn.learner.key, channelId, userId, ...(turn.learner.name ? { learnerName: turn.learner.name } : {}), lang: turn.lang, text, ...(cohort ? { cohortId: cohort.id } : {}), askedAt: turn.now.toISOString(), status: 'open' };
+      const learnerName = turn.learner.name ?? cohort?.members[userId]?.name;
+      const question: ExpertQuestion = {
+        id: newCode(),
+        learnerKey: turn.learner.key,
+        channelId,
+        userId,
+        ...(learnerName ? { learnerName } : {}),
+        lang: turn.lang,
+        text,
+        ...(cohort ? { cohortId: cohort.id } : {}),
+        askedAt: turn.now.toISOString(),
+        status: 'open',
+      };
       await deps.storage.write(`${PREFIX}${question.id}`, question, { ifMatch: CREATE_ONLY });
       const passages = await deps.passages(text, turn.lang).catch(() => []);
 
@@ -87,12 +102,14 @@ export function registerExpertQuestions(registry: CommandRegistry, deps: ExpertD
         const channel = deps.channels[cohort.channelId];
         for (const id of cohort.facilitators) {
           const lang = cohort.language;
-          const result = channel ? await channel.sendPersonal({ userId: id, address: cohort.facilitatorAddresses[id] ?? {} }, [questionCard(question, passages, turn, lang)]) : undefined;
+          const result = channel
+            ? await channel.sendPersonal({ userId: id, address: cohort.facilitatorAddresses[id] ?? {} }, [questionCard(question, passages, turn.inLanguage(lang).t, lang)])
+            : undefined;
           if (result?.outcome === 'sent') reached++;
         }
       } else {
         const channel = deps.channels[expertChannelId];
-        const result = channel ? await channel.sendToConversation(expertConversation, [questionCard(question, passages, turn, turn.lang)]) : undefined;
+        const result = channel ? await channel.sendToConversation(expertConversation, [questionCard(question, passages, turn.t, turn.lang)]) : undefined;
         if (result?.outcome === 'sent') reached++;
       }
       return notice(turn, reached ? 'cohorts:expert.sent' : 'cohorts:expert.unreachable', { id: question.id });
@@ -104,22 +121,31 @@ export function registerExpertQuestions(registry: CommandRegistry, deps: ExpertD
     aliasesKey: 'cohorts:commands.answer',
     takesText: true,
     handler: async (turn) => {
-      const [code = '', ...words] = turn.text.trim().split(/\s+/);
-      const answer = words.join(' ').trim().slice(0, MAX_ANSWER);
+      // Typed: "answer K7Q2 <text>"; from the card's box: the code in args.question, the text in args.text.
+      const fromCard = turn.input.action !== undefined;
+      const [typedCode = '', ...words] = turn.text.trim().split(/\s+/);
+      const code = fromCard ? (turn.args.question ?? '') : typedCode;
+      const answer = (fromCard ? (turn.args[TEXT_INPUT_ARG] ?? '') : words.join(' ')).trim().slice(0, MAX_ANSWER);
+      // On the card, notes are for the person who pressed and leave the card (and what they typed) as it was.
+      const say = (key: string, options: Record<string, unknown> = {}): Reply => turn.reply({ intent: 'notice', text: turn.t(key, options), ...(fromCard ? { ephemeral: true } : {}) });
       const stored = /^[A-Z0-9]{5}$/i.test(code) ? await deps.storage.read<ExpertQuestion>(`${PREFIX}${code.toUpperCase()}`) : undefined;
-      if (!stored) return notice(turn, 'cohorts:expert.unknownQuestion');
+      if (!stored) return [say('cohorts:expert.unknownQuestion')];
       const question = stored.value;
-      if (!(await mayAnswer(turn, question))) return notice(turn, 'cohorts:errors.notFacilitator');
-      if (!answer) return notice(turn, 'cohorts:expert.answerHow', { id: question.id });
-      if (question.status === 'answered') return notice(turn, 'cohorts:expert.alreadyAnswered', { id: question.id });
-      const answered: ExpertQuestion = { ...question, status: 'answered', answer, answeredBy: turn.learner.key, answeredAt: turn.now.toISOString() };
+      if (!(await mayAnswer(turn, question))) return [say('cohorts:errors.notFacilitator')];
+      if (!answer) return [say(fromCard ? 'cohorts:expert.answerEmpty' : 'cohorts:expert.answerHow', { id: question.id })];
+      // The pressed card now shows the answer, so nobody else answers it again.
+      const answeredCard = (q: ExpertQuestion): Reply[] => (fromCard && q.answer ? [{ ...answeredQuestionCard(q, turn.t, turn.lang), updatesPressedCard: true }] : []);
+      if (question.status === 'answered') return [...answeredCard(question), say('cohorts:expert.alreadyAnswered', { id: question.id })];
+      const cohort = question.cohortId ? (await deps.storage.read<Cohort>(`${COHORT_PREFIX}${question.cohortId}`))?.value : undefined;
+      // Slack turns carry no name: the cohort knows its facilitators'.
+      const answeredByName = cohort?.facilitatorNames[turn.input.userId] ?? turn.learner.name;
+      const answered: ExpertQuestion = { ...question, status: 'answered', answer, answeredBy: turn.learner.key, ...(answeredByName ? { answeredByName } : {}), answeredAt: turn.now.toISOString() };
       try {
         await deps.storage.write(`${PREFIX}${question.id}`, answered, { ifMatch: stored.etag });
       } catch (err) {
-        if (err instanceof StorageConflictError) return notice(turn, 'cohorts:expert.alreadyAnswered', { id: question.id });
+        if (err instanceof StorageConflictError) return [say('cohorts:expert.alreadyAnswered', { id: question.id })];
         throw err;
       }
-      const cohort = question.cohortId ? (await deps.storage.read<Cohort>(`${COHORT_PREFIX}${question.cohortId}`))?.value : undefined;
       const channel = deps.channels[question.channelId];
       const t = turn.inLanguage(question.lang).t;
       const toLearner = replyIn(question.lang, {
@@ -129,7 +155,7 @@ export function registerExpertQuestions(registry: CommandRegistry, deps: ExpertD
         summary: t('cohorts:expert.answerTitle'),
       });
       const result = channel ? await channel.sendPersonal({ userId: question.userId, address: cohort?.members[question.userId]?.address ?? {} }, [toLearner]) : undefined;
-      return notice(turn, result?.outcome === 'sent' ? 'cohorts:expert.delivered' : 'cohorts:expert.notDelivered', { id: question.id });
+      return [...answeredCard(answered), say(result?.outcome === 'sent' ? 'cohorts:expert.delivered' : 'cohorts:expert.notDelivered', { id: question.id })];
     },
   });
 
@@ -175,17 +201,54 @@ export function registerExpertQuestions(registry: CommandRegistry, deps: ExpertD
   }
 }
 
-/** What the facilitator sees: the question, its language, the passages the bot found, and how to answer. */
-function questionCard(question: ExpertQuestion, passages: string[], turn: Turn, lang: Language): Reply {
-  const t = turn.inLanguage(lang).t;
-  const list = passages.length ? passages.slice(0, 5).map((p) => `- ${p}`).join('\n') : t('cohorts:expert.noPassages');
+/** What the facilitator sees: the question, its language, the passages the bot found, and a box for the answer. */
+export function questionCard(question: ExpertQuestion, passages: string[], t: Translate, lang: Language): Reply {
+  const list = passages.length
+    ? passages
+        .slice(0, 5)
+        .map((p) => `- ${p}`)
+        .join('\n')
+    : t('cohorts:expert.noPassages');
   return replyIn(lang, {
+    ...questionHeader(question, t),
+    text: [quoted(question), `**${t('cohorts:expert.passages')}**\n${list}`, t('cohorts:expert.howToAnswer', { id: question.id })].join('\n\n'),
+    textInput: {
+      label: t('cohorts:expert.answerLabel'),
+      placeholder: t('cohorts:expert.answerPlaceholder'),
+      maxLength: MAX_ANSWER,
+      multiline: true,
+      submit: { label: t('cohorts:expert.sendAnswer'), command: 'expert.answer', args: { question: question.id } },
+    },
+  });
+}
+
+/** The same card once answered: the question and the answer, and no box any more. */
+export function answeredQuestionCard(question: ExpertQuestion, t: Translate, lang: Language): Reply {
+  return replyIn(lang, {
+    ...questionHeader(question, t),
+    text: [
+      quoted(question),
+      `**${t('cohorts:expert.answeredBy', { name: question.answeredByName ? literal(question.answeredByName) : t('cohorts:expert.aFacilitator') })}**`,
+      literal(question.answer ?? ''),
+    ].join('\n\n'),
+  });
+}
+
+function questionHeader(question: ExpertQuestion, t: Translate): Pick<Reply, 'intent' | 'title' | 'summary' | 'facts'> {
+  const title = t('cohorts:expert.questionTitle', { name: question.learnerName ? literal(question.learnerName) : t('cohorts:expert.aLearner') });
+  return {
     intent: 'notice',
-    title: t('cohorts:expert.questionTitle', { name: question.learnerName ? literal(question.learnerName) : t('cohorts:expert.aLearner') }),
-    text: [`“${literal(question.text.replace(/\n+/g, ' '))}”`, `**${t('cohorts:expert.passages')}**\n${list}`, t('cohorts:expert.howToAnswer', { id: question.id })].join('\n\n'),
+    title,
+    // The notification names the learner; the question itself is in the card.
+    summary: title,
     facts: [
       { label: t('cohorts:expert.language'), value: t(`cohorts:languages.${question.lang}`) },
       { label: t('cohorts:expert.code'), value: question.id },
+      { label: t('cohorts:expert.statusLabel'), value: t(`cohorts:expert.status.${question.status}`) },
     ],
-  });
+  };
+}
+
+function quoted(question: ExpertQuestion): string {
+  return `“${literal(question.text.replace(/\n+/g, ' '))}”`;
 }

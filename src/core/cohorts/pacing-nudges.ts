@@ -38,9 +38,7 @@ const DUE_SOON_DAYS = 3;
  * Each nudge is claimed (etag write) before it is sent, so several instances send it once.
  */
 export class PacingNudges {
-  constructor(
-    private readonly options: { storage: StoragePort; channels: Record<string, CohortChannelPort>; localizer: Localizer; catalog: CourseCatalog; logger: Logger },
-  ) {}
+  constructor(private readonly options: { storage: StoragePort; channels: Record<string, CohortChannelPort>; localizer: Localizer; catalog: CourseCatalog; logger: Logger }) {}
 
   async pass(cohort: Cohort, now: Date): Promise<void> {
     if (!cohort.welcomesQueuedAt) return;
@@ -106,7 +104,10 @@ export class PacingNudges {
     const lang = learner?.language ?? cohort.language;
     const t = this.options.localizer.forLanguage(lang);
     const course = this.options.catalog.get(lang);
-    const actions = [{ label: t('cohorts:nudge.continue'), command: 'start', style: 'primary' as const }, { label: t('cohorts:nudge.stop'), command: 'reminders.stop' }];
+    const actions = [
+      { label: t('cohorts:nudge.continue'), command: 'start', style: 'primary' as const },
+      { label: t('cohorts:nudge.stop'), command: 'reminders.stop' },
+    ];
     if (event === 'due') {
       const progress = progressOf(learner?.data ?? {});
       const left = course.modules.filter((m) => !progress.modulesDone[m.id]).length;

@@ -3,11 +3,12 @@ import { SUPPORTED_LANGUAGES } from '../../config/config-schema';
 import { toSupportedLanguage } from '../../i18n/i18n';
 import type { CohortChannelPort, RosterMember, RosterResult } from '../../ports/cohort-channels';
 import type { StoragePort } from '../../ports/storage';
+import { MAX_UPLOAD_BYTES } from '../../ports/uploads';
 import type { AuditRecorder } from '../privacy/audit-log';
 import type { CommandRegistry } from '../command-registry';
 import type { CourseCatalog } from '../course/content-model';
 import { learnerKey } from '../learner';
-import type { Reply } from '../reply';
+import type { Reply } from '../../intents/reply';
 import { validTimeZone } from '../reminders/reminder-time';
 import type { Turn } from '../turn';
 import type { ExportLinks } from './cohort-export';
@@ -16,6 +17,8 @@ import { addDays, defaultDueDate, localDate, parseCalendarDate, weeklyPlan } fro
 import { cohortCard, formatDate } from './cohort-replies';
 import { memberStandings, reportItems } from './cohort-report';
 import { pollReportItems } from '../facilitation/polls/poll-report';
+import { threadReportItems } from '../facilitation/threads/thread-report';
+import { ThreadStore } from '../facilitation/threads/thread-store';
 import { addJoiners, findMentioned, membersFromRoster, withoutTeamsMentions } from './cohort-roster';
 import { parseEnrolList, type EnrolProblem } from './enrol-list';
 import { CohortExistsError, CohortStore } from './cohort-store';
@@ -58,18 +61,26 @@ export function registerCohorts(registry: CommandRegistry, deps: CohortDeps): { 
   };
 
   /** Runs `action` for a facilitator of the turn's cohort; everyone else gets the polite refusal. */
-  const asFacilitator = (action: (turn: Turn, cohort: Cohort) => Promise<Reply[]> | Reply[]) => async (turn: Turn): Promise<Reply[]> => {
-    const cohort = await cohortOf(turn);
-    if (!cohort) {
-      if (!deps.roles.isConfigured(turn.input.userId)) return refusal(turn);
-      return notice(turn, turn.input.scope === 'personal' ? 'cohorts:errors.noCohortYet' : 'cohorts:errors.noCohortHere');
-    }
-    if (cohort.channelId !== turn.input.channelId || !deps.roles.mayRun(cohort, turn.input.userId)) return refusal(turn);
-    return action(turn, cohort);
-  };
+  const asFacilitator =
+    (action: (turn: Turn, cohort: Cohort) => Promise<Reply[]> | Reply[]) =>
+    async (turn: Turn): Promise<Reply[]> => {
+      const cohort = await cohortOf(turn);
+      if (!cohort) {
+        if (!deps.roles.isConfigured(turn.input.userId)) return refusal(turn);
+        return notice(turn, turn.input.scope === 'personal' ? 'cohorts:errors.noCohortYet' : 'cohorts:errors.noCohortHere');
+      }
+      if (cohort.channelId !== turn.input.channelId || !deps.roles.mayRun(cohort, turn.input.userId)) return refusal(turn);
+      return action(turn, cohort);
+    };
 
   const card = (turn: Turn, cohort: Cohort, extra: { title?: string; notice?: string } = {}): Reply =>
-    turn.reply(cohortCard(cohort, deps.catalog.get(turn.lang), turn.t, turn.lang, { ...extra, facilitatorNames: Object.values(cohort.facilitatorNames), ownTimeZone: turn.learner.timezone ? validTimeZone(turn.learner.timezone) : undefined }));
+    turn.reply(
+      cohortCard(cohort, deps.catalog.get(turn.lang), turn.t, turn.lang, {
+        ...extra,
+        facilitatorNames: Object.values(cohort.facilitatorNames),
+        ownTimeZone: turn.learner.timezone ? validTimeZone(turn.learner.timezone) : undefined,
+      }),
+    );
 
   /** Changes a cohort and shows the updated card. */
   const edit = (change: (turn: Turn, cohort: Cohort) => Cohort | Reply[]) =>
@@ -85,6 +96,7 @@ export function registerCohorts(registry: CommandRegistry, deps: CohortDeps): { 
     });
 
   /** Facilitator-only results go to the facilitator's personal chat, never to the channel. */
+  const threadStore = new ThreadStore(deps.storage);
   const privately = async (turn: Turn, cohort: Cohort, replies: Reply[]): Promise<Reply[]> => {
     if (turn.input.scope === 'personal') return replies;
     const channel = deps.channels[cohort.channelId];
@@ -282,9 +294,13 @@ export function registerCohorts(registry: CommandRegistry, deps: CohortDeps): { 
     helpKey: 'cohorts:help.enrol',
     takesText: true,
     handler: asFacilitator(async (turn, cohort) => {
-      const parsed = parseEnrolList(pastedList(turn));
+      // An uploaded CSV is read only here, after the role check; its lines are numbered as in the file.
+      const upload = turn.input.upload;
+      const file = upload ? await upload.read() : undefined;
+      if (file && !file.ok) return notice(turn, `cohorts:enrol.upload.${file.failure}`, { name: literal(upload!.name), max: MAX_UPLOAD_BYTES / 1024 });
+      const parsed = parseEnrolList(file ? file.text : pastedList(turn));
       if (!parsed.ok) return problemsReply(turn, parsed.problems);
-      if (!parsed.addresses.length) return notice(turn, 'cohorts:enrol.how');
+      if (!parsed.addresses.length) return notice(turn, upload ? 'cohorts:enrol.upload.empty' : 'cohorts:enrol.how', { name: literal(upload?.name ?? '') });
       const channel = deps.channels[cohort.channelId];
       if (!channel) return notice(turn, 'cohorts:errors.channelUnsupported');
       const found: RosterMember[] = [];
@@ -328,7 +344,11 @@ export function registerCohorts(registry: CommandRegistry, deps: CohortDeps): { 
           { label: turn.t('cohorts:report.nudgesStopped'), value: String(standings.filter((s) => s.nudgesStopped).length) },
           { label: turn.t('cohorts:card.due'), value: formatDate(cohort.dueDate, turn.lang) },
         ],
-        items: [...reportItems(cohort, course, standings, turn.t, turn.lang, Math.max(3, deps.minAggregate)), ...(await pollReportItems(deps.storage, cohort, course, turn.t, turn.now))],
+        items: [
+          ...reportItems(cohort, course, standings, turn.t, turn.lang, Math.max(3, deps.minAggregate)),
+          ...(await pollReportItems(deps.storage, cohort, course, turn.t, turn.now)),
+          ...(await threadReportItems(threadStore, cohort, course, turn.t, turn.lang)),
+        ],
         actions: [{ label: turn.t('cohorts:report.export'), command: 'export', args: { cohort: cohort.id } }],
       });
       return privately(turn, cohort, [report]);

@@ -6,7 +6,7 @@ import { CREATE_ONLY, StorageConflictError, type StoragePort } from '../../ports
 import type { CourseCatalog } from '../course/content-model';
 import { learnerKey, type LearnerRecord } from '../learner';
 import { COHORT_PREFIX, WELCOME_PREFIX, cohortKey, welcomeKey, type Cohort, type WelcomeDocument } from './cohort-model';
-import { PeriodicPass } from '../periodic-pass';
+import { PeriodicWorker } from '../periodic-pass';
 import { localDate } from './cohort-plan';
 import { deliveryReport, welcomeReply, type DeliveryTally } from './cohort-replies';
 import type { PacingNudges } from './pacing-nudges';
@@ -36,27 +36,10 @@ const FINAL = new Set(['sent', 'unreachable']);
  * member may have it already); it is reported to the facilitator as interrupted instead.
  * Throttling (Retry-After) pauses that channel and the welcome waits its turn.
  */
-export class WelcomeDispatcher {
-  private readonly loop: PeriodicPass<void>;
-
+export class WelcomeDispatcher extends PeriodicWorker {
   constructor(private readonly options: WelcomeDispatcherOptions) {
-    this.loop = new PeriodicPass((now) => this.pass(now), {
-      onError: (err) => this.options.logger.error({ err }, 'cohort welcome pass failed'),
-      queueWhileRunning: true,
-    });
-  }
-
-  start(intervalMs: number): void {
-    this.loop.start(intervalMs);
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One pass; a call during a pass runs one more pass after it, so new work is never missed. */
-  tick(now?: Date): Promise<void> {
-    return this.loop.tick(now);
+    // A call during a pass runs one more pass after it, so new work is never missed.
+    super(options.logger, 'cohort welcome pass failed', { queueWhileRunning: true });
   }
 
   /** Queues a welcome for one member (create-only: a member who leaves and rejoins is not welcomed twice). */
@@ -69,7 +52,7 @@ export class WelcomeDispatcher {
     }
   }
 
-  private async pass(now: Date): Promise<void> {
+  protected async pass(now: Date): Promise<void> {
     const cohorts = await this.cohorts();
     const byId = new Map(cohorts.map((c) => [c.id, c]));
     for (const cohort of cohorts) await this.queueStart(cohort, now);
@@ -124,7 +107,13 @@ export class WelcomeDispatcher {
       await this.settle(key, stored.etag, { ...doc, state: 'unreachable', reason: member ? 'failed' : 'left', updatedAt: now.toISOString() });
       return;
     }
-    const claim: WelcomeDocument = { ...doc, state: 'sending', attempts: doc.attempts + 1, claimedUntil: new Date(now.getTime() + (this.options.claimMs ?? 5 * 60_000)).toISOString(), updatedAt: now.toISOString() };
+    const claim: WelcomeDocument = {
+      ...doc,
+      state: 'sending',
+      attempts: doc.attempts + 1,
+      claimedUntil: new Date(now.getTime() + (this.options.claimMs ?? 5 * 60_000)).toISOString(),
+      updatedAt: now.toISOString(),
+    };
     let etag: string;
     try {
       etag = await storage.write(key, claim, { ifMatch: stored.etag });

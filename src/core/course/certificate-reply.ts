@@ -1,5 +1,5 @@
 import type { IssuedCertificate } from '../../ports/certificates';
-import type { Reply } from '../reply';
+import type { Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 import { action, formatDate } from './course-replies';
 import { literal } from '../markdown-literal';
@@ -10,7 +10,11 @@ export function certificateReply(turn: Turn, issued: IssuedCertificate): Reply {
   return turn.reply({
     intent: 'certificate',
     title: t('course:certificate.title'),
-    text: [t('course:certificate.text', { name: literal(issued.learnerName), course: issued.courseTitle, org }), t('course:certificate.notOfficial'), t('course:certificate.verifyAt', { url: issued.links.verify })].join('\n\n'),
+    text: [
+      t('course:certificate.text', { name: literal(issued.learnerName), course: issued.courseTitle, org }),
+      t('course:certificate.notOfficial'),
+      t('course:certificate.verifyAt', { url: issued.links.verify }),
+    ].join('\n\n'),
     facts: [
       { label: t('course:certificate.name'), value: literal(issued.learnerName) },
       { label: t('course:certificate.course'), value: issued.courseTitle },

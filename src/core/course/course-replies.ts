@@ -1,4 +1,4 @@
-import type { Action, Reply, ReplyItem } from '../reply';
+import type { Action, Reply, ReplyItem } from '../../intents/reply';
 import type { Turn } from '../turn';
 import type { Course, CourseModule, Lesson, QuizQuestion } from './content-model';
 import { indexOf, quizQuestionIds } from './course-index';
@@ -86,12 +86,9 @@ export function questionReply(turn: Turn, course: Course, session: QuizSession, 
   const t = turn.t;
   const letters = t('course:quiz.letters').split(',');
   const multiple = question.type === 'multiple';
-  const text = [
-    options.notice,
-    question.prompt,
-    multiple ? t('course:quiz.selectAll') : undefined,
-    options.hint && question.hint ? `**${t('course:quiz.hint')}:** ${question.hint}` : undefined,
-  ].filter(Boolean).join('\n\n');
+  const text = [options.notice, question.prompt, multiple ? t('course:quiz.selectAll') : undefined, options.hint && question.hint ? `**${t('course:quiz.hint')}:** ${question.hint}` : undefined]
+    .filter(Boolean)
+    .join('\n\n');
   const key = questionKey(session, question.id);
   return turn.reply({
     intent: 'ask-question',
@@ -195,7 +192,10 @@ function finalBreakdown(turn: Turn, course: Course, session: QuizSession): strin
 
 /** During the final: the answer is taken, with no hint of whether it was right. */
 export function finalAnswerReply(turn: Turn, session: QuizSession, question: QuizQuestion, chosen: string[]): Reply {
-  const texts = question.options.filter((o) => chosen.includes(o.id)).map((o) => o.text).join('; ');
+  const texts = question.options
+    .filter((o) => chosen.includes(o.id))
+    .map((o) => o.text)
+    .join('; ');
   return turn.reply({
     intent: 'quiz-feedback',
     title: turn.t('course:final.answerRecorded'),
@@ -295,7 +295,13 @@ function placeDescription(turn: Turn, course: Course, progress: CourseProgress):
     case 'step': {
       const found = index.lessons.get(place.lessonId);
       if (!found) return undefined;
-      const position = t('course:position.step', { module: found.module.order, lesson: found.lesson.order, lessons: found.module.lessons.length, step: place.index + 1, steps: found.lesson.steps.length });
+      const position = t('course:position.step', {
+        module: found.module.order,
+        lesson: found.lesson.order,
+        lessons: found.module.lessons.length,
+        step: place.index + 1,
+        steps: found.lesson.steps.length,
+      });
       return t('course:progress.placeInLesson', { position, title: found.lesson.title });
     }
     case 'reflection': {

@@ -1,7 +1,7 @@
 import type { LlmPort } from '../../ports/llm';
 import { literal } from '../markdown-literal';
 import { findPersonalData, redactPersonalData, type PersonalDataKind } from '../qa/pii-redaction';
-import type { Reply } from '../reply';
+import type { Reply } from '../../intents/reply';
 import { cleanUserText, foldForMatching } from '../text-normalize';
 import type { Turn } from '../turn';
 import type { CourseModule, Exercise, ExerciseCheck, ExerciseRemoval, Lesson } from './content-model';
@@ -105,10 +105,11 @@ export function assessAnswer(exercise: Exercise, answer: string): RubricResult {
   // Padded, so that a cue with a deliberate leading or trailing space also matches at either end.
   const folded = ` ${foldForMatching(answer)} `;
   const fold = (text: string) => foldForMatching(text);
-  const hit = (check: ExerciseCheck) => check.cues.some((cue) => {
-    const c = fold(cue);
-    return c.trim().length > 0 && folded.includes(c);
-  });
+  const hit = (check: ExerciseCheck) =>
+    check.cues.some((cue) => {
+      const c = fold(cue);
+      return c.trim().length > 0 && folded.includes(c);
+    });
   const met = exercise.checks.filter(hit);
   const missing = exercise.checks.filter((c) => !hit(c));
   const remaining = exercise.mustRemove.filter((r) => folded.includes(fold(r.text)));
@@ -224,7 +225,9 @@ export function exerciseReply(turn: Turn, module: CourseModule, lesson: Lesson, 
     exercise.task,
     exercise.material ? `**${t(`course:exercise.material.${exercise.kind}`)}**\n\n${exercise.material}` : undefined,
     `_${t(`course:exercise.typeAnswer.${exercise.kind}`)}_`,
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   return turn.reply({
     intent: 'exercise',
     title: t('course:exercise.title', { title: exercise.title }),
@@ -260,7 +263,9 @@ export function feedbackReply(turn: Turn, module: CourseModule, lesson: Lesson, 
           : t('course:exercise.feedback.score', { met: result.met.length, total: exercise.checks.length }),
         result.personalData.length ? personalDataLine(turn, result.personalData) : undefined,
         `_${t('course:exercise.feedback.byModel')}_`,
-      ].filter(Boolean).join('\n\n')
+      ]
+        .filter(Boolean)
+        .join('\n\n')
     : rubric;
   return turn.reply({
     intent: 'exercise-feedback',
@@ -285,9 +290,7 @@ export function modelAnswerReply(turn: Turn, module: CourseModule, lesson: Lesso
 export function helpReply(turn: Turn, module: CourseModule, lesson: Lesson, exercise: Exercise): Reply {
   const t = turn.t;
   const at = { at: placeToken({ kind: 'exercise', lessonId: lesson.id, exerciseId: exercise.id }) };
-  const list = exercise.kind === 'redaction'
-    ? t('course:exercise.help.redactionCount', { total: exercise.mustRemove.length })
-    : exercise.checks.map((c) => `- **${c.label}**: ${c.tip}`).join('\n');
+  const list = exercise.kind === 'redaction' ? t('course:exercise.help.redactionCount', { total: exercise.mustRemove.length }) : exercise.checks.map((c) => `- **${c.label}**: ${c.tip}`).join('\n');
   return turn.reply({
     intent: 'exercise',
     title: t('course:exercise.helpTitle', { title: exercise.title }),

@@ -1,3 +1,4 @@
+import { seededShuffle } from '../seeded-random';
 import type { Course, QuizQuestion } from './content-model';
 
 /** A question the final assessment may draw, with the module it assesses. */
@@ -23,39 +24,6 @@ export function finalBank(course: Course): BankItem[] {
   return out;
 }
 
-/** 32-bit FNV-1a hash of a string: a stable seed, the same on every instance and after a restart. */
-export function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: a small deterministic generator, numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A Fisher–Yates shuffle of a copy of `items`, the same for the same seed text. */
-export function seededShuffle<T>(items: readonly T[], seedText: string): T[] {
-  const random = seededRandom(hashSeed(seedText));
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
 /**
  * The options of `question` in the order one learner sees them in one attempt. True/false keeps
  * the file's order (True first), so "True" and "False" stay where learners expect them.
@@ -75,11 +43,22 @@ export function drawFinal(bank: BankItem[], moduleIds: string[], seen: ReadonlyS
     return [...shuffled.filter((i) => !seen.has(i.question.id)), ...shuffled.filter((i) => seen.has(i.question.id))];
   };
   const picked: BankItem[] = [];
-  for (const moduleId of moduleIds) picked.push(...rank(bank.filter((i) => i.moduleId === moduleId), moduleId).slice(0, perModule));
+  for (const moduleId of moduleIds)
+    picked.push(
+      ...rank(
+        bank.filter((i) => i.moduleId === moduleId),
+        moduleId,
+      ).slice(0, perModule),
+    );
   const target = perModule * moduleIds.length;
   if (picked.length < target) {
     const taken = new Set(picked.map((i) => i.question.id));
-    picked.push(...rank(bank.filter((i) => !taken.has(i.question.id)), 'top-up').slice(0, target - picked.length));
+    picked.push(
+      ...rank(
+        bank.filter((i) => !taken.has(i.question.id)),
+        'top-up',
+      ).slice(0, target - picked.length),
+    );
   }
   // Modules in course order; within a module, the drawn order.
   return picked.map((i) => i.question.id);

@@ -1,4 +1,5 @@
 import type { QuizOption, QuizQuestion } from './content-model';
+import { CodedError } from '../../errors/coded-error';
 
 export interface Grade {
   /** Full credit: exactly the correct option(s) were chosen. */
@@ -13,16 +14,25 @@ export interface Grade {
   wrong: QuizOption[];
 }
 
-export class InvalidAnswerError extends Error {
-  readonly code = 'invalid_answer';
-  constructor(readonly questionId: string, readonly reason: 'empty' | 'unknown-option' | 'one-only') {
-    super(`invalid answer for ${questionId}: ${reason}`);
+export class InvalidAnswerError extends CodedError {
+  constructor(
+    readonly questionId: string,
+    readonly reason: 'empty' | 'unknown-option' | 'one-only',
+  ) {
+    super('invalid_answer', `invalid answer for ${questionId}: ${reason}`);
   }
 }
 
 /** "a, c" or "a,c" → ["a", "c"]; de-duplicated, order kept. */
 export function parseAnswer(answer: string | undefined): string[] {
-  return [...new Set((answer ?? '').split(',').map((s) => s.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      (answer ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /**

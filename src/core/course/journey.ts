@@ -1,6 +1,6 @@
 import type { CertificateIssuer } from '../../ports/certificates';
 import type { CommandRegistry } from '../command-registry';
-import type { Reply } from '../reply';
+import type { Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 import type { Course, CourseCatalog } from './content-model';
 import { indexOf, quizQuestionIds, type CourseIndex, type QuizScope } from './course-index';
@@ -21,7 +21,7 @@ import {
   summaryReply,
 } from './course-replies';
 import { certificateReply } from './certificate-reply';
-import { gradeAnswer, InvalidAnswerError, parseAnswer, PASS_MARK, scoreOf } from './grading';
+import { type Grade, gradeAnswer, InvalidAnswerError, parseAnswer, PASS_MARK, scoreOf } from './grading';
 import { drawFinal, finalBank } from './final-bank';
 import {
   allModulesDone,
@@ -157,7 +157,7 @@ function show(c: Ctx, place: Place | undefined): Reply[] {
       return [aboutStepReply(c.turn, c.course, place.index)];
     case 'step': {
       const found = c.index.lessons.get(place.lessonId);
-      if (!found || !found.lesson.steps[place.index]) return showNextUnfinished(c);
+      if (!found?.lesson.steps[place.index]) return showNextUnfinished(c);
       const seen = (c.progress.stepsSeen ??= {});
       seen[place.lessonId] = Math.max(seen[place.lessonId] ?? 0, place.index);
       return [lessonStepReply(c.turn, found.module, found.lesson, place.index)];
@@ -355,7 +355,10 @@ function quizCommand(c: Ctx): Reply[] {
 
 function beginFinal(c: Ctx): Reply[] {
   if (!allModulesDone(c.progress, c.course)) {
-    const missing = c.course.modules.filter((m) => !c.progress.modulesDone[m.id]).map((m) => m.order).join(', ');
+    const missing = c.course.modules
+      .filter((m) => !c.progress.modulesDone[m.id])
+      .map((m) => m.order)
+      .join(', ');
     return [notice(c.turn, c.turn.t('course:final.locked', { modules: missing }), [action(c.turn, 'progress', 'progress', undefined, true), action(c.turn, 'resume', 'start')])];
   }
   const attempts = (c.progress.finalAttempts ??= []);
@@ -372,11 +375,22 @@ function beginFinal(c: Ctx): Reply[] {
   }
   const retryAt = finalRetryAt(c);
   if (retryAt && retryAt > c.turn.now) {
-    return [notice(c.turn, c.turn.t('course:final.coolingDown', { when: formatDate(retryAt, c.turn) }), [action(c.turn, 'reviewAnswers', 'final.review', { page: '1' }, true), action(c.turn, 'review', 'review'), action(c.turn, 'progress', 'progress')])];
+    return [
+      notice(c.turn, c.turn.t('course:final.coolingDown', { when: formatDate(retryAt, c.turn) }), [
+        action(c.turn, 'reviewAnswers', 'final.review', { page: '1' }, true),
+        action(c.turn, 'review', 'review'),
+        action(c.turn, 'progress', 'progress'),
+      ]),
+    ];
   }
   const seen = new Set(attempts.flatMap((a) => a.questionIds));
   const id = `${attempts.length + 1}-${c.turn.now.getTime().toString(36)}`;
-  const questionIds = drawFinal(finalBank(c.course), c.course.modules.map((m) => m.id), seen, `${c.turn.learner.key}\u0000${id}`);
+  const questionIds = drawFinal(
+    finalBank(c.course),
+    c.course.modules.map((m) => m.id),
+    seen,
+    `${c.turn.learner.key}\u0000${id}`,
+  );
   if (!questionIds.length) return showNextUnfinished(c);
   const attempt: FinalAttempt = { id, startedAt: c.turn.now.toISOString(), questionIds, answers: {}, results: {} };
   attempts.push(attempt);
@@ -423,7 +437,9 @@ function finalReview(c: Ctx): Reply[] {
   const attempt = c.progress.finalAttempts?.filter((a) => a.finishedAt).at(-1);
   const open = c.progress.finalAttempts?.at(-1);
   if (!attempt || (open && !open.finishedAt)) {
-    return [notice(c.turn, c.turn.t('course:final.noReviewYet'), [action(c.turn, 'continue', open && !open.finishedAt ? 'quiz' : 'start', open && !open.finishedAt ? { id: 'final' } : undefined, true)])];
+    return [
+      notice(c.turn, c.turn.t('course:final.noReviewYet'), [action(c.turn, 'continue', open && !open.finishedAt ? 'quiz' : 'start', open && !open.finishedAt ? { id: 'final' } : undefined, true)]),
+    ];
   }
   return [finalReviewReply(c.turn, c.course, attempt, Number(c.turn.args.page ?? '1') || 1)];
 }
@@ -439,7 +455,7 @@ function answer(c: Ctx): Reply[] {
     return [notice(turn, turn.t('course:quiz.alreadyAnswered'), [continueAction])];
   }
   const entry = c.index.questions.get(questionId)!;
-  let grade;
+  let grade: Grade;
   const chosen = parseAnswer(turn.args.answer);
   try {
     grade = gradeAnswer(entry.question, chosen);
@@ -478,7 +494,10 @@ function hint(c: Ctx): Reply[] {
   const question = c.index.questions.get(questionId)!.question;
   // The hint button of a multiple-choice card submits the ticked boxes too: keep them ticked.
   const known = new Set(question.options.map((o) => o.id));
-  const selected = (c.turn.args.answer ?? '').split(',').map((id) => id.trim()).filter((id) => known.has(id));
+  const selected = (c.turn.args.answer ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => known.has(id));
   return [questionReply(c.turn, c.course, session, question, { hint: true, selected })];
 }
 
@@ -535,7 +554,15 @@ function review(c: Ctx): Reply[] {
   const place = c.progress.place;
   // A review returns to where the learner was, or to what would have followed a finished quiz.
   const returnTo: LearningPlace | undefined = !place ? undefined : place.kind === 'quiz-done' ? placeAfter(c, place.session) : place.kind === 'quiz' ? place.session.returnTo : place;
-  const session: QuizSession = { scope: 'review', owner: 'review', questionIds: due.slice(0, REVIEW_BATCH), index: 0, answered: {}, ...(returnTo ? { returnTo } : {}), attempt: c.turn.now.toISOString() };
+  const session: QuizSession = {
+    scope: 'review',
+    owner: 'review',
+    questionIds: due.slice(0, REVIEW_BATCH),
+    index: 0,
+    answered: {},
+    ...(returnTo ? { returnTo } : {}),
+    attempt: c.turn.now.toISOString(),
+  };
   c.progress.place = { kind: 'quiz', session };
   return askCurrent(c, session, c.turn.t('course:review.intro', { count: session.questionIds.length }));
 }
@@ -547,7 +574,12 @@ async function certificate(c: Ctx): Promise<Reply[]> {
   if (!allModulesDone(progress, course) || !progress.finalPassedAt) {
     const modulesLeft = course.modules.filter((m) => !progress.modulesDone[m.id]).length;
     const text = modulesLeft ? turn.t('course:certificate.notYetModules', { count: modulesLeft }) : turn.t('course:certificate.notYetFinal');
-    return [notice(turn, text, [action(turn, modulesLeft ? 'resume' : 'finalAssessment', modulesLeft ? 'start' : 'quiz', modulesLeft ? undefined : { id: 'final' }, true), action(turn, 'progress', 'progress')])];
+    return [
+      notice(turn, text, [
+        action(turn, modulesLeft ? 'resume' : 'finalAssessment', modulesLeft ? 'start' : 'quiz', modulesLeft ? undefined : { id: 'final' }, true),
+        action(turn, 'progress', 'progress'),
+      ]),
+    ];
   }
   const typed = turn.text.trim().replace(/\s+/g, ' ').slice(0, 120);
   if (typed && !progress.certificateId) progress.certificateName = typed;

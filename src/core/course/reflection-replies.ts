@@ -1,4 +1,4 @@
-import type { Reply } from '../reply';
+import type { Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 import type { CourseModule } from './content-model';
 import { action } from './course-replies';

@@ -65,6 +65,8 @@ export function dueQuestionIds(deck: Record<string, StoredReviewCard>, now: Date
 
 /** When the next review falls due, if any card exists. */
 export function nextDue(deck: Record<string, StoredReviewCard>): Date | undefined {
-  const dues = Object.values(deck).map((c) => c.due).sort();
+  const dues = Object.values(deck)
+    .map((c) => c.due)
+    .sort();
   return dues.length ? new Date(dues[0]) : undefined;
 }

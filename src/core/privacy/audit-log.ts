@@ -4,11 +4,7 @@ import { listAll, type DataSubject, type PersonalDataSource } from './personal-d
 import { purgeTimeOrderedKeys } from './time-ordered-keys';
 
 /** Kinds of access to other people's data that are recorded. Features add their own ("cohort.report"). */
-export type AuditAction =
-  | 'audit.export'
-  | 'learner.erase'
-  | 'retention.purge'
-  | (string & {});
+export type AuditAction = 'audit.export' | 'learner.erase' | 'retention.purge' | (string & {});
 
 export interface AuditEntry {
   id: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandRegistry } from '../command-registry';
-import type { Action, Reply, ReplyFact } from '../reply';
+import type { Action, Reply, ReplyFact } from '../../intents/reply';
 import type { Turn } from '../turn';
 import { learnerRecordDetails } from './feature-sources';
 import { subjectOf } from './personal-data';
@@ -25,8 +25,7 @@ interface PrivacyState {
  * every registered source and lets the coach drop the learner record.
  */
 export function registerMyData(registry: CommandRegistry, privacy: PrivacyService): void {
-  const personalOnly = (turn: Turn): Reply[] | undefined =>
-    turn.input.scope === 'personal' ? undefined : [turn.reply({ intent: 'notice', text: turn.t('privacy:card.personalOnly') })];
+  const personalOnly = (turn: Turn): Reply[] | undefined => (turn.input.scope === 'personal' ? undefined : [turn.reply({ intent: 'notice', text: turn.t('privacy:card.personalOnly') })]);
 
   registry.add({
     name: 'mydata',

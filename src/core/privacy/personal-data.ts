@@ -1,4 +1,5 @@
 import type { LearnerRecord } from '../learner';
+import { CodedError } from '../../errors/coded-error';
 
 /** The person whose data is exported or erased: one learner record key and what identifies them. */
 export interface DataSubject {
@@ -50,12 +51,9 @@ export interface ExportSummaryLine {
   count: number;
 }
 
-export class PersonalDataError extends Error {
-  constructor(
-    readonly code: 'personal_data_source_duplicate' | 'personal_data_erase_failed',
-    message: string,
-  ) {
-    super(message);
+export class PersonalDataError extends CodedError<'personal_data_source_duplicate' | 'personal_data_erase_failed'> {
+  constructor(code: 'personal_data_source_duplicate' | 'personal_data_erase_failed', message: string) {
+    super(code, message);
   }
 }
 

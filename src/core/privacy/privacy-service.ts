@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditLog } from './audit-log';
 import { DOWNLOAD_LINK_TTL_MS, type DownloadLink, type DownloadLinks } from './download-links';
-import { type DataSubject, type ExportSummaryLine, type PersonalDataExport, type PersonalDataRegistry } from './personal-data';
+import type { DataSubject, ExportSummaryLine, PersonalDataExport, PersonalDataRegistry } from './personal-data';
 
 export interface DownloadFile {
   fileName: string;

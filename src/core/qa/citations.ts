@@ -16,7 +16,18 @@ export interface Citation {
 }
 
 export function citationOf(n: number, chunk: Chunk): Citation {
-  return { n, chunkId: chunk.id, moduleId: chunk.moduleId, moduleTitle: chunk.moduleTitle, lessonId: chunk.lessonId, lessonTitle: chunk.lessonTitle, title: chunk.title, stepId: chunk.stepId, kind: chunk.kind, source: chunk.source };
+  return {
+    n,
+    chunkId: chunk.id,
+    moduleId: chunk.moduleId,
+    moduleTitle: chunk.moduleTitle,
+    lessonId: chunk.lessonId,
+    lessonTitle: chunk.lessonTitle,
+    title: chunk.title,
+    stepId: chunk.stepId,
+    kind: chunk.kind,
+    source: chunk.source,
+  };
 }
 
 export interface CheckedCitations {
@@ -48,5 +59,12 @@ export function checkCitations(text: string, retrieved: number): CheckedCitation
     }
     return kept.length ? kept.map((k) => `[${k}]`).join('') : '';
   });
-  return { text: replaced.replace(/(?<![ \t])[ \t]+(?=[.,;:!?])/g, '').replace(/[ \t]{2,}/g, ' ').trim(), used, dropped };
+  return {
+    text: replaced
+      .replace(/(?<![ \t])[ \t]+(?=[.,;:!?])/g, '')
+      .replace(/[ \t]{2,}/g, ' ')
+      .trim(),
+    used,
+    dropped,
+  };
 }

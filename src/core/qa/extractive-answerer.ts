@@ -1,6 +1,7 @@
 import type { Language } from '../../config/config-schema';
 import type { RetrievedPassage } from '../../ports/retrieval';
 import { splitSentences, wordCount } from './sentences';
+import { passageProse } from './explanation';
 import { westernDigits } from '../text-normalize';
 import { analyze, isQuestionFraming, questionFocus } from './text-analysis';
 
@@ -36,7 +37,7 @@ const NUMBER_WORDS =
   /(?<!\p{L})(one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|thousand|million|billion|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien|mil|millones|deux|trois|quatre|cinq|sept|huit|neuf|dix|cent|mille|millions|milliards|dois|duas|três|quatro|sete|oito|nove|dez|cem|milhões|mil milhões)(?!\p{L})|ثلاث|أربع|خمس|ست|سبع|ثمان|تسع|عشر|مئة|مائة|ألف|مليون|مليار/iu;
 
 /** Passages considered for sentences: the rest are too far down to be worth quoting. */
-const SENTENCE_POOL = 4;
+const SENTENCE_POOL = 5;
 
 export interface ExtractiveInput {
   question: string;
@@ -45,6 +46,8 @@ export interface ExtractiveInput {
   /** IDF of an analysed term in the passages' language. */
   idf: (term: string) => number;
   maxWords?: number;
+  /** The question's terms and weights as the not-covered decision saw them; else the question's own terms by IDF. */
+  termWeights?: Map<string, number>;
 }
 
 export interface ExtractiveResult {
@@ -63,13 +66,7 @@ interface Candidate {
   words: number;
 }
 
-export function retrievalConfidence(
-  question: string,
-  lang: Language,
-  passages: RetrievedPassage[],
-  idf: (term: string) => number,
-  known?: (term: string) => boolean,
-): number {
+export function retrievalConfidence(question: string, lang: Language, passages: RetrievedPassage[], idf: (term: string) => number, known?: (term: string) => boolean): number {
   const all = [...new Set(analyze(question, lang))].filter((t) => !known || known(t));
   const topical = all.filter((t) => !isQuestionFraming(t, lang));
   const terms = topical.length ? topical : all;
@@ -84,17 +81,33 @@ export function retrievalConfidence(
   return best;
 }
 
+/**
+ * A step's title leads its sentences when it holds what they leave out: a year ("India:
+ * privacy as a fundamental right (2017)"), or one of the question's main words ("Robodebt" where
+ * the sentence says "the scheme"). Titles that are questions or quiz prompts are never quoted.
+ */
+function withHeading(chunk: RetrievedPassage['chunk'], text: string, lang: Language, weight: Map<string, number>): string {
+  const title = chunk.title.trim();
+  if (chunk.kind !== 'step' || !title || /[?؟]$/.test(title)) return text;
+  const said = westernDigits(text);
+  const missingYear = (westernDigits(title).match(/\b(?:1[89]|20)\d\d\b/g) ?? []).some((year) => !said.includes(year));
+  const have = new Set(analyze(text, lang));
+  const main = Math.max(0, ...weight.values()) / 2;
+  const missingTerm = analyze(title, lang).some((t) => (weight.get(t) ?? 0) >= main && main > 0 && !have.has(t));
+  return missingYear || missingTerm ? `${title} — ${text}` : text;
+}
+
 export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
   const { question, lang, passages, idf } = input;
   const maxWords = input.maxWords ?? MAX_ANSWER_WORDS;
   const confidence = retrievalConfidence(question, lang, passages, idf);
-  const terms = [...new Set(analyze(question, lang))];
-  const weight = new Map(terms.map((t) => [t, Math.max(idf(t), 0.05)]));
+  const weight = input.termWeights?.size ? input.termWeights : new Map([...new Set(analyze(question, lang))].map((t) => [t, Math.max(idf(t), 0.05)]));
+  const terms = [...weight.keys()];
   const focus = questionFocus(question);
 
   const pool = passages.slice(0, SENTENCE_POOL);
   // A quiz passage is quoted from its explanation only, never from its options (see chunking.ts).
-  const sentencesOf = pool.map((p) => splitSentences(p.chunk.kind === 'quiz' ? p.chunk.text.split('\n\n')[0] : p.chunk.text));
+  const sentencesOf = pool.map((p) => splitSentences(passageProse(p.chunk)));
   const candidates: Candidate[] = [];
   pool.forEach((p, pi) => {
     // Earlier passages are more likely to be on topic: a gentle decay keeps a perfect sentence in passage 3 competitive.
@@ -114,8 +127,9 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
       const seq = analyze(text, lang);
       const present = new Set(seq);
       let score = 0;
-      for (const t of terms) if (present.has(t)) score += weight.get(t)!;
-      else if (heading.has(t)) score += 0.5 * weight.get(t)!;
+      for (const t of terms)
+        if (present.has(t)) score += weight.get(t)!;
+        else if (heading.has(t)) score += 0.5 * weight.get(t)!;
       // Query terms that stay together ("data minimisation", "automation bias") count extra.
       for (let i = 1; i < seq.length; i++) if (weight.has(seq[i - 1]) && weight.has(seq[i]) && seq[i - 1] !== seq[i]) score += 0.25 * weight.get(seq[i])!;
       if (focus === 'when' && /\b(1[89]|20)\d\d\b/.test(westernDigits(text))) score *= 1.5;
@@ -162,7 +176,7 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
       .sort((a, b) => a.index - b.index)
       .map((c) => c.text)
       .join(' ');
-    return `${text} [${n + 1}]`;
+    return `${withHeading(pool[pi].chunk, text, lang, weight)} [${n + 1}]`;
   });
   return { confident: confidence >= CONFIDENCE_THRESHOLD, confidence, text: parts.join(' '), cited: usedPassages.map((pi) => pool[pi]) };
 }

@@ -30,10 +30,16 @@ const POINTERS = new Set(
 
 /** Follow-ups are short: a long question stands on its own even when it says "it". */
 const MAX_WORDS = 9;
+/**
+ * An opening "and…" says outright that the question continues, so it may run longer (French
+ * spends words on elisions: "et pour les systèmes à haut risque autonomes, c'est pour quand ?").
+ */
+const MAX_WORDS_AFTER_OPENER = 14;
 
 export function isFollowUp(question: string): boolean {
   const words = wordTokens(foldText(question));
-  if (!words.length || words.length > MAX_WORDS) return false;
-  if (OPENERS.has(words[0]) || (words.length > 1 && OPENERS.has(`${words[0]} ${words[1]}`))) return true;
-  return words.some((w) => POINTERS.has(w));
+  if (!words.length) return false;
+  const opened = OPENERS.has(words[0]) || (words.length > 1 && OPENERS.has(`${words[0]} ${words[1]}`));
+  if (opened) return words.length <= MAX_WORDS_AFTER_OPENER;
+  return words.length <= MAX_WORDS && words.some((w) => POINTERS.has(w));
 }

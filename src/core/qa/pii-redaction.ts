@@ -34,7 +34,7 @@ const IBAN = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0
 /** Groups of four (Visa, Mastercard), 4-6-5 (American Express) or compact; checked with Luhn. */
 const CARD = /(?<![\p{N}])(?:\d{4}[ -]){3}\d{1,7}(?![\p{N}])|(?<![\p{N}])\d{4}[ -]\d{6}[ -]\d{5}(?![\p{N}])|(?<![\p{N}])\d{13,19}(?![\p{N}])/gu;
 /** Digit runs with separators: + or ( or spaces inside look like phones, the rest like ids. */
-const DIGIT_RUN = /(?<![\p{L}\p{N}])\+?\(?\d[\d ().\/-]{4,}\d(?![\p{L}\p{N}])/gu;
+const DIGIT_RUN = /(?<![\p{L}\p{N}])\+?\(?\d[\d ()./-]{4,}\d(?![\p{L}\p{N}])/gu;
 /** Letters and digits mixed, 7+ characters, at least 5 digits: passports, tax ids, national ids. */
 const ALNUM_ID = /(?<![\p{L}\p{N}])(?=[A-Za-z0-9]*\d{2})(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{7,34}(?![\p{L}\p{N}])/gu;
 /**
@@ -59,17 +59,69 @@ const PARTICLES = new Set(words('de da do dos das del la van von der di du le bi
 const NAME_STOP = new Set(words('and from at in y et e i je eu yo working work trabajo travaille trabalho sou soy je suis'));
 /** Words that follow a cue but are no name ("I am not sure", "dear colleagues"…). */
 const NOT_A_NAME = new Set(
-  words('a an the not sure here there all colleagues colleague team friends sir madam members everyone everybody todos todas colegas equipo amigos amigas tous toutes collègues équipe amis messieurs mesdames equipa equipe senhores senhoras você vous usted you it this that is was'),
+  words(
+    'a an the not sure here there all colleagues colleague team friends sir madam members everyone everybody todos todas colegas equipo amigos amigas tous toutes collègues équipe amis messieurs mesdames equipa equipe senhores senhoras você vous usted you it this that is was',
+  ),
 );
-const STRONG_CUES = phrases(["my name is", "my name's", 'my full name is', 'me llamo', 'mi nombre es', 'mi nombre completo es', "je m'appelle", 'je m’appelle', 'mon nom est', 'mon nom complet est', 'je me nomme', 'chamo-me', 'me chamo', 'meu nome é', 'meu nome completo é']);
+const STRONG_CUES = phrases([
+  'my name is',
+  "my name's",
+  'my full name is',
+  'me llamo',
+  'mi nombre es',
+  'mi nombre completo es',
+  "je m'appelle",
+  'je m’appelle',
+  'mon nom est',
+  'mon nom complet est',
+  'je me nomme',
+  'chamo-me',
+  'me chamo',
+  'meu nome é',
+  'meu nome completo é',
+]);
 const WEAK_CUES = phrases(['i am', "i'm", 'i’m', 'this is', 'call me', 'soy', 'je suis', 'sou', 'sou o', 'sou a', 'aqui é', 'ici', 'hablas con', 'fala o', 'fala a']);
 const TITLES = new Set(words('mr mrs ms mx miss dr prof professor sir dame lady lord sr sra srta dra don doña dña mme mlle monsieur madame mademoiselle maître senhor senhora dona eng exmo exma'));
 const GREETINGS = new Set(words('dear querido querida estimado estimada cher chère prezado prezada caro cara hi hello hola bonjour olá oi'));
 const SIGN_OFFS = phrases([
-  'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'thanks', 'many thanks', 'thank you', 'cheers', 'sincerely', 'yours sincerely',
-  'saludos', 'un saludo', 'saludos cordiales', 'atentamente', 'cordialmente', 'gracias', 'muchas gracias', 'cordialement', 'bien cordialement', 'bien à vous', 'merci',
-  'merci beaucoup', 'amitiés', 'atenciosamente', 'cumprimentos', 'com os melhores cumprimentos', 'obrigado', 'obrigada', 'abraços', 'um abraço',
-  'مع تحياتي', 'مع خالص التحية', 'مع خالص التحيات', 'شكرا', 'شكراً', 'وشكرا',
+  'regards',
+  'best regards',
+  'kind regards',
+  'warm regards',
+  'best wishes',
+  'best',
+  'thanks',
+  'many thanks',
+  'thank you',
+  'cheers',
+  'sincerely',
+  'yours sincerely',
+  'saludos',
+  'un saludo',
+  'saludos cordiales',
+  'atentamente',
+  'cordialmente',
+  'gracias',
+  'muchas gracias',
+  'cordialement',
+  'bien cordialement',
+  'bien à vous',
+  'merci',
+  'merci beaucoup',
+  'amitiés',
+  'atenciosamente',
+  'cumprimentos',
+  'com os melhores cumprimentos',
+  'obrigado',
+  'obrigada',
+  'abraços',
+  'um abraço',
+  'مع تحياتي',
+  'مع خالص التحية',
+  'مع خالص التحيات',
+  'شكرا',
+  'شكراً',
+  'وشكرا',
 ]);
 const ARABIC_TITLES = new Set(words('السيد السيدة الدكتور الدكتورة الأستاذ الأستاذة المهندس المهندسة الشيخ'));
 const ARABIC_STRONG_CUES = phrases(['اسمي هو', 'اسمي', 'إسمي', 'عزيزي', 'عزيزتي']);
@@ -80,9 +132,33 @@ const ARABIC_STOP = new Set(words('من في على إلى عن مع هو هي �
 /** Document names before a number: "DNI 1234567-K", "CPF: 123.456.789-09", "رقم الهوية 2 345 678". Acronyms must be written in capitals. */
 const ID_ACRONYMS = new Set(words('ID DNI NIE NIF NIR CPF CNPJ RG CIN CNI CURP RFC SSN NINO BI'));
 const ID_CUES = phrases([
-  'aadhaar', 'ni number', 'national insurance number', 'national insurance', 'social security number', 'passport', 'passeport', 'pasaporte', 'passaporte', 'cartão de cidadão',
-  "carte d'identité", 'carte vitale', 'cédula', 'numéro fiscal', 'número fiscal', 'tax id', 'numéro de sécurité sociale', 'número de identificación',
-  'رقم الهوية الوطنية', 'رقم الهوية', 'الهوية الوطنية', 'بطاقة الهوية', 'الرقم القومي', 'الرقم الوطني', 'رقم جواز السفر', 'جواز السفر', 'السجل المدني',
+  'aadhaar',
+  'ni number',
+  'national insurance number',
+  'national insurance',
+  'social security number',
+  'passport',
+  'passeport',
+  'pasaporte',
+  'passaporte',
+  'cartão de cidadão',
+  "carte d'identité",
+  'carte vitale',
+  'cédula',
+  'numéro fiscal',
+  'número fiscal',
+  'tax id',
+  'numéro de sécurité sociale',
+  'número de identificación',
+  'رقم الهوية الوطنية',
+  'رقم الهوية',
+  'الهوية الوطنية',
+  'بطاقة الهوية',
+  'الرقم القومي',
+  'الرقم الوطني',
+  'رقم جواز السفر',
+  'جواز السفر',
+  'السجل المدني',
 ]);
 const ID_CONNECTORS = new Set(words('number no nº n° número numéro is es é est هو رقم'));
 const STREETS_EN = new Set(words('Street St Road Rd Avenue Ave Lane Ln Drive Boulevard Blvd Way Close Court Place Square Terrace Crescent Gardens Row Parkway Highway'));
@@ -263,7 +339,7 @@ function addressSpans(v: TokenView, out: PersonalDataSpan[]): void {
       }
     }
     // Spanish and Portuguese: "Calle Mayor 5, 3º B, 28013 Madrid", "Av. Paulista, 1578, Bela Vista, São Paulo - SP, 01310-200"
-    if (STREETS_ES_PT.has(t.lower) && isCapitalised(t.text[0] + 'x') && tokens[i + 1] && v.joined(i + 1, './')) {
+    if (STREETS_ES_PT.has(t.lower) && isCapitalised(`${t.text[0]}x`) && tokens[i + 1] && v.joined(i + 1, './')) {
       let n = i + 1;
       for (let words = 0; words < 6 && tokens[n] && v.joined(n, words === 0 ? './' : ','); words++) {
         if (PARTICLES.has(tokens[n].lower) || /^(las|los|e|y)$/.test(tokens[n].lower)) n++;
@@ -285,7 +361,7 @@ function addressSpans(v: TokenView, out: PersonalDataSpan[]): void {
     // Post office boxes: "PO Box 4821", "Caixa Postal 4021", "ص.ب 12345"
     for (let len = 1; len <= 3; len++) {
       const box = tokens.slice(i, i + len);
-      if (box.length < len || !box.every((b, k) => k === 0 || v.joined(i + k, '.'))) break;
+      if (box.length < len || !box.every((_b, k) => k === 0 || v.joined(i + k, '.'))) break;
       const number = tokens[i + len];
       if (PO_BOXES.includes(box.map((b) => b.lower).join('')) && number && v.joined(i + len, '.') && /^\d{1,6}$/.test(number.text)) out.push(v.span(i, i + len + 1, 'address'));
     }
@@ -343,7 +419,7 @@ const isYearOrDate = (p: string) => isYear(p.trim()) || /^\d{1,2}[./-]\d{1,2}[./
 function isOrdinaryNumber(raw: string): boolean {
   const m = raw.trim().replace(/^\(|\)$/g, '');
   // "Convention 108 (1981", "(2016/2018": a small number or a year next to a year.
-  const parts = m.split(/[\s()\/]+/).filter(Boolean);
+  const parts = m.split(/[\s()/]+/).filter(Boolean);
   if (parts.length <= 2 && parts.some(isYear) && parts.every((p) => isYear(p) || /^\d{1,3}$/.test(p))) return true;
   if (/^\d{4}([\s,.-]+\d{4})*$/.test(m) && m.split(/[\s,.-]+/).every((y) => /^(1[89]|20)\d\d$/.test(y))) return true;
   if (/^(19|20)\d\d\/\d{1,4}$/.test(m)) return true;

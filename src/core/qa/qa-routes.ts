@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Language } from '../../config/config-schema';
 import type { QaExchange } from '../../ports/llm';
 import type { CommandRegistry } from '../command-registry';
-import type { Action, Reply, ReplyItem } from '../reply';
+import type { Action, Reply, ReplyItem } from '../../intents/reply';
 import type { Turn } from '../turn';
 import { stepNavigationActions } from '../course/course-replies';
-import type { ModelBudgetKeys, QaAnswer, QaNotice, QaService } from './answer-service';
+import type { ModelBudgetKeys, QaAnswer, QaNotice, QaProgress, QaService } from './answer-service';
 import type { Citation } from './citations';
 import type { Glossary, GlossaryEntry } from './glossary';
 import { redactPersonalData } from './pii-redaction';
@@ -60,17 +60,24 @@ export function registerQa(registry: CommandRegistry, deps: QaRouteDeps): void {
     const service = deps.service();
     if (!service) return [notice(learnerTurn, learnerTurn.t('qa:notReady'))];
     // A question clearly written in another course language is answered in that language.
-    const asked = detectQuestionLanguage(question, learnerTurn.lang);
+    const asked = detectQuestionLanguage(question, learnerTurn.lang, (w, l) => service.knowsWord(w, l));
     const turn = asked && asked !== learnerTurn.lang ? learnerTurn.inLanguage(asked) : learnerTurn;
     const state = turn.slice<QaState>(QA_SLICE, () => ({ history: [] }));
-    const answer = await service.ask({ question, lang: turn.lang, history: state.history, budget: budgetOf(turn) });
+    const answer = await service.ask({ question, lang: turn.lang, history: state.history, budget: budgetOf(turn), onProgress: progressOf(turn) });
     // A declined question is history too: "and in Spain?" after it continues the same topic.
-    if (answer.kind === 'answer' || answer.kind === 'not-covered') remember(state, question, answer.kind === 'answer' ? answer.text : '');
+    // Redacted once for both records (it is the slowest part of keeping them).
+    const kept = answer.kind === 'answer' || answer.kind === 'not-covered' ? redactPersonalData(question) : '';
+    // An extractive answer quotes passages that were screened when indexed; a model's answer may carry anything.
+    const said = answer.kind !== 'answer' ? '' : answer.generator === 'llm' ? redactPersonalData(answer.text) : answer.text;
+    if (answer.kind === 'answer' || answer.kind === 'not-covered') remember(state, kept, said);
     if (answer.kind === 'not-covered') await log(turn, question, 'declined');
-    const ref = answer.kind === 'answer' ? rememberAnswer(state, question, turn.lang) : undefined;
+    const ref = answer.kind === 'answer' ? rememberAnswer(state, kept, turn.lang) : undefined;
     const answered = answerReply(turn, answer, openLesson, ref);
     // A person can take over from any answer or "not covered" card (the cohorts feature's route).
-    const expert = registry.get('expert.ask') && (answer.kind === 'answer' || answer.kind === 'not-covered') ? [{ label: turn.t('cohorts:expert.button'), command: 'expert.ask', args: { question: question.slice(0, 500) } }] : [];
+    const expert =
+      registry.get('expert.ask') && (answer.kind === 'answer' || answer.kind === 'not-covered')
+        ? [{ label: turn.t('cohorts:expert.button'), command: 'expert.ask', args: { question: question.slice(0, 500) } }]
+        : [];
     const reply = withFirstWelcome(turn, expert.length ? { ...answered, actions: [...(answered.actions ?? []), ...expert] } : answered);
     if (turn === learnerTurn) return [reply];
     // Offer to keep that language for everything else (lessons, quizzes, buttons).
@@ -150,14 +157,15 @@ export function registerQa(registry: CommandRegistry, deps: QaRouteDeps): void {
   });
 }
 
+/** `question` and `answer` are already redacted. */
 function remember(state: QaState, question: string, answer: string): void {
-  state.history = [...state.history, { question: redactPersonalData(question), answer: redactPersonalData(answer).slice(0, HISTORY_ANSWER_CHARS) }].slice(-HISTORY_TURNS);
+  state.history = [...state.history, { question, answer: answer.slice(0, HISTORY_ANSWER_CHARS) }].slice(-HISTORY_TURNS);
 }
 
-/** "Was this helpful?" refers to the answer by a short id kept in the learner's recent answers. */
+/** "Was this helpful?" refers to the answer by a short id kept in the learner's recent answers (`question` already redacted). */
 function rememberAnswer(state: QaState, question: string, lang: Language): string {
   const ref = randomUUID().slice(0, 8);
-  state.recent = [...(state.recent ?? []), { ref, question: redactPersonalData(question), lang }].slice(-RECENT_ANSWERS);
+  state.recent = [...(state.recent ?? []), { ref, question, lang }].slice(-RECENT_ANSWERS);
   return ref;
 }
 
@@ -180,7 +188,7 @@ export function answerReply(turn: Turn, answer: QaAnswer, openLesson: string, fe
         intent: 'not-covered',
         title: t('qa:notCovered.title'),
         text: [...noticeLines(turn, answer.notices, answer.contentLang), answer.closest.length ? t('qa:notCovered.withLessons') : t('qa:notCovered.text')].join('\n\n'),
-        items: answer.closest.map((c) => citationItem(turn, c, openLesson, false)),
+        items: citationItems(turn, answer.closest, openLesson, false),
         actions: [backToCourse(turn)],
         summary: t('qa:notCovered.title'),
       });
@@ -189,7 +197,7 @@ export function answerReply(turn: Turn, answer: QaAnswer, openLesson: string, fe
         intent: 'answer',
         title: t('qa:answer.title'),
         text: [...noticeLines(turn, answer.notices, answer.contentLang), answer.text, ...(feedbackRef ? [`_${t('qa:feedback.question')}_`] : [])].join('\n\n'),
-        items: answer.citations.map((c) => citationItem(turn, c, openLesson, true)),
+        items: citationItems(turn, answer.citations, openLesson, true),
         actions: [
           backToCourse(turn),
           ...(feedbackRef
@@ -228,10 +236,28 @@ export function citationWhere(turn: Turn, c: Pick<Citation, 'moduleId' | 'module
   return c.kind === 'step' && step ? t('qa:citation.step', { module, lesson: c.lessonTitle, step }) : t('qa:citation.lesson', { module, lesson: c.lessonTitle });
 }
 
-function citationItem(turn: Turn, c: Citation, openLesson: string, numbered: boolean): ReplyItem {
-  const where = citationWhere(turn, c);
-  const action: Action | undefined = c.lessonId ? { label: turn.t('qa:actions.openLesson'), command: openLesson, args: { lesson: c.lessonId } } : undefined;
-  return { title: numbered ? `[${c.n}] ${where}` : where, text: c.kind === 'step' && c.title !== c.lessonTitle ? c.title : undefined, action };
+/**
+ * One button per lesson, named by the lesson's number ("Open lesson 2.3") so that no two buttons of
+ * the card read alike; a second source in the same lesson shares the first one's button.
+ */
+function citationItems(turn: Turn, citations: Citation[], openLesson: string, numbered: boolean): ReplyItem[] {
+  const offered = new Set<string>();
+  return citations.map((c) => {
+    const where = citationWhere(turn, c);
+    const lesson = c.lessonId && !offered.has(c.lessonId) ? c.lessonId : undefined;
+    if (lesson) offered.add(lesson);
+    return {
+      title: numbered ? `[${c.n}] ${where}` : where,
+      text: c.kind === 'step' && c.title !== c.lessonTitle ? c.title : undefined,
+      action: lesson ? openLessonAction(turn, openLesson, lesson) : undefined,
+    };
+  });
+}
+
+function openLessonAction(turn: Turn, openLesson: string, lesson: string): Action {
+  const number = /^m(\d+)-l(\d+)$/.exec(lesson);
+  const label = number ? turn.t('qa:actions.openLessonNumber', { number: `${number[1]}.${number[2]}` }) : turn.t('qa:actions.openLesson');
+  return { label, command: openLesson, args: { lesson } };
 }
 
 /** The glossary card: definition, other names, the term in the other course languages, and the lessons that teach it. */
@@ -250,7 +276,13 @@ function glossaryReply(turn: Turn, glossary: Glossary, typed: string, openLesson
   }
   const facts = [
     ...(entry.synonyms.length ? [{ label: t('qa:glossary.synonyms'), value: entry.synonyms.join(', ') }] : []),
-    { label: t('qa:glossary.otherLanguages'), value: glossary.equivalents(entry.id, entry.lang).map((e) => `${t(`common:language.names.${e.lang}`)}: ${e.term}`).join(' · ') },
+    {
+      label: t('qa:glossary.otherLanguages'),
+      value: glossary
+        .equivalents(entry.id, entry.lang)
+        .map((e) => `${t(`common:language.names.${e.lang}`)}: ${e.term}`)
+        .join(' · '),
+    },
   ];
   return turn.reply({
     intent: 'glossary',
@@ -259,7 +291,7 @@ function glossaryReply(turn: Turn, glossary: Glossary, typed: string, openLesson
     facts,
     items: entry.lessons.map((lesson) => {
       const where = lessonOf(lesson, turn.lang);
-      return { title: where ? citationWhere(turn, { ...where, kind: 'quiz', title: where.lessonTitle ?? lesson }) : lesson, action: { label: t('qa:actions.openLesson'), command: openLesson, args: { lesson } } };
+      return { title: where ? citationWhere(turn, { ...where, kind: 'quiz', title: where.lessonTitle ?? lesson }) : lesson, action: openLessonAction(turn, openLesson, lesson) };
     }),
     actions: [backToCourse(turn)],
     summary: `${entry.term}: ${entry.definition}`,
@@ -291,6 +323,13 @@ function withFirstWelcome(turn: Turn, reply: Reply): Reply {
   const isNew = turn.learner.createdAt === turn.now.toISOString() && turn.learner.recentActivityIds.length === 0;
   if (!isNew) return reply;
   return { ...reply, text: `${turn.t('qa:firstWelcome')}\n\n${reply.text ?? ''}`.trim() };
+}
+
+/** The channel's progress sink (Teams streaming), fed in the answer's language; none when the channel has none. */
+function progressOf(turn: Turn): ((progress: QaProgress) => void) | undefined {
+  const report = turn.input.onProgress;
+  if (!report) return undefined;
+  return (p) => report(p.stage === 'searching' ? { kind: 'status', text: turn.t('qa:stream.searching') } : { kind: 'partial', text: p.text, dir: turn.dir });
 }
 
 /** Model answers count against the learner and their organisation. */

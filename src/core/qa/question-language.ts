@@ -7,9 +7,90 @@ import type { Language } from '../../config/config-schema';
  */
 const MARKERS: Record<Exclude<Language, 'ar'>, string[]> = {
   en: ['the', 'what', 'when', 'which', 'who', 'why', 'how', 'is', 'are', 'was', 'were', 'does', 'did', 'do', 'of', 'and', 'to', 'it', 'can', 'should', 'about', 'many', 'with', 'from'],
-  es: ['qué', 'cuál', 'cuáles', 'cuándo', 'cómo', 'quién', 'dónde', 'el', 'los', 'las', 'es', 'son', 'del', 'y', 'por', 'una', 'fue', 'cuántos', 'cuántas', 'puedo', 'debo', 'sobre', 'con', 'lo', 'hay'],
-  fr: ['quel', 'quelle', 'quels', 'quelles', 'quand', 'comment', 'qui', 'le', 'les', 'est', 'sont', 'du', 'des', 'et', 'pour', 'une', 'un', 'combien', 'pourquoi', 'ce', 'ou', 'dans', 'au', 'aux', 'je', 'puis'],
-  pt: ['qual', 'quais', 'quando', 'como', 'quem', 'onde', 'os', 'é', 'são', 'do', 'da', 'dos', 'das', 'e', 'um', 'uma', 'foi', 'quantos', 'quantas', 'posso', 'devo', 'sobre', 'com', 'o', 'no', 'na', 'não'],
+  es: [
+    'qué',
+    'cuál',
+    'cuáles',
+    'cuándo',
+    'cómo',
+    'quién',
+    'dónde',
+    'el',
+    'los',
+    'las',
+    'es',
+    'son',
+    'del',
+    'y',
+    'por',
+    'una',
+    'fue',
+    'cuántos',
+    'cuántas',
+    'puedo',
+    'debo',
+    'sobre',
+    'con',
+    'lo',
+    'hay',
+  ],
+  fr: [
+    'quel',
+    'quelle',
+    'quels',
+    'quelles',
+    'quand',
+    'comment',
+    'qui',
+    'le',
+    'les',
+    'est',
+    'sont',
+    'du',
+    'des',
+    'et',
+    'pour',
+    'une',
+    'un',
+    'combien',
+    'pourquoi',
+    'ce',
+    'ou',
+    'dans',
+    'au',
+    'aux',
+    'je',
+    'puis',
+  ],
+  pt: [
+    'qual',
+    'quais',
+    'quando',
+    'como',
+    'quem',
+    'onde',
+    'os',
+    'é',
+    'são',
+    'do',
+    'da',
+    'dos',
+    'das',
+    'e',
+    'um',
+    'uma',
+    'foi',
+    'quantos',
+    'quantas',
+    'posso',
+    'devo',
+    'sobre',
+    'com',
+    'o',
+    'no',
+    'na',
+    'não',
+  ],
 };
 
 /** Characters that only (or mostly) one of the languages uses. */
@@ -35,7 +116,7 @@ const LATIN_LANGUAGES: Exclude<Language, 'ar'>[] = ['en', 'es', 'fr', 'pt'];
  * stays French while "les principes FAIR datent de quelle année ?" from an English-locale
  * learner is answered from the French course.
  */
-export function detectQuestionLanguage(question: string, prior?: Language): Language | undefined {
+export function detectQuestionLanguage(question: string, prior?: Language, knows?: KnowsWord): Language | undefined {
   const letters = question.replace(/[^\p{L}]/gu, '');
   if (!letters) return undefined;
   const arabic = (question.match(ARABIC) ?? []).length;
@@ -45,6 +126,8 @@ export function detectQuestionLanguage(question: string, prior?: Language): Lang
   if (byMarkers) return byMarkers;
   // Names and acronyms ("WCAG", "X-Road", "Robodebt") say nothing about the language.
   const words = question.split(/[^\p{L}'’]+/u).filter((w) => w.length > 1 && w !== w.toUpperCase());
+  const byVocabulary = knows && prior ? vocabularyLanguage(question, prior, knows) : undefined;
+  if (byVocabulary) return byVocabulary;
   if (words.length < 2) return undefined;
   const votes = detectAll(question, { only: LATIN_LANGUAGES });
   const [best, second] = votes;
@@ -65,4 +148,34 @@ function markerLanguage(question: string): Language | undefined {
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
   const [[best, top], [, second]] = ranked;
   return top >= 2 && top >= second * 2 && top - second >= 2 ? best : undefined;
+}
+
+/** Whether a course language's content uses a word (or has it as a stop word). */
+export type KnowsWord = (word: string, lang: Language) => boolean;
+
+/** Share of a short question's words another course must know, beyond what the learner's course knows. */
+const VOCABULARY_MIN_SHARE = 0.75;
+// One word in three: in a three-word question, one more word known.
+const VOCABULARY_MARGIN = 0.3;
+
+/**
+ * The third opinion, for short keyword questions that carry no function words ("falso positivo?",
+ * "AI Playbook britannique ?", "principios de gobernanza de datos indígenas?"): which course knows
+ * the words. Another language is chosen only when it knows nearly all of them and clearly more than
+ * the learner's course does; a tie between two others (Spanish and Portuguese share many words) is
+ * settled by the n-gram identifier.
+ */
+function vocabularyLanguage(question: string, prior: Language, knows: KnowsWord): Language | undefined {
+  const words = question.split(/[^\p{L}\p{N}'’-]+/u).filter((w) => w.length > 1 && !/\d/.test(w));
+  if (words.length < 2) return undefined;
+  const share = (lang: Language) => words.filter((w) => knows(w, lang)).length / words.length;
+  const own = share(prior);
+  // English is never chosen this way: English names and terms ("Transparency register", "AI Act") are
+  // common in every course, and a learner typing them usually wants their own course.
+  const scored = LATIN_LANGUAGES.filter((l) => l !== prior && l !== 'en').map((lang) => ({ lang, s: share(lang) }));
+  const top = Math.max(...scored.map((x) => x.s));
+  if (top < VOCABULARY_MIN_SHARE || top - own < VOCABULARY_MARGIN) return undefined;
+  const best = scored.filter((x) => x.s === top).map((x) => x.lang);
+  if (best.length === 1) return best[0];
+  return detectAll(question, { only: best }).find((v) => best.includes(v.lang as Exclude<Language, 'ar'>))?.lang as Language | undefined;
 }

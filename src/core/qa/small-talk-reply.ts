@@ -1,6 +1,6 @@
 import type { CommandRegistry } from '../command-registry';
 import { quickActions } from '../basics/help';
-import type { Action, Reply } from '../reply';
+import type { Action, Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 import type { SmallTalkKind } from './small-talk';
 

@@ -1,11 +1,12 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import type { Language } from '../../config/config-schema';
-import { westernDigits } from '../text-normalize';
+import { editDistance, westernDigits } from '../text-normalize';
 
 /**
  * Per-language text analysis shared by the lexical index, the local embedding and the
  * extractive answerer, so that a question and the course text are reduced to the same terms:
- * lower case, stop words (including question words) removed, Snowball stems, accents folded,
+ * lower case, stop words (including question words and their chat spellings: "oque", "pq",
+ * "whats") removed, Snowball stems, accents folded,
  * Arabic diacritics, tatweel and letter forms normalised, Eastern Arabic digits made Western.
  */
 
@@ -18,20 +19,20 @@ const STOP_WORDS: Record<Language, string> = {
     she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was
     we were what when where which while who whom whose why will with would you your yours yourself yourselves tell explain describe define
     mean means meaning please know does did many much kind kinds type types say said says happen happened stand stands
-    acronym abbreviation`,
+    acronym abbreviation whats hows wats wat pls plz ur`,
   es: `a al algo algunas algunos ante antes como con contra cual cuales cuando cuándo cuál cuáles de del desde donde dónde durante e el él ella
     ellas ellos en entre era eran es esa esas ese eso esos esta estaba estas este esto estos fue fueron ha han hay la las le les lo los mas más me
     mi mis muy no nos o os otra otras otro otros para pero poco por porque qué que quien quién quienes se sea ser si sí sin sobre son su sus
     también te tiene tienen todo todos tu tus un una uno unos y ya yo cómo como cuánto cuánta cuántos cuántas significa explica dime
-    siglas sigla acrónimo`,
+    siglas sigla acrónimo xq pq porq xfa`,
   fr: `a à au aux avec ce ces cet cette comme dans de des du elle elles en est et être été eu il ils je la le les leur leurs lui ma mais me même
     mes moi mon ne nos notre nous on ou où par pas pour qu que quel quelle quelles quels qui sa sans se ses son sont sur ta te tes toi ton tu un
     une vos votre vous y quand comment combien pourquoi quoi est-ce ont été sont était étaient cela ça ceci l d s c n qu j m t explique signifie
-    acronyme sigle veut dire ai as avons avez suis es sommes êtes fait faut peut`,
+    acronyme sigle veut dire ai as avons avez suis es sommes êtes fait faut peut koi pk pq stp svp`,
   pt: `a à ao aos as às com como da das de do dos e é ela elas ele eles em entre era eram essa essas esse esses esta estas este estes eu foi
     foram há isso isto já lhe lhes mais mas me mesmo meu minha muito na nas nem no nos nós o os ou para pela pelas pelo pelos por qual quais
     quando quanto quantos quantas que quem se sem ser seu seus sua suas também te tem têm um uma umas uns você vocês onde porque como significa
-    explique diga sigla acrónimo acrônimo`,
+    explique diga sigla acrónimo acrônimo oque pq vc vcs tb tbm`,
   ar: `في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين هو هي هم هن أن ان إن كان كانت يكون ما ماذا متى كيف لماذا أين اين هل كم أي اي
     او أو و ثم قد لقد لا لم لن بين كل بعض عند عندما حتى إذا اذا فيما ضد نحو لدى منذ خلال بعد قبل فوق تحت أيضا ايضا كما لكن بل غير تم التى
     ذات الى اشرح يعني اختصار تعني`,
@@ -39,19 +40,36 @@ const STOP_WORDS: Record<Language, string> = {
 
 /**
  * Words that frame a question rather than name its topic ("what went wrong with X", "how does X
- * work", "¿qué pasó con X?"). They stay searchable, but do not count against coverage when
- * judging whether the course covers a question.
+ * work", "¿qué pasó con X?"), and the procedural words of how-to questions ("how do I make sure…",
+ * "¿cómo puedo…", "comment faire pour…", "como faço…", "كيف يمكنني…"): the object is the topic,
+ * not "want", "need" or "make". The word for year or date ("kenya ruling, year?") asks for one (see
+ * questionFocus) rather than naming a topic. They are left out of the searched query and of coverage.
  */
 const QUESTION_FRAMING: Record<Language, string> = {
-  en: 'happen happened happens went go goes gone wrong work works example examples',
-  es: 'pasó pasa paso ocurrió ocurre salió sale mal funciona funcionan ejemplo ejemplos',
-  fr: 'passé passe arrivé arrive mal marche fonctionne fonctionnent exemple exemples',
-  pt: 'aconteceu acontece correu corre mal funciona funcionam exemplo exemplos',
-  ar: 'حدث يحدث جرى يعمل تعمل مثال أمثلة',
+  en: `happen happened happens went go goes gone wrong work works example examples
+    want wants need needs make sure way ways best able get getting start begin someone something thing things actually really exactly
+    called call name named anything everything year years date`,
+  es: `pasó pasa paso ocurrió ocurre salió sale mal funciona funcionan ejemplo ejemplos
+    quiero queremos quieres necesito necesitamos hacer hago hacemos hace puedo podemos puede debo debemos deberíamos debería
+    manera forma modo mejor asegurar asegurarme llama llaman llamaba nombre realmente exactamente cosa cosas voy vamos tengo tenemos
+    año años fecha`,
+  fr: `passé passe arrivé arrive mal marche fonctionne fonctionnent exemple exemples
+    veux voulons voudrais faut faire fais faisons peux pouvons dois devons devrait façon manière moyen mieux assurer
+    appelle appellent appelait nom vraiment exactement chose choses truc va vais allons année années`,
+  pt: `aconteceu acontece correu corre mal funciona funcionam exemplo exemplos
+    quero queremos preciso precisamos fazer faço fazemos faz posso podemos pode devo devemos deveria maneira forma modo melhor
+    garantir chama chamam chamava nome realmente exatamente coisa coisas vou vamos tenho temos gente ano anos`,
+  ar: `حدث يحدث جرى يعمل تعمل مثال أمثلة أريد نريد أحتاج نحتاج أفعل نفعل أستطيع نستطيع يمكن يمكنني يمكننا يجب ينبغي علي علينا
+    طريقة أفضل اسم يسمى تسمى فعلا حقا بالضبط شيء أشياء أجعل نجعل أبدأ نبدأ أتأكد نتأكد`,
 };
 
 const stopSets = new Map<Language, Set<string>>();
 const framingSets = new Map<Language, Set<string>>();
+
+/** An acronym ("FAIR", "RAG") names a topic even where its letters spell a framing word ("faire"). */
+export function isAcronym(word: string): boolean {
+  return word.length >= 2 && word === word.toUpperCase() && word !== word.toLowerCase();
+}
 
 export function isQuestionFraming(term: string, lang: Language): boolean {
   let set = framingSets.get(lang);
@@ -66,7 +84,12 @@ const stemmers = new Map<Language, Stemmer>();
 function stopSet(lang: Language): Set<string> {
   let set = stopSets.get(lang);
   if (!set) {
-    set = new Set(STOP_WORDS[lang].split(/\s+/).filter(Boolean).map((w) => foldText(w, lang)));
+    set = new Set(
+      STOP_WORDS[lang]
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => foldText(w, lang)),
+    );
     stopSets.set(lang, set);
   }
   return set;
@@ -81,11 +104,30 @@ function stemmer(lang: Language): Stemmer {
   return s;
 }
 
+/**
+ * The Arabic stem of a word. The Snowball stemmer reads the teh marbuta and hamza seats, so it gets
+ * the word before normalisation (only diacritics and tatweel gone), else "المستقلة" and "مستقلة"
+ * part; the article with its attached conjunction or preposition ("والأنظمة", "للأنظمة", which it
+ * strips only sometimes) and the feminine plural's alef it leaves on ("قرارات" → "قرارا") are
+ * removed so that every form of a word meets.
+ */
+function arabicStem(word: string): string {
+  const bare = word.replace(ARABIC_MARKS, '');
+  const article = ARABIC_ARTICLE.exec(bare)?.[0] ?? '';
+  const stripped = bare.length - article.length >= 3 ? bare.slice(article.length) : bare;
+  // Typed Arabic often ends a word with ى for ي and, after the article, ه for ة ("الحكومى", "البدايه").
+  const unjoined = (stripped !== bare ? stripped.replace(/ه$/, 'ة') : stripped).replace(/ى$/, 'ي');
+  const stem = foldText(stemmer('ar').stem(unjoined), 'ar');
+  return /ات$/.test(unjoined) && /ا$/.test(stem) && stem.length > 3 ? stem.slice(0, -1) : stem;
+}
+
+const ARABIC_ARTICLE = /^(وال|فال|بال|كال|لل|ال)/;
+const ARABIC_MARKS = /[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
 
 /** Arabic: drop diacritics and tatweel, unify alef, yeh, teh marbuta, hamza seats. */
 export function normalizeArabic(text: string): string {
   return text
-    .replace(/[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g, '')
+    .replace(ARABIC_MARKS, '')
     .replace(/[أإآٱ]/g, 'ا')
     .replace(/ى/g, 'ي')
     .replace(/ة/g, 'ه')
@@ -108,7 +150,11 @@ export function wordTokens(text: string): string[] {
   return text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
 }
 
-const termCache = new Map<string, string[]>();
+/** Abbreviations written as two words ("EE. UU." for Estados Unidos), each standing for its word. */
+const ABBREVIATED: Partial<Record<Language, Record<string, string>>> = { es: { ee: 'estados', uu: 'unidos', eeuu: 'unidos' } };
+
+/** Per language, word → terms: a per-word key string would be built for every word of every text. */
+const termCaches = new Map<Language, Map<string, string[]>>();
 
 /**
  * One word to its index terms: none for stop words and one-letter words; usually one stem.
@@ -117,22 +163,28 @@ const termCache = new Map<string, string[]>();
  * of its unaccented spelling, so both spellings meet.
  */
 export function analyzeWordTerms(word: string, lang: Language): string[] {
-  const key = `${lang}\u0000${word}`;
-  const cached = termCache.get(key);
+  let termCache = termCaches.get(lang);
+  if (!termCache) termCaches.set(lang, (termCache = new Map()));
+  const cached = termCache.get(word);
   if (cached) return cached;
+  const spelledOut = ABBREVIATED[lang]?.[word.toLowerCase()];
+  if (spelledOut) return analyzeWordTerms(spelledOut, lang);
   let terms: string[] = [];
   const lower = lang === 'ar' ? normalizeArabic(westernDigits(word)) : westernDigits(word).toLowerCase();
   const folded = foldText(lower, lang);
-  if (!stopSet(lang).has(folded) && (folded.length > 1 || /\d/.test(folded))) {
+  // Arabic attaches "and" and "so" to the next word: "وما", "فهل" are stop words too.
+  const stop = stopSet(lang).has(folded) || (lang === 'ar' && /^[وف]/.test(folded) && stopSet(lang).has(folded.slice(1)));
+  if (!stop && (folded.length > 1 || /\d/.test(folded))) {
     if (/^\d/.test(folded)) terms = [folded];
+    else if (lang === 'ar') terms = [arabicStem(westernDigits(word))];
     else {
       const stem = foldText(stemmer(lang).stem(lower), lang);
-      const plain = folded !== lower && lang !== 'ar' ? foldText(stemmer(lang).stem(folded), lang) : stem;
+      const plain = folded !== lower ? foldText(stemmer(lang).stem(folded), lang) : stem;
       terms = plain === stem ? [stem] : [stem, plain];
     }
   }
   if (termCache.size > 50000) termCache.clear();
-  termCache.set(key, terms);
+  termCache.set(word, terms);
   return terms;
 }
 
@@ -141,23 +193,65 @@ export function analyzeWord(word: string, lang: Language): string | undefined {
   return analyzeWordTerms(word, lang)[0];
 }
 
+/**
+ * Passages and their sentences are analysed again for every question that retrieves them
+ * (coverage, confidence and the extractive answer each read the top passages): the terms of
+ * texts of a sentence's length or more are kept. Questions are mostly shorter, and vary.
+ */
+const PASSAGE_CHARS = 80;
+const MAX_KEPT_PASSAGES = 2000;
+const passageTerms = new Map<Language, Map<string, string[]>>();
+
 /** Text to index terms (in order, with repeats). */
 export function analyze(text: string, lang: Language): string[] {
+  const kept = text.length >= PASSAGE_CHARS ? (passageTerms.get(lang) ?? passageTerms.set(lang, new Map()).get(lang)!) : undefined;
+  const hit = kept?.get(text);
+  if (hit) return hit.slice();
   const out: string[] = [];
-  for (const word of wordTokens(text)) out.push(...analyzeWordTerms(word, lang));
+  for (const word of wordTokens(text)) {
+    const terms = analyzeWordTerms(word, lang);
+    for (const term of terms) out.push(term);
+  }
+  if (kept) {
+    if (kept.size >= MAX_KEPT_PASSAGES) kept.clear();
+    kept.set(text, out.slice());
+  }
   return out;
 }
 
 /** What a question asks for, so that sentences with numbers or dates can be preferred. */
 export type QuestionFocus = 'when' | 'how-many' | 'other';
 
-const WHEN = /\b(when|what year|which year|since when|cu[aá]ndo|desde cu[aá]ndo|en qu[eé] a[nñ]o|quand|en quelle ann[ée]e|depuis quand|quando|em que ano|desde quando)\b|متى|في أي عام|في اي عام|منذ متى/i;
+// A keyword question ends on the word for year ("kenya ruling, year?", "¿año?", "année ?", "ano?", "أي سنة؟").
+const WHEN =
+  /\b(when|what year|which year|since when|cu[aá]ndo|desde cu[aá]ndo|en qu[eé] a[nñ]o|quand|en quelle ann[ée]e|depuis quand|quando|em que ano|desde quando)\b|\b(year|a[nñ]o|ann[ée]e|ano|date|fecha)\s*[?؟]|متى|في أي عام|في اي عام|منذ متى|أي سنة|اي سنة|أي تاريخ|اي تاريخ/i;
 const HOW_MANY = /\b(how many|how much|how long|how old|what percentage|what share|cu[aá]nt[oa]s?|combien|quant[oa]s?)\b|كم/i;
 
 export function questionFocus(question: string): QuestionFocus {
   if (WHEN.test(question)) return 'when';
   if (HOW_MANY.test(question)) return 'how-many';
   return 'other';
+}
+
+/**
+ * A misspelt stop word ("waht", "shoud", "qeu", "coment"): one edit or one swap of neighbouring
+ * letters from a stop word of four letters or more. Such a word frames the question like the word
+ * it stands for; counted as an unknown word it would sink a covered question.
+ */
+export function isStopWordTypo(word: string, lang: Language): boolean {
+  const folded = foldText(word, lang);
+  if (folded.length < 4 || /\d/.test(folded)) return false;
+  for (const stop of stopSet(lang)) {
+    if (stop.length < 4 || Math.abs(stop.length - folded.length) > 1) continue;
+    if (editDistance(folded, stop, 1) <= 1 || isSwap(folded, stop)) return true;
+  }
+  return false;
+}
+
+function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
 }
 
 let anyStop: Set<string> | undefined;

@@ -10,24 +10,114 @@ import { foldText } from './text-analysis';
  */
 const INSTRUCTION_CUES = [
   // en
-  'password', 'passcode', 'pin code', 'login details', 'your credentials', 'ignore previous', 'ignore all previous', 'ignore the above', 'ignore your instructions',
-  'disregard', 'system prompt', 'your instructions', 'send your', 'send it to', 'send them to', 'email it to', 'e mail it to', 'email your', 'forward this',
-  'click here', 'click the link', 'call this number', 'wire money', 'bank details', 'you must send', 'reply with', 'pretend to be', 'jailbreak',
+  'password',
+  'passcode',
+  'pin code',
+  'login details',
+  'your credentials',
+  'ignore previous',
+  'ignore all previous',
+  'ignore the above',
+  'ignore your instructions',
+  'disregard',
+  'system prompt',
+  'your instructions',
+  'send your',
+  'send it to',
+  'send them to',
+  'email it to',
+  'e mail it to',
+  'email your',
+  'forward this',
+  'click here',
+  'click the link',
+  'call this number',
+  'wire money',
+  'bank details',
+  'you must send',
+  'reply with',
+  'pretend to be',
+  'jailbreak',
   // es
-  'contrasena', 'clave de acceso', 'credenciales', 'ignore las instrucciones', 'ignora las instrucciones', 'instrucciones anteriores', 'olvide las instrucciones',
-  'prompt del sistema', 'envie su', 'envie sus', 'envia tu', 'envia tus', 'enviela a', 'reenvie', 'haga clic', 'haz clic', 'pulse aqui', 'llame al', 'datos bancarios',
-  'debe enviar', 'responda con', 'finja ser',
+  'contrasena',
+  'clave de acceso',
+  'credenciales',
+  'ignore las instrucciones',
+  'ignora las instrucciones',
+  'instrucciones anteriores',
+  'olvide las instrucciones',
+  'prompt del sistema',
+  'envie su',
+  'envie sus',
+  'envia tu',
+  'envia tus',
+  'enviela a',
+  'reenvie',
+  'haga clic',
+  'haz clic',
+  'pulse aqui',
+  'llame al',
+  'datos bancarios',
+  'debe enviar',
+  'responda con',
+  'finja ser',
   // fr
-  'mot de passe', 'identifiants', 'ignorez les instructions', 'ignore les instructions', 'instructions precedentes', 'oubliez les instructions', 'prompt systeme',
-  'envoyez votre', 'envoyez vos', 'envoie ton', 'envoyez le a', 'transferez ce', 'cliquez ici', 'cliquez sur le lien', 'appelez le', 'coordonnees bancaires',
-  'vous devez envoyer', 'repondez avec', 'faites semblant',
+  'mot de passe',
+  'identifiants',
+  'ignorez les instructions',
+  'ignore les instructions',
+  'instructions precedentes',
+  'oubliez les instructions',
+  'prompt systeme',
+  'envoyez votre',
+  'envoyez vos',
+  'envoie ton',
+  'envoyez le a',
+  'transferez ce',
+  'cliquez ici',
+  'cliquez sur le lien',
+  'appelez le',
+  'coordonnees bancaires',
+  'vous devez envoyer',
+  'repondez avec',
+  'faites semblant',
   // pt
-  'senha', 'palavra passe', 'credenciais', 'ignore as instrucoes', 'ignora as instrucoes', 'instrucoes anteriores', 'esqueca as instrucoes', 'prompt do sistema',
-  'envie a sua', 'envie o seu', 'envie os seus', 'envie as suas', 'envie a para', 'reencaminhe', 'clique aqui', 'clique no link', 'ligue para', 'dados bancarios',
-  'deve enviar', 'responda com', 'finja ser',
+  'senha',
+  'palavra passe',
+  'credenciais',
+  'ignore as instrucoes',
+  'ignora as instrucoes',
+  'instrucoes anteriores',
+  'esqueca as instrucoes',
+  'prompt do sistema',
+  'envie a sua',
+  'envie o seu',
+  'envie os seus',
+  'envie as suas',
+  'envie a para',
+  'reencaminhe',
+  'clique aqui',
+  'clique no link',
+  'ligue para',
+  'dados bancarios',
+  'deve enviar',
+  'responda com',
+  'finja ser',
   // ar
-  'كلمة المرور', 'كلمة السر', 'تجاهل التعليمات', 'تجاهل جميع التعليمات', 'التعليمات السابقة', 'موجه النظام', 'ارسل كلمة', 'ارسل بياناتك', 'انقر هنا', 'اضغط هنا',
-  'اتصل بالرقم', 'بيانات الحساب المصرفي', 'يجب عليك ارسال', 'تظاهر بانك',
+  'كلمة المرور',
+  'كلمة السر',
+  'تجاهل التعليمات',
+  'تجاهل جميع التعليمات',
+  'التعليمات السابقة',
+  'موجه النظام',
+  'ارسل كلمة',
+  'ارسل بياناتك',
+  'انقر هنا',
+  'اضغط هنا',
+  'اتصل بالرقم',
+  'بيانات الحساب المصرفي',
+  'يجب عليك ارسال',
+  'تظاهر بانك',
 ].map((cue) => ` ${foldedWords(cue)} `);
 
 const CODE_MARKS = ['```', '<script', '</', '$(', 'curl ', 'powershell', 'eval(', 'javascript:'];
@@ -36,7 +126,9 @@ export type UntrustedReason = 'instructions' | 'contact' | 'code';
 
 /** Words of folded text separated by single spaces: punctuation and hyphens become spaces. */
 function foldedWords(text: string): string {
-  return foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return foldText(text)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 function hasLink(text: string): boolean {
@@ -105,7 +197,10 @@ export function cleanModelOutput(output: string, passages: string[]): string {
   }
   text = out + text.slice(at);
   // Removing a token can leave "to ." or doubled spaces behind.
-  return text.replace(/[ \t]{2,}/g, ' ').replace(/ ([.,;:!?])/g, '$1').trim();
+  return text
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ ([.,;:!?])/g, '$1')
+    .trim();
 }
 
 function trimPunctuation(token: string): string {

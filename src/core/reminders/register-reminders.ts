@@ -1,6 +1,6 @@
 import type { StoragePort } from '../../ports/storage';
 import type { CommandRegistry } from '../command-registry';
-import type { Action, Reply } from '../reply';
+import type { Action, Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 import { reminderKey, type ReminderDocument } from './reminder-document';
 import { nextOccurrence, parseReminderTime, validTimeZone } from './reminder-time';
@@ -45,7 +45,15 @@ export function registerReminders(registry: CommandRegistry, storage: StoragePor
         updatedAt: turn.now.toISOString(),
       };
       await storage.write(key, doc);
-      return [turn.reply({ intent: 'settings', personal: true, title: t('reminders:set.title'), text: t('reminders:set.text', { time, zone }), actions: [...continueAction(registry, turn), stopAction(turn)] })];
+      return [
+        turn.reply({
+          intent: 'settings',
+          personal: true,
+          title: t('reminders:set.title'),
+          text: t('reminders:set.text', { time, zone }),
+          actions: [...continueAction(registry, turn), stopAction(turn)],
+        }),
+      ];
     },
   });
 
@@ -59,7 +67,9 @@ export function registerReminders(registry: CommandRegistry, storage: StoragePor
       const stored = await storage.read<ReminderDocument>(key);
       if (!stored?.value.active) return [turn.reply({ intent: 'settings', personal: true, text: t('reminders:stopped.notActive'), actions: [...continueAction(registry, turn), chooseAction(turn)] })];
       await storage.write(key, { ...stored.value, active: false, stoppedBecause: 'learner', updatedAt: turn.now.toISOString() } satisfies ReminderDocument);
-      return [turn.reply({ intent: 'settings', personal: true, title: t('reminders:stopped.title'), text: t('reminders:stopped.text'), actions: [...continueAction(registry, turn), chooseAction(turn)] })];
+      return [
+        turn.reply({ intent: 'settings', personal: true, title: t('reminders:stopped.title'), text: t('reminders:stopped.text'), actions: [...continueAction(registry, turn), chooseAction(turn)] }),
+      ];
     },
   });
 }

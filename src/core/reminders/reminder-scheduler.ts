@@ -8,7 +8,7 @@ import { StorageConflictError, type StoragePort } from '../../ports/storage';
 import type { CommandRegistry } from '../command-registry';
 import type { LearnerRecord } from '../learner';
 import { PeriodicPass } from '../periodic-pass';
-import type { Action, Reply } from '../reply';
+import type { Action, Reply } from '../../intents/reply';
 import { MAX_IGNORED_NUDGES, REMINDER_PREFIX, type ReminderDocument } from './reminder-document';
 import { nextOccurrence } from './reminder-time';
 

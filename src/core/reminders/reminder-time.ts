@@ -1,4 +1,5 @@
 import { westernDigits } from '../text-normalize';
+import { CodedError } from '../../errors/coded-error';
 
 /** Daily reminder times ("HH:MM", 24-hour) in a learner's IANA time zone. */
 
@@ -6,7 +7,11 @@ export const DEFAULT_TIME_ZONE = 'UTC';
 
 /** "08:30", "8:30", "at 8.30", "18h00", "8am", "6:15 pm" → "08:30"; undefined when no valid time. */
 export function parseReminderTime(text: string): string | undefined {
-  const m = westernDigits(text).replace(/٫/g, ':').trim().toLowerCase().match(/(?:^|\s)(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\s|$)/);
+  const m = westernDigits(text)
+    .replace(/٫/g, ':')
+    .trim()
+    .toLowerCase()
+    .match(/(?:^|\s)(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\s|$)/);
   if (!m || (m[2] === undefined && !m[3])) return undefined;
   let hour = Number(m[1]);
   const minute = Number(m[2] ?? '0');
@@ -65,5 +70,5 @@ export function nextOccurrence(time: string, zone: string, after: Date): Date {
     const candidate = atLocalTime(zone, { ...day, d: day.d + i }, time);
     if (candidate.getTime() > after.getTime()) return candidate;
   }
-  throw new Error(`no next occurrence of ${time} in ${zone}`);
+  throw new CodedError('no_next_occurrence', `no next occurrence of ${time} in ${zone}`);
 }

@@ -1,4 +1,4 @@
-import type { Action } from '../../core/reply';
+import type { Action } from '../../intents/reply';
 import type { CardAction, CardActionMode } from './card-types';
 
 /** What a card button sends back; activity-to-turn.ts (actionFromValue) reads the same shape. */

@@ -10,18 +10,25 @@ export function markdownBlocks(text: string, options: { subtle?: boolean } = {})
   const paragraphs = text
     .replace(/\r\n?/g, '\n')
     .split(/\n{2,}/)
-    .map((p) => p.replace(/^[ \t]*\* /gm, '- ').replace(/(?<![ \t])[ \t]+$/gm, '').trim())
+    .map((p) =>
+      p
+        .replace(/^[ \t]*\* /gm, '- ')
+        .replace(/(?<![ \t])[ \t]+$/gm, '')
+        .trim(),
+    )
     .filter(Boolean);
   return paragraphs.map((p) => ({ type: 'TextBlock', text: p, wrap: true, ...(options.subtle ? { isSubtle: true } : {}) }));
 }
 
 /** Plain text for `speak` and summaries: Markdown markers removed, escaped characters kept as typed. */
 export function plainText(text: string): string {
-  return restoreEscapes(parkEscapes(text)
-    .replace(/\*\*(.+?)\*\*/g, '$1')
-    .replace(/(^|[^\w])_([^_\n]+)_(?=[^\w]|$)/g, '$1$2')
-    .replace(/\[([^\][]+)\]\([^()]+\)/g, '$1')
-    .replace(/^[ \t]*[-*] /gm, '')
-    .replace(/\s+/g, ' ')
-    .trim());
+  return restoreEscapes(
+    parkEscapes(text)
+      .replace(/\*\*(.+?)\*\*/g, '$1')
+      .replace(/(^|[^\w])_([^_\n]+)_(?=[^\w]|$)/g, '$1$2')
+      .replace(/\[([^\][]+)\]\([^()]+\)/g, '$1')
+      .replace(/^[ \t]*[-*] /gm, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n/i18n';
-import type { Reply, ReplyChoices, ReplyItem } from '../../core/reply';
+import { TEXT_INPUT_ARG, type Reply, type ReplyChoices, type ReplyItem, type ReplyTextInput } from '../../intents/reply';
 import { namedOption, needsOptionList, shortOptionLabel } from '../choice-labels';
 import { cardAction } from './card-actions';
 import { markdownBlocks, plainText } from './card-markdown';
@@ -28,6 +28,7 @@ export function replyToCard(reply: Reply, t: Translate, options: ReplyCardOption
   if (reply.facts?.length) body.push({ type: 'FactSet', facts: reply.facts.map((f) => ({ title: f.label, value: f.value })) });
   for (const item of reply.items ?? []) body.push(itemContainer(item, options.actionMode));
   if (reply.choices) body.push(...choiceElements(reply.choices, t, options.actionMode));
+  if (reply.textInput) body.push(...textInputElements(reply.textInput, options.actionMode));
   if (reply.attachments?.length) {
     body.push({
       type: 'ActionSet',
@@ -110,6 +111,21 @@ function choiceElements(choices: ReplyChoices, t: Translate, mode: CardActionMod
       ...(choices.selected?.length ? { value: choices.selected.join(',') } : {}),
     },
     { type: 'ActionSet', actions: [submit] },
+  ];
+}
+
+/** The box and its send button; both Action.Execute and Action.Submit send the typed value as data.text (actionFromValue). */
+function textInputElements(input: ReplyTextInput, mode: CardActionMode): CardElement[] {
+  return [
+    {
+      type: 'Input.Text',
+      id: TEXT_INPUT_ARG,
+      label: input.label,
+      isMultiline: input.multiline ?? false,
+      maxLength: input.maxLength,
+      ...(input.placeholder ? { placeholder: input.placeholder } : {}),
+    },
+    { type: 'ActionSet', actions: [cardAction({ ...input.submit, style: input.submit.style ?? 'primary' }, mode)] },
   ];
 }
 

@@ -1,8 +1,11 @@
-import type { Action } from '../../core/reply';
+import type { Action } from '../../intents/reply';
 import { SLACK_LIMITS } from './types';
+import { CodedError } from '../../errors/coded-error';
 
-export class BlockKitLimitError extends Error {
-  readonly code = 'block_kit_limit';
+export class BlockKitLimitError extends CodedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('block_kit_limit', message, options);
+  }
 }
 
 /**
@@ -23,3 +26,6 @@ export const ACTION_ID_PREFIX = 'govai';
 export const SUBMIT_ACTION_ID = 'govai-submit';
 /** Prefix of the checkbox elements of a multiple-choice question. */
 export const CHOICE_ACTION_ID_PREFIX = 'govai-choice';
+/** action_id of a text box, and of the button that sends what was typed in it. */
+export const TEXT_INPUT_ACTION_ID = 'govai-text';
+export const TEXT_SUBMIT_ACTION_ID = 'govai-text-send';

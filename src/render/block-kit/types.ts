@@ -34,6 +34,22 @@ export interface CheckboxesElement {
   initial_options?: CheckboxOption[];
 }
 
+export interface PlainTextInputElement {
+  type: 'plain_text_input';
+  action_id: string;
+  multiline?: boolean;
+  max_length?: number;
+  placeholder?: PlainText;
+}
+
+/** A form field in a message; its value arrives in the block_actions payload's state.values when a button is pressed. */
+export interface InputBlock {
+  type: 'input';
+  block_id?: string;
+  label: PlainText;
+  element: PlainTextInputElement;
+}
+
 export interface HeaderBlock {
   type: 'header';
   block_id?: string;
@@ -65,7 +81,7 @@ export interface DividerBlock {
   block_id?: string;
 }
 
-export type Block = HeaderBlock | SectionBlock | ContextBlock | ActionsBlock | DividerBlock;
+export type Block = HeaderBlock | SectionBlock | ContextBlock | ActionsBlock | DividerBlock | InputBlock;
 
 /** A message body for chat.postMessage / chat.update, or Azure Bot Service channelData. */
 export interface BlockKitMessage {
@@ -91,4 +107,7 @@ export const SLACK_LIMITS = {
   checkboxOptions: 10,
   optionText: 75,
   optionValue: 150,
+  inputLabel: 2000,
+  placeholderText: 150,
+  plainTextInputMaxLength: 3000,
 } as const;

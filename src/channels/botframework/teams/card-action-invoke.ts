@@ -1,12 +1,13 @@
 import { TurnContext, type InvokeResponse } from 'botbuilder';
 import type { Coach } from '../../../core/coach';
-import type { Reply } from '../../../core/reply';
+import type { Reply } from '../../../intents/reply';
 import type { TurnResult } from '../../../core/turn';
 import { directionOf, toSupportedLanguage, type Localizer, type Translate } from '../../../i18n/i18n';
 import { unescapeMarkdown } from '../../../render/markdown-escapes';
 import type { Language } from '../../../config/config-schema';
 import type { Logger } from '../../../logging/logger';
-import { ADAPTIVE_CARD_CONTENT_TYPE, cardActivity, replyToCard } from '../../../render/adaptive-card-renderer';
+import { ADAPTIVE_CARD_CONTENT_TYPE, replyToCard } from '../../../render/adaptive-card-renderer';
+import { cardActivity } from '../adaptive-card-activity';
 import { activityToTurn, scopeOf } from '../activity-to-turn';
 import type { InvokeHandler } from '../bot-logic';
 import type { ConversationReferenceStore } from '../conversation-references';
@@ -50,10 +51,9 @@ export function createCardActionInvokeHandler(options: CardActionInvokeOptions):
       title: t(titleKey),
       text: t(textKey),
       summary: t(textKey),
-      actions: !withActions ? [] : [
-        ...(coach.registry.get('start') ? [{ label: t('common:actions.start'), command: 'start', style: 'primary' as const }] : []),
-        { label: t('common:actions.help'), command: 'help' },
-      ],
+      actions: !withActions
+        ? []
+        : [...(coach.registry.get('start') ? [{ label: t('common:actions.start'), command: 'start', style: 'primary' as const }] : []), { label: t('common:actions.help'), command: 'help' }],
     };
     return cardResponse(replyToCard(reply, t, { actionMode: 'execute' }));
   };

@@ -1,7 +1,7 @@
 import { TeamsInfo, TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import { learnerKey } from '../../../core/learner';
-import type { Reply } from '../../../core/reply';
+import type { Reply } from '../../../intents/reply';
 import type { Logger } from '../../../logging/logger';
 import type { CohortChannelPort, DeliveryResult, RosterFailure, RosterMember, RosterResult } from '../../../ports/cohort-channels';
 import type { StoragePort } from '../../../ports/storage';

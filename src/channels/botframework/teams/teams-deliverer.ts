@@ -1,5 +1,5 @@
 import type { Activity, TurnContext } from 'botbuilder';
-import type { Reply } from '../../../core/reply';
+import type { Reply } from '../../../intents/reply';
 import type { Logger } from '../../../logging/logger';
 import type { ReplyDeliverer } from '../bot-logic';
 import type { ConversationReferenceStore } from '../conversation-references';
@@ -9,15 +9,18 @@ import type { ConversationReferenceStore } from '../conversation-references';
  * (so an answered quiz card cannot be answered again); other replies are sent. Cards with a
  * `key` have their activity id remembered for later replacement.
  */
-export function createTeamsDeliverer(references: ConversationReferenceStore, logger: Logger): ReplyDeliverer {
+export function createTeamsDeliverer(references: ConversationReferenceStore, logger: Logger, onPosted?: PostedHook): ReplyDeliverer {
   return async (context, replies, activities) => {
     for (let i = 0; i < activities.length; i++) {
-      await deliverOne(context, replies[i], activities[i], references, logger);
+      await deliverOne(context, replies[i], activities[i], references, logger, onPosted);
     }
   };
 }
 
-async function deliverOne(context: TurnContext, reply: Reply | undefined, activity: Partial<Activity>, references: ConversationReferenceStore, logger: Logger): Promise<void> {
+/** Told of each reply sent as a new message, with its activity id (a discussion prompt is followed from it). */
+export type PostedHook = (context: TurnContext, reply: Reply, activityId: string) => Promise<void>;
+
+async function deliverOne(context: TurnContext, reply: Reply | undefined, activity: Partial<Activity>, references: ConversationReferenceStore, logger: Logger, onPosted?: PostedHook): Promise<void> {
   const { channelId, conversation } = context.activity;
   // A note for one person ("your vote counted: B") must not be posted where everyone reads it.
   if (reply?.ephemeral && context.activity.conversation.conversationType !== 'personal' && context.activity.conversation.conversationType !== undefined) return;
@@ -46,6 +49,7 @@ async function deliverOne(context: TurnContext, reply: Reply | undefined, activi
   }
   const sent = await context.sendActivity(activity);
   if (reply?.key && sent?.id) await rememberCard(references, channelId, conversation.id, reply.key, sent.id, logger);
+  if (reply && sent?.id && onPosted) await onPosted(context, reply, sent.id).catch((err) => logger.warn({ err }, 'after-post step failed'));
 }
 
 export async function rememberCard(references: ConversationReferenceStore, channelId: string, conversationId: string, key: string, activityId: string, logger: Logger): Promise<void> {

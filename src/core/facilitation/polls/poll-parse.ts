@@ -54,7 +54,13 @@ export function tokenize(text: string): Token[] | undefined {
       let j = i + 1;
       while (j < text.length && !(closers.includes(text[j]) && (j + 1 === text.length || isSpace(text[j + 1]) || CLOSERS[text[j + 1]] !== undefined))) j++;
       if (j >= text.length) return undefined; // an unclosed quote
-      tokens.push({ text: text.slice(i + 1, j).replace(/\s+/g, ' ').trim(), quoted: true });
+      tokens.push({
+        text: text
+          .slice(i + 1, j)
+          .replace(/\s+/g, ' ')
+          .trim(),
+        quoted: true,
+      });
       i = j + 1;
       continue;
     }

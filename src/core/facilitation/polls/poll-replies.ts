@@ -1,8 +1,8 @@
-import type { Translate } from '../../../i18n/i18n';
+import { directionOf, type Translate } from '../../../i18n/i18n';
 import type { Language } from '../../../config/config-schema';
 import type { CourseModule } from '../../course/content-model';
 import { literal } from '../../markdown-literal';
-import type { Reply, ReplyItem } from '../../reply';
+import type { Reply, ReplyItem } from '../../../intents/reply';
 import type { Turn } from '../../turn';
 import { isClosed, pollCardKey, tallyOf, type PollDocument } from './poll-store';
 
@@ -19,7 +19,15 @@ function optionLabel(poll: PollDocument, id: string, t: Translate): string {
 }
 
 function clockTime(iso: string, lang: Language, timeZone: string | undefined): string {
-  return new Intl.DateTimeFormat(lang === 'pt' ? 'pt-PT' : lang, { timeZone: timeZone ?? 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', day: 'numeric', month: 'short', timeZoneName: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang === 'pt' ? 'pt-PT' : lang, {
+    timeZone: timeZone ?? 'UTC',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    day: 'numeric',
+    month: 'short',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
 }
 
 /** Whether the results may be shown: named polls always, anonymous ones from `minVotes` voters on. */
@@ -34,17 +42,24 @@ export function resultItems(poll: PollDocument, t: Translate): ReplyItem[] {
     const count = tally.counts[o.id] ?? 0;
     const pct = tally.voters ? Math.round((100 * count) / tally.voters) : 0;
     const tenths = Math.round(pct / 10);
-    const voters = poll.anonymous ? [] : Object.entries(poll.ballots).filter(([, c]) => c.includes(o.id)).map(([hash]) => poll.names?.[hash]).filter((n): n is string => Boolean(n));
+    const voters = poll.anonymous
+      ? []
+      : Object.entries(poll.ballots)
+          .filter(([, c]) => c.includes(o.id))
+          .map(([hash]) => poll.names?.[hash])
+          .filter((n): n is string => Boolean(n));
     return {
       title: literal(optionLabel(poll, o.id, t)),
       badge: String(count),
-      text: [`${'█'.repeat(tenths)}${'░'.repeat(10 - tenths)} ${t('facilitation:polls.percent', { percent: pct })}`, voters.length ? voters.map(literal).join(', ') : undefined].filter(Boolean).join('\n\n'),
+      text: [`${'█'.repeat(tenths)}${'░'.repeat(10 - tenths)} ${t('facilitation:polls.percent', { percent: pct })}`, voters.length ? voters.map(literal).join(', ') : undefined]
+        .filter(Boolean)
+        .join('\n\n'),
     };
   });
 }
 
-/** The one live card of a poll: question, how it works, status or results, and its buttons while open. */
-export function pollCard(turn: Turn, poll: PollDocument, module?: CourseModule): Reply {
+/** The one live card of a poll: question, how it works, status or results, and its buttons while open (also drawn outside a turn, when a poll closes on time). */
+export function pollCard(turn: Pick<Turn, 't' | 'lang' | 'now'>, poll: PollDocument, module?: CourseModule): Reply {
   const t = turn.t;
   const closed = isClosed(poll, turn.now);
   const tally = tallyOf(poll);
@@ -60,7 +75,9 @@ export function pollCard(turn: Turn, poll: PollDocument, module?: CourseModule):
   if (!visible) lines.push(closed ? t('facilitation:polls.tooFewClosed', { min: poll.minVotes }) : t('facilitation:polls.soFar', { count: tally.voters, min: poll.minVotes }));
   else if (!closed) lines.push(t('facilitation:polls.votes', { count: tally.voters }));
   const title = poll.kind === 'confidence' && module ? t('facilitation:polls.confidenceTitle', { order: module.order, title: module.title }) : t('facilitation:polls.title');
-  return turn.reply({
+  return {
+    lang: turn.lang,
+    dir: directionOf(turn.lang),
     intent: 'reflection',
     title,
     text: lines.join('\n\n'),
@@ -78,7 +95,7 @@ export function pollCard(turn: Turn, poll: PollDocument, module?: CourseModule):
     actions: closed ? [] : [{ label: t('facilitation:polls.actions.close'), command: 'poll.close', args: { poll: poll.id } }],
     key: pollCardKey(poll.id),
     summary: poll.kind === 'confidence' ? t('facilitation:poll.question') : poll.question,
-  });
+  };
 }
 
 /** A short note only the voter sees. */

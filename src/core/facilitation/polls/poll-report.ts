@@ -3,7 +3,7 @@ import type { StoragePort } from '../../../ports/storage';
 import type { Cohort } from '../../cohorts/cohort-model';
 import type { Course } from '../../course/content-model';
 import { literal } from '../../markdown-literal';
-import type { ReplyItem } from '../../reply';
+import type { ReplyItem } from '../../../intents/reply';
 import { resultsVisible } from './poll-replies';
 import { isClosed, PollStore, tallyOf } from './poll-store';
 

@@ -1,4 +1,6 @@
+import type { JobPort } from '../../../ports/jobs';
 import type { StoragePort } from '../../../ports/storage';
+import { POLL_CLOSE_JOB, pollCloseGroup, type PollCloseJobPayload } from './poll-closer';
 import type { CommandRegistry } from '../../command-registry';
 import { channelConversationId } from '../../cohorts/cohort-model';
 import { localDate } from '../../cohorts/cohort-plan';
@@ -6,7 +8,7 @@ import { CohortStore } from '../../cohorts/cohort-store';
 import type { FacilitatorRoles } from '../../cohorts/facilitator-roles';
 import type { CourseCatalog, CourseModule } from '../../course/content-model';
 import { learnerKey } from '../../learner';
-import type { Reply } from '../../reply';
+import type { Reply } from '../../../intents/reply';
 import { nextOccurrence, validTimeZone } from '../../reminders/reminder-time';
 import type { Turn } from '../../turn';
 import { parsePollCommand, type PollClosing } from './poll-parse';
@@ -20,6 +22,8 @@ export interface PollDeps {
   roles: FacilitatorRoles;
   /** POLL_MIN_VOTES: anonymous results stay hidden until this many voted (never below 3). */
   minVotes: number;
+  /** Where a poll with a closing time gets its closing job (PollCloser redraws the card then). */
+  jobs?: JobPort;
 }
 
 export interface PollFeature {
@@ -48,7 +52,9 @@ export function registerPolls(registry: CommandRegistry, deps: PollDeps): PollFe
   const pressed = (turn: Turn) => Boolean(turn.input.action);
   const notice = (turn: Turn, key: string, options: Record<string, unknown> = {}): Reply[] => [turn.reply({ intent: 'notice', text: turn.t(key, options) })];
   /** A refusal is for the person who pressed; typed, it answers in the conversation. */
-  const refusal = (turn: Turn): Reply[] => [pressed(turn) ? privateNote(turn, 'facilitation:polls.errors.notFacilitator') : turn.reply({ intent: 'notice', text: turn.t('facilitation:polls.errors.notFacilitator') })];
+  const refusal = (turn: Turn): Reply[] => [
+    pressed(turn) ? privateNote(turn, 'facilitation:polls.errors.notFacilitator') : turn.reply({ intent: 'notice', text: turn.t('facilitation:polls.errors.notFacilitator') }),
+  ];
   const moduleOf = (turn: Turn, id: string | undefined) => (id ? deps.catalog.get(turn.lang).modules.find((m) => m.id === id) : undefined);
   const card = (turn: Turn, poll: PollDocument, live: boolean): Reply => ({
     ...pollCard(turn, poll, moduleOf(turn, poll.moduleId)),
@@ -91,6 +97,11 @@ export function registerPolls(registry: CommandRegistry, deps: PollDeps): PollFe
         createdAt: turn.now.toISOString(),
         ...(closing ? { closesAt: closing.at.toISOString(), timeZone: closing.zone } : {}),
       });
+      if (closing && deps.jobs) {
+        const { channelId, conversationId } = turn.input;
+        const payload: PollCloseJobPayload = { channelId, conversationId, pollId: poll.id, lang: turn.lang };
+        await deps.jobs.schedule({ kind: POLL_CLOSE_JOB, group: pollCloseGroup(channelId, channelConversationId(conversationId)), payload, runAt: closing.at }, turn.now);
+      }
       return [card(turn, poll, false)];
     },
   });
@@ -130,10 +141,25 @@ export function registerPolls(registry: CommandRegistry, deps: PollDeps): PollFe
       const live = Boolean(turn.args.poll);
       if (isClosed(poll, turn.now)) return [card(turn, poll, live), privateNote(turn, 'facilitation:polls.closedNoVote')];
       const valid = new Set(poll.options.map((o) => o.id));
-      const choice = [...new Set((turn.args.answer ?? '').split(',').map((s) => s.trim()).filter((id) => valid.has(id)))];
+      const choice = [
+        ...new Set(
+          (turn.args.answer ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter((id) => valid.has(id)),
+        ),
+      ];
       if (!choice.length) return [privateNote(turn, 'facilitation:polls.pickOne')];
       if (!poll.multiple && choice.length > 1) return [privateNote(turn, 'facilitation:polls.onlyOne')];
-      const outcome = await store.vote(poll.channelId, poll.conversationId, poll.id, learnerKey(turn.input.channelId, turn.input.userId), choice, turn.now, poll.anonymous ? undefined : (turn.input.userName ?? turn.learner.name));
+      const outcome = await store.vote(
+        poll.channelId,
+        poll.conversationId,
+        poll.id,
+        learnerKey(turn.input.channelId, turn.input.userId),
+        choice,
+        turn.now,
+        poll.anonymous ? undefined : (turn.input.userName ?? turn.learner.name),
+      );
       if (!outcome) return notice(turn, 'facilitation:polls.errors.unknownPoll');
       if (!outcome.counted) return [card(turn, outcome.poll, live), privateNote(turn, 'facilitation:polls.closedNoVote')];
       const t = turn.t;

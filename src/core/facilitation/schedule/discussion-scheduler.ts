@@ -4,7 +4,8 @@ import type { ChannelPostPort } from '../../../ports/channel-posts';
 import type { JobPort, JobRecord } from '../../../ports/jobs';
 import type { ProactivePort } from '../../../ports/proactive';
 import type { CourseCatalog } from '../../course/content-model';
-import { PeriodicPass } from '../../periodic-pass';
+import { JobPass } from '../job-pass';
+import type { DiscussionThreads } from '../threads/discussion-threads';
 import { DISCUSSION_JOB, formatWhen, scheduledPromptReply, type DiscussionJobPayload } from './scheduled-prompt';
 
 export interface DiscussionSchedulerOptions {
@@ -16,6 +17,8 @@ export interface DiscussionSchedulerOptions {
   catalog: CourseCatalog;
   localizer: Localizer;
   logger: Logger;
+  /** The threads the bot follows: each posted prompt's thread is recorded before its job is settled. */
+  threads: DiscussionThreads;
   /** How long a claim holds; an instance that stops mid-post leaves the job due again after it. */
   leaseMs?: number;
   /** Posts tried at most this often (429/5xx) before the facilitator is told it failed. */
@@ -31,8 +34,6 @@ export interface SchedulePassReport {
   failed: number;
 }
 
-const BATCH = 20;
-
 /**
  * Posts due discussion prompts. Each due job is claimed through the job port (one instance
  * holds it), posted once, and settled with the post's message id; throttled or failing posts
@@ -41,13 +42,18 @@ const BATCH = 20;
  * is told in a personal message.
  */
 export class DiscussionScheduler {
-  private readonly loop: PeriodicPass<SchedulePassReport>;
+  private readonly loop: JobPass<DiscussionJobPayload, SchedulePassReport>;
 
   constructor(private readonly options: DiscussionSchedulerOptions) {
-    this.loop = new PeriodicPass((now) => this.pass(now), {
-      onError: (err) => {
-        this.options.logger.error({ err }, 'scheduled discussion pass failed');
-        return { posted: 0, retried: 0, failed: 0 };
+    this.loop = new JobPass({
+      jobs: options.jobs,
+      kinds: [DISCUSSION_JOB],
+      leaseMs: options.leaseMs ?? 5 * 60_000,
+      logger: options.logger,
+      what: 'scheduled discussion',
+      empty: () => ({ posted: 0, retried: 0, failed: 0 }),
+      run: async (job, now, report) => {
+        report[await this.run(job, now)]++;
       },
     });
   }
@@ -65,21 +71,6 @@ export class DiscussionScheduler {
     return this.loop.tick(now);
   }
 
-  private async pass(now: Date): Promise<SchedulePassReport> {
-    const report: SchedulePassReport = { posted: 0, retried: 0, failed: 0 };
-    for (;;) {
-      const claimed = await this.options.jobs.claimDue([DISCUSSION_JOB], now, this.options.leaseMs ?? 5 * 60_000, BATCH);
-      for (const job of claimed) {
-        try {
-          report[await this.run(job as JobRecord<DiscussionJobPayload>, now)]++;
-        } catch (err) {
-          this.options.logger.error({ err, job: job.id }, 'scheduled discussion failed');
-        }
-      }
-      if (claimed.length < BATCH) return report;
-    }
-  }
-
   private async run(job: JobRecord<DiscussionJobPayload>, now: Date): Promise<keyof SchedulePassReport> {
     const { jobs, posters, catalog, localizer, logger } = this.options;
     const p = job.payload;
@@ -90,9 +81,14 @@ export class DiscussionScheduler {
       await this.tellFacilitator(job, 'unavailable');
       return 'failed';
     }
-    const result = await poster.post(p.conversationId, [scheduledPromptReply(localizer.forLanguage(p.lang), p.lang, module, new Date(job.runAt), p.timeZone)]);
+    const result = await poster.post(p.conversationId, [scheduledPromptReply(localizer.forLanguage(p.lang), p.lang, module, new Date(job.runAt), p.timeZone, this.options.threads.optOutMarker)]);
     const at = new Date();
     if (result.outcome === 'sent') {
+      // The thread is followed first, then the job settled: a crash between the post and the
+      // settlement leaves the job due again once its lease runs out, and it would be posted a
+      // second time (the channel APIs have no idempotency key). That window is the post's own
+      // round trip plus these two writes; recording the post before settling keeps its replies.
+      if (result.messageId) await this.options.threads.follow({ channelId: p.channelId, conversationId: p.conversationId, rootId: result.messageId, moduleId: module.id, lang: p.lang, postedAt: at });
       await jobs.complete(job, { messageId: result.messageId ?? null, postedAt: at.toISOString() }, at);
       logger.info({ job: job.id, channel: p.channelId, attempts: job.attempts }, 'scheduled discussion posted');
       return 'posted';

@@ -5,7 +5,7 @@ import { CohortStore } from '../../cohorts/cohort-store';
 import type { FacilitatorRoles } from '../../cohorts/facilitator-roles';
 import type { CommandRegistry } from '../../command-registry';
 import type { CourseCatalog, CourseModule } from '../../course/content-model';
-import type { Reply } from '../../reply';
+import type { Reply } from '../../../intents/reply';
 import { validTimeZone } from '../../reminders/reminder-time';
 import type { Turn } from '../../turn';
 import { at as atLocal, dayOfWeekIn, normalizeWhen, parseWeekday, parseWhen } from './schedule-time';
@@ -13,7 +13,26 @@ import { DISCUSSION_JOB, formatWhen, scheduleGroup, type DiscussionJobPayload } 
 
 /** Sub-command words, in every course language (a facilitator may type any of them). */
 const CANCEL = new Set(['cancel', 'cancelar', 'annuler', 'الغاء', 'الغ']);
-const DISCUSS = new Set(['discuss', 'debatir', 'debattre', 'discussion', 'discussions', 'discutir', 'discusion', 'discusiones', 'discuter', 'discussao', 'discussoes', 'debate', 'debates', 'نقاش', 'ناقش', 'نقاشات', 'مناقشة', 'مناقشات']);
+const DISCUSS = new Set([
+  'discuss',
+  'debatir',
+  'debattre',
+  'discussion',
+  'discussions',
+  'discutir',
+  'discusion',
+  'discusiones',
+  'discuter',
+  'discussao',
+  'discussoes',
+  'debate',
+  'debates',
+  'نقاش',
+  'ناقش',
+  'نقاشات',
+  'مناقشة',
+  'مناقشات',
+]);
 const MODULE_WORDS = new Set(['module', 'modulo', 'وحدة', 'الوحدة']);
 
 /**
@@ -131,11 +150,13 @@ export function registerDiscussionSchedule(registry: CommandRegistry, deps: { jo
     return list(turn, turn.t(cancelled ? 'facilitation:schedule.cancelled' : 'facilitation:schedule.errors.notCancelled', { id }));
   };
 
-  const guard = (action: (turn: Turn) => Promise<Reply[]>) => async (turn: Turn): Promise<Reply[]> => {
-    if (turn.input.scope === 'personal') return notice(turn, 'facilitation:schedule.errors.personal');
-    if (!(await isFacilitator(turn))) return notice(turn, 'facilitation:schedule.errors.notFacilitator');
-    return action(turn);
-  };
+  const guard =
+    (action: (turn: Turn) => Promise<Reply[]>) =>
+    async (turn: Turn): Promise<Reply[]> => {
+      if (turn.input.scope === 'personal') return notice(turn, 'facilitation:schedule.errors.personal');
+      if (!(await isFacilitator(turn))) return notice(turn, 'facilitation:schedule.errors.notFacilitator');
+      return action(turn);
+    };
 
   registry.add({
     name: 'schedule',

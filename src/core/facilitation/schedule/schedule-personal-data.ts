@@ -14,7 +14,10 @@ export function scheduledDiscussionsDataSource(jobs: JobPort): PersonalDataSourc
     export: async (subject) => {
       const mine = await jobs.withPayload(DISCUSSION_JOB, 'facilitatorKey', subject.learnerKey);
       if (!mine.length) return undefined;
-      return { count: mine.length, data: mine.map((j) => ({ id: j.id, moduleId: j.payload.moduleId, runAt: j.runAt, state: j.state, channelId: j.payload.channelId, conversationId: j.payload.conversationId })) };
+      return {
+        count: mine.length,
+        data: mine.map((j) => ({ id: j.id, moduleId: j.payload.moduleId, runAt: j.runAt, state: j.state, channelId: j.payload.channelId, conversationId: j.payload.conversationId })),
+      };
     },
     erase: async (subject) => {
       let changed = 0;

@@ -13,13 +13,58 @@ import { westernDigits } from '../../text-normalize';
 
 /** Weekday words (lower case, without accents or Arabic hamza marks) → 0 = Sunday … 6 = Saturday. */
 const WEEKDAYS: Record<string, number> = {
-  sunday: 0, sun: 0, domingo: 0, dimanche: 0, الاحد: 0, احد: 0,
-  monday: 1, mon: 1, lunes: 1, lundi: 1, 'segunda-feira': 1, segunda: 1, الاثنين: 1, اثنين: 1,
-  tuesday: 2, tue: 2, martes: 2, mardi: 2, 'terca-feira': 2, terca: 2, الثلاثاء: 2, ثلاثاء: 2,
-  wednesday: 3, wed: 3, miercoles: 3, mercredi: 3, 'quarta-feira': 3, quarta: 3, الاربعاء: 3, اربعاء: 3,
-  thursday: 4, thu: 4, jueves: 4, jeudi: 4, 'quinta-feira': 4, quinta: 4, الخميس: 4, خميس: 4,
-  friday: 5, fri: 5, viernes: 5, vendredi: 5, 'sexta-feira': 5, sexta: 5, الجمعة: 5, جمعة: 5,
-  saturday: 6, sat: 6, sabado: 6, samedi: 6, السبت: 6, سبت: 6,
+  sunday: 0,
+  sun: 0,
+  domingo: 0,
+  dimanche: 0,
+  الاحد: 0,
+  احد: 0,
+  monday: 1,
+  mon: 1,
+  lunes: 1,
+  lundi: 1,
+  'segunda-feira': 1,
+  segunda: 1,
+  الاثنين: 1,
+  اثنين: 1,
+  tuesday: 2,
+  tue: 2,
+  martes: 2,
+  mardi: 2,
+  'terca-feira': 2,
+  terca: 2,
+  الثلاثاء: 2,
+  ثلاثاء: 2,
+  wednesday: 3,
+  wed: 3,
+  miercoles: 3,
+  mercredi: 3,
+  'quarta-feira': 3,
+  quarta: 3,
+  الاربعاء: 3,
+  اربعاء: 3,
+  thursday: 4,
+  thu: 4,
+  jueves: 4,
+  jeudi: 4,
+  'quinta-feira': 4,
+  quinta: 4,
+  الخميس: 4,
+  خميس: 4,
+  friday: 5,
+  fri: 5,
+  viernes: 5,
+  vendredi: 5,
+  'sexta-feira': 5,
+  sexta: 5,
+  الجمعة: 5,
+  جمعة: 5,
+  saturday: 6,
+  sat: 6,
+  sabado: 6,
+  samedi: 6,
+  السبت: 6,
+  سبت: 6,
 };
 const TOMORROW = new Set(['tomorrow', 'manana', 'demain', 'amanha', 'غدا', 'غد', 'بكرة']);
 const TODAY = new Set(['today', 'hoy', "aujourd'hui", 'aujourd’hui', 'hoje', 'اليوم']);
@@ -54,7 +99,9 @@ function weekdayOf(date: string): number {
 
 /** The instant `text` names, in `timeZone`, seen from `now`; { ok: false } when it names none. */
 export function parseWhen(text: string, timeZone: string, now: Date): ParsedWhen {
-  const words = normalizeWhen(text).split(' ').filter((w) => w && !FILLER.has(w));
+  const words = normalizeWhen(text)
+    .split(' ')
+    .filter((w) => w && !FILLER.has(w));
   if (!words.length) return { ok: false };
   const first = words[0];
 

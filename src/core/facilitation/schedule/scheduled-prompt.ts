@@ -1,7 +1,7 @@
 import type { Language } from '../../../config/config-schema';
 import { directionOf, type Translate } from '../../../i18n/i18n';
 import type { CourseModule } from '../../course/content-model';
-import type { Reply } from '../../reply';
+import type { Reply } from '../../../intents/reply';
 
 export const DISCUSSION_JOB = 'discussion-prompt';
 
@@ -33,26 +33,32 @@ export function formatWhen(at: Date, lang: Language, timeZone: string): string {
 }
 
 /**
- * The discussion prompt posted to the channel: the question, the format and its timing, and
- * a plain statement that the bot does not read the replies in its thread (it does not follow
- * discussion threads yet).
+ * What every discussion prompt says, posted now or on schedule: the question, the format and
+ * its timing, and plainly that replies in its thread are collected for the facilitator's
+ * anonymous summary, with how to keep a reply out of it (`optOutMarker` at its start).
  */
-export function scheduledPromptReply(t: Translate, lang: Language, module: CourseModule, postedAt: Date, timeZone: string): Reply {
+export function discussionPromptText(t: Translate, lang: Language, module: CourseModule, startsAt: Date, timeZone: string, optOutMarker: string): string[] {
+  return [
+    `**${t('facilitation:schedule.prompt.questionTitle')}**`,
+    module.reflection,
+    `**${t('facilitation:schedule.prompt.formatTitle')}**`,
+    t('facilitation:schedule.prompt.format'),
+    t('facilitation:schedule.prompt.timing', { when: formatWhen(startsAt, lang, timeZone) }),
+    `**${t('facilitation:schedule.prompt.repliesTitle')}**`,
+    t('facilitation:schedule.prompt.replies'),
+    t('facilitation:schedule.prompt.optOut', { marker: optOutMarker }),
+  ];
+}
+
+/** The discussion prompt the scheduler posts to the channel. */
+export function scheduledPromptReply(t: Translate, lang: Language, module: CourseModule, postedAt: Date, timeZone: string, optOutMarker: string): Reply {
   const title = t('facilitation:discussion.title', { order: module.order, title: module.title });
   return {
     intent: 'reflection',
     lang,
     dir: directionOf(lang),
     title,
-    text: [
-      `**${t('facilitation:schedule.prompt.questionTitle')}**`,
-      module.reflection,
-      `**${t('facilitation:schedule.prompt.formatTitle')}**`,
-      t('facilitation:schedule.prompt.format'),
-      t('facilitation:schedule.prompt.timing', { when: formatWhen(postedAt, lang, timeZone) }),
-      `**${t('facilitation:schedule.prompt.repliesTitle')}**`,
-      t('facilitation:schedule.prompt.replies'),
-    ].join('\n\n'),
+    text: discussionPromptText(t, lang, module, postedAt, timeZone, optOutMarker).join('\n\n'),
     actions: [{ label: t('facilitation:schedule.prompt.poll'), command: 'discuss.open', args: { module: module.id } }],
     summary: title,
   };

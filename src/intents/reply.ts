@@ -60,6 +60,23 @@ export interface ReplyChoices {
   inputLabel?: string;
 }
 
+/** Argument under which a text input's typed value comes back with its submit action. */
+export const TEXT_INPUT_ARG = 'text';
+
+/**
+ * A free-text field with its send button (an expert's answer). Channels with inputs show a
+ * box; the typed value comes back as `args.text` of `submit`, empty when nothing was typed.
+ * Channels without inputs show neither, so the reply's text must say how to answer by typing.
+ */
+export interface ReplyTextInput {
+  /** Visible and accessible label of the box. */
+  label: string;
+  placeholder?: string;
+  maxLength: number;
+  multiline?: boolean;
+  submit: Action;
+}
+
 export interface ReplyFact {
   label: string;
   value: string;
@@ -84,6 +101,7 @@ export interface Reply {
   facts?: ReplyFact[];
   items?: ReplyItem[];
   choices?: ReplyChoices;
+  textInput?: ReplyTextInput;
   actions?: Action[];
   attachments?: ReplyAttachment[];
   /** A short plain-text summary for notifications and screen readers (fallbackText). */
@@ -95,6 +113,12 @@ export interface Reply {
   replaces?: string;
   /** Stable key of an interactive reply so a later reply can replace it. */
   key?: string;
+  /**
+   * This card is a discussion prompt whose replies the bot keeps for the facilitator's summary.
+   * Where the core cannot know the thread (a Teams group chat, where a reply quotes the card),
+   * the channel follows the posted message's id.
+   */
+  opensDiscussion?: { moduleId: string };
   /**
    * An addition to what the learner is looking at (an explanation of the step): channels that
    * update the pressed card in place keep that card and send this reply as a new message.

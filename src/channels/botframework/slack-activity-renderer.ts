@@ -1,4 +1,4 @@
-import type { ActivityRenderer } from '../botframework/activity-renderer';
+import type { ActivityRenderer } from './activity-renderer';
 import { renderBlockKit } from '../../render/block-kit-renderer';
 
 /**

@@ -1,0 +1,28 @@
+/**
+ * Question shapes that belong to general knowledge, not to a course on AI and digital government:
+ * a country's capital or a city's population, the weather, recipes, sport results, programming
+ * languages, holidays. Such a question often shares a word or two with the course ("capital",
+ * "population", "data"), which lexical coverage alone cannot tell from a covered question; the
+ * shape can. Patterns are per kind, in the five course languages, and deliberately narrow: a
+ * course question about "the population of rural areas", football stadiums or "computer code" does not match.
+ */
+const OFF_DOMAIN: RegExp[] = [
+  // Capitals and populations.
+  /\b(capital (city )?of|capital de|capitale d(e|u)|capital d[oa])(?!\w)|(ما|ما هي|ما هو) عاصمة/i,
+  /\b(how many (inhabitants|people live)|what is the population of|cu[aá]ntos habitantes|cu[aá]l es la poblaci[oó]n de|combien d.habitants|quelle est la population d|quantos habitantes|qual [eé] a popula[cç][aã]o d)|عدد سكان/i,
+  // Weather.
+  /\b(weather|forecast|tiempo har[aá]|pron[oó]stico del tiempo|m[eé]t[eé]o|previs[aã]o do tempo)(?!\w)|الطقس/i,
+  // Cooking.
+  /\b(recipes? for|how to cook|receta de|recettes? d(e|u|es)|receitas? d[aeo]s?|bake|baking|cocinar|cuisiner|cozinhar)(?!\w)|الطبخ|وصفة طبخ/i,
+  // Sport.
+  /\b(world cup|champions league|la liga|premier league|cricket|tennis|football (club|team|results?|scores?)|club de f[uú]tbol|clube de futebol|[eé]quipe de football)(?!\w)|كأس العالم/i,
+  // Programming.
+  /\b(python|javascript|typescript|linked list)(?!\w)/i,
+  // Travel and leisure.
+  /\b(best time to visit|beach|praia|playa|hotel|movie)(?!\w)/i,
+];
+
+/** 1 when the question has the shape of a general-knowledge question (see OFF_DOMAIN), else 0. */
+export function offDomainShape(question: string): number {
+  return OFF_DOMAIN.some((re) => re.test(question)) ? 1 : 0;
+}
