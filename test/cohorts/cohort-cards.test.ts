@@ -52,6 +52,13 @@ describe('cohort cards in all five languages', () => {
     localizer = await createLocalizer();
   });
 
+  it("offers the facilitator's tools as buttons on the cohort card: report, learners' questions, discussions, the schedule", () => {
+    const lang = 'fr' as const;
+    const card = cohortCard(bigCohort(catalog), catalog.get(lang), localizer.forLanguage(lang), lang, { facilitatorNames: ['Fay'] });
+    expect(card.actions?.map((a) => a.command)).toEqual(expect.arrayContaining(['report', 'expert.questions', 'discuss', 'schedule']));
+    expect(card.actions?.find((a) => a.command === 'expert.questions')?.label).toBe('Questions des participants');
+  });
+
   it('has every cohort string translated in es, fr, pt and ar (no missing keys, no English copies)', () => {
     const flat = (lang: string) => {
       const out: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import type { Cohort } from '../../src/core/cohorts/cohort-model';
-import { DiscussionThreads } from '../../src/core/facilitation/threads/discussion-threads';
+import { DiscussionThreads, MAX_STORED_REPLY_CHARS } from '../../src/core/facilitation/threads/discussion-threads';
 import { threadReportItems } from '../../src/core/facilitation/threads/thread-report';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,14 @@ describe('followed discussion threads', () => {
     expect(await threads.edited({ ...at(1), text: '! changed my mind' })).toBe('opted-out');
     expect(await threads.deleted({ channelId: 'msteams', conversationId: '19:g@thread.v2', messageId: 'msg-3' })).toBe(true);
     expect(await threads.store.replies(thread.id)).toEqual([]);
+  });
+
+  it('keeps at most the first MAX_STORED_REPLY_CHARS characters of a very long reply', async () => {
+    const { threads, thread, at } = await setup();
+    expect(await threads.received({ ...at(1), text: `Start. ${'word '.repeat(20_000)}` })).toBe('stored');
+    const [reply] = await threads.store.replies(thread.id);
+    expect(reply.text.startsWith('Start. word')).toBe(true);
+    expect(reply.text.length).toBe(MAX_STORED_REPLY_CHARS);
   });
 
   it('purges replies older than the retention period, then threads left empty', async () => {

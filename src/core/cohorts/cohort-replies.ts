@@ -42,6 +42,12 @@ export function cohortCard(
   }
   if (cohort.language !== lang) actions.push({ label: t('cohorts:card.useMyLanguage'), command: 'cohort.language', args: { cohort: cohort.id, language: lang } });
   actions.push({ label: t('cohorts:card.report'), command: 'report', args: { cohort: cohort.id } });
+  // The facilitator's other tools, so none is reachable only by typing its command.
+  actions.push(
+    { label: t('cohorts:card.questions'), command: 'expert.questions' },
+    { label: t('cohorts:card.discussions'), command: 'discuss' },
+    { label: t('cohorts:card.schedule'), command: 'schedule' },
+  );
   return {
     intent: 'settings',
     title: options.title ?? t('cohorts:card.title', { name: literal(cohort.name) }),

@@ -23,6 +23,9 @@ export interface ThreadMessage {
 /** DISCUSSION_OPT_OUT_MARKER's default. */
 export const DEFAULT_OPT_OUT_MARKER = '#private';
 
+/** Longest reply kept: a summary quotes a few short sentences, and a flood of long posts must not fill the storage. */
+export const MAX_STORED_REPLY_CHARS = 4000;
+
 export type ThreadMessageOutcome = 'stored' | 'opted-out' | 'ignored';
 
 /**
@@ -83,7 +86,7 @@ export class DiscussionThreads {
     if (m.messageId === m.rootId) return 'ignored';
     const thread = await this.threadOf(m);
     if (!thread) return 'ignored';
-    const text = m.text.trim();
+    const text = m.text.trim().slice(0, MAX_STORED_REPLY_CHARS);
     // An edit that empties a reply or adds the marker takes it back; a new one is simply not kept.
     if (!text || this.optsOut(text)) {
       if (edited) await this.store.remove(thread.id, m.messageId);
