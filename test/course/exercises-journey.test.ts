@@ -3,9 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { InMemoryCourseCatalog, loadLanguage } from '../../src/adapters/content/course-loader';
 import { CertificateStore } from '../../src/adapters/certificates/certificate-store';
-import { createOpenAiSetup } from '../../src/adapters/llm/openai-client';
-import { OpenAiLlm } from '../../src/adapters/llm/openai-llm';
-import { PromptLibrary } from '../../src/adapters/llm/prompt-library';
 import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import { Coach } from '../../src/core/coach';
 import { CommandRegistry } from '../../src/core/command-registry';
@@ -21,7 +18,7 @@ import { cohortReflectionSharing } from '../../src/core/cohorts/reflection-shari
 import type { CohortChannelPort } from '../../src/ports/cohort-channels';
 import { replyToCard } from '../../src/render/adaptive-card-renderer';
 import { renderBlockKit } from '../../src/render/block-kit-renderer';
-import { completion, FakeOpenAiServer } from '../qa/fake-openai-server';
+import { completion, FakeOpenAiServer, fakeServerLlm } from '../qa/fake-openai-server';
 import { localizer, REPO_ROOT, silentLogger } from './harness';
 
 const DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'course-exercises');
@@ -225,15 +222,7 @@ describe('exercises and reflections in the journey', () => {
     beforeEach(async () => {
       server = new FakeOpenAiServer();
       const url = await server.start();
-      const setup = createOpenAiSetup({
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: `${url}/v1`,
-        OPENAI_MODEL: 'test-model',
-        AZURE_OPENAI_API_VERSION: '2024-10-21',
-        LLM_TIMEOUT_MS: 1500,
-        LLM_MAX_RETRIES: 0,
-      } as never)!;
-      llm = new OpenAiLlm(setup, PromptLibrary.load());
+      llm = fakeServerLlm(url, { timeoutMs: 1500 });
     });
     afterEach(async () => {
       llm = undefined;

@@ -1,6 +1,3 @@
-import { createOpenAiSetup } from '../../src/adapters/llm/openai-client';
-import { OpenAiLlm } from '../../src/adapters/llm/openai-llm';
-import { PromptLibrary } from '../../src/adapters/llm/prompt-library';
 import { ReplySimilarity } from '../../src/adapters/retrieval/reply-similarity';
 import { SqliteStorage } from '../../src/adapters/storage/sqlite-storage';
 import { FacilitatorRoles } from '../../src/core/cohorts/facilitator-roles';
@@ -13,7 +10,7 @@ import type { TurnInput } from '../../src/core/turn';
 import type { LlmPort } from '../../src/ports/llm';
 import { renderText } from '../../src/render/text-renderer';
 import { localizer, realCatalog, silentLogger } from '../course/harness';
-import { completion, failure, FakeOpenAiServer } from '../qa/fake-openai-server';
+import { completion, failure, FakeOpenAiServer, fakeServerLlm } from '../qa/fake-openai-server';
 import { THREAD_REPLIES } from './thread-fixtures';
 
 const CHANNEL = '19:summary@thread.tacv2';
@@ -63,18 +60,7 @@ async function setup(llm?: LlmPort) {
 describe('the summary command', () => {
   let server: FakeOpenAiServer;
   let url: string;
-  const model = () =>
-    new OpenAiLlm(
-      createOpenAiSetup({
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: `${url}/v1`,
-        OPENAI_MODEL: 'test-model',
-        AZURE_OPENAI_API_VERSION: '2024-10-21',
-        LLM_TIMEOUT_MS: 5000,
-        LLM_MAX_RETRIES: 0,
-      } as never)!,
-      PromptLibrary.load(),
-    );
+  const model = () => fakeServerLlm(url);
   beforeEach(async () => {
     server = new FakeOpenAiServer();
     url = await server.start();

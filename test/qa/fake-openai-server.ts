@@ -1,5 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createOpenAiSetup } from '../../src/adapters/llm/openai-client';
+import { OpenAiLlm } from '../../src/adapters/llm/openai-llm';
+import { PromptLibrary } from '../../src/adapters/llm/prompt-library';
 
 export interface RecordedRequest {
   method: string;
@@ -105,4 +108,18 @@ export function embeddings(dimensions = 8): Handler {
       JSON.stringify({ object: 'list', model: req.body.model, data: input.map((t, index) => ({ object: 'embedding', index, embedding: vector(t) })), usage: { prompt_tokens: 1, total_tokens: 1 } }),
     );
   };
+}
+
+/** The real OpenAI adapter pointed at a FakeOpenAiServer's URL, without retries. */
+export function fakeServerLlm(url: string, options: { timeoutMs?: number } = {}): OpenAiLlm {
+  const setup = createOpenAiSetup({
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: `${url}/v1`,
+    OPENAI_MODEL: 'test-model',
+    AZURE_OPENAI_API_VERSION: '2024-10-21',
+    LLM_TIMEOUT_MS: options.timeoutMs ?? 5000,
+    LLM_MAX_RETRIES: 0,
+  } as never);
+  if (!setup) throw new TypeError('the fake model server settings did not make an OpenAI setup');
+  return new OpenAiLlm(setup, PromptLibrary.load());
 }

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { createOpenAiSetup } from '../../src/adapters/llm/openai-client';
-import { OpenAiLlm } from '../../src/adapters/llm/openai-llm';
-import { PromptLibrary } from '../../src/adapters/llm/prompt-library';
 import { FlexibleRateLimits, limitSettingsOf } from '../../src/adapters/rate-limits/flexible-rate-limits';
 import { QaService, type QaAnswer } from '../../src/core/qa/answer-service';
 import type { TurnInput } from '../../src/core/turn';
 import type { CourseProgress } from '../../src/core/course/progress-state';
 import { startTestApp, type RunningApp } from '../support/app-harness';
 import { TEST_DATABASE_URL } from '../support/postgres';
-import { completion, FakeOpenAiServer } from '../qa/fake-openai-server';
+import { completion, FakeOpenAiServer, fakeServerLlm } from '../qa/fake-openai-server';
 import { fixtureRetriever } from '../qa/qa-fixtures';
 
 const silent = pino({ level: 'silent' });
@@ -70,17 +67,7 @@ describe('model budgets', () => {
   const serviceWith = async (limits: Partial<typeof OFF>) =>
     new QaService({
       retrieval: await fixtureRetriever(),
-      llm: new OpenAiLlm(
-        createOpenAiSetup({
-          OPENAI_API_KEY: 'sk-test',
-          OPENAI_BASE_URL: `${url}/v1`,
-          OPENAI_MODEL: 'test-model',
-          AZURE_OPENAI_API_VERSION: '2024-10-21',
-          LLM_TIMEOUT_MS: 5000,
-          LLM_MAX_RETRIES: 0,
-        } as never)!,
-        PromptLibrary.load(),
-      ),
+      llm: fakeServerLlm(url),
       maxQuestionChars: 500,
       limits: new FlexibleRateLimits(limitSettingsOf({ ...OFF, ...limits }), { logger: silent }),
     });

@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createOpenAiSetup } from '../../src/adapters/llm/openai-client';
-import { OpenAiLlm } from '../../src/adapters/llm/openai-llm';
-import { PromptLibrary } from '../../src/adapters/llm/prompt-library';
 import { loadReferenceChunks } from '../../src/adapters/retrieval/reference-documents';
 import type { HybridRetriever } from '../../src/adapters/retrieval/hybrid-retriever';
 import type { Language } from '../../src/config/config-schema';
 import { QaService, type QaAnswer } from '../../src/core/qa/answer-service';
 import { cleanModelOutput, repeatsText, untrustedReason } from '../../src/core/qa/untrusted-text';
-import { completion, FakeOpenAiServer } from '../qa/fake-openai-server';
+import { completion, FakeOpenAiServer, fakeServerLlm } from '../qa/fake-openai-server';
 import { fixtureChunks, fixtureRetriever } from '../qa/qa-fixtures';
 
 interface RedTeamCase {
@@ -86,17 +83,7 @@ describe('red team: injections in reference documents and in questions, in five 
   it.each(cases.map((c) => [c.id, c] as const))("with a model that obeys, %s reaches the learner with nothing injected, and the model never saw the document's injection", async (_id, c) => {
     server.requests.length = 0;
     server.script(completion(c.modelSays));
-    const llm = new OpenAiLlm(
-      createOpenAiSetup({
-        OPENAI_API_KEY: 'sk-test',
-        OPENAI_BASE_URL: `${url}/v1`,
-        OPENAI_MODEL: 'test-model',
-        AZURE_OPENAI_API_VERSION: '2024-10-21',
-        LLM_TIMEOUT_MS: 5000,
-        LLM_MAX_RETRIES: 0,
-      } as never)!,
-      PromptLibrary.load(),
-    );
+    const llm = fakeServerLlm(url);
     const answer = await new QaService({ retrieval: retriever, llm, maxQuestionChars: 500 }).ask({ question: c.question, lang: c.lang });
     const text = shown(answer).toLowerCase();
     for (const bad of c.forbidden) expect(text).not.toContain(bad.toLowerCase());

@@ -10,27 +10,7 @@ import { homeView } from '../../src/channels/slack/slack-home';
 import { plainTextOf } from '../../src/channels/slack/slack-payloads';
 import { stripMention } from '../../src/channels/slack/slack-channel';
 import { blockKitProblems } from './block-kit-limits';
-
-const INTENTS: Intent[] = [
-  'welcome',
-  'help',
-  'show-step',
-  'ask-question',
-  'quiz-feedback',
-  'quiz-summary',
-  'course-map',
-  'progress',
-  'review',
-  'reflection',
-  'answer',
-  'not-covered',
-  'certificate',
-  'settings',
-  'notice',
-  'error',
-  'exercise',
-  'exercise-feedback',
-];
+import { ALL_INTENTS } from '../teams/card-support';
 
 const long = (n: number) => Array.from({ length: n }, (_, i) => `Sentence ${i} about **digital government** & <services>.`).join(' ');
 
@@ -73,7 +53,7 @@ describe('Block Kit renderer', () => {
     localizer = await createLocalizer();
   });
 
-  it.each(INTENTS)('renders %s within every Slack limit, ordinary and oversized, in every language', (intent) => {
+  it.each(ALL_INTENTS)('renders %s within every Slack limit, ordinary and oversized, in every language', (intent) => {
     for (const lang of SUPPORTED_LANGUAGES) {
       for (const size of ['ordinary', 'huge'] as const) {
         const message = renderBlockKit(sample(intent, lang, size), localizer.forLanguage(lang));
