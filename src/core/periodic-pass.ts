@@ -1,5 +1,3 @@
-import type { Logger } from '../logging/logger';
-
 /**
  * A background pass run every `intervalMs` on an unref'd timer (it never keeps the process
  * alive): reminders, cohort welcomes, the xAPI outbox, scheduled discussion prompts. Calls
@@ -60,17 +58,18 @@ export class PeriodicPass<T> {
 }
 
 /**
- * A background worker whose work is one pass (the cohort welcomes, the xAPI outbox): start,
- * stop and tick delegate to its PeriodicPass; a failed pass is logged with `failure`.
+ * A background worker whose work is one pass (reminders, cohort welcomes, the xAPI outbox, due
+ * jobs): start, stop and tick delegate to its PeriodicPass; `onError` logs a failed pass and
+ * says what the pass resolves with then.
  */
-export abstract class PeriodicWorker {
-  private readonly loop: PeriodicPass<void>;
+export abstract class PeriodicWorker<T = void> {
+  private readonly loop: PeriodicPass<T>;
 
-  protected constructor(logger: Logger, failure: string, options: { queueWhileRunning?: boolean } = {}) {
-    this.loop = new PeriodicPass((now) => this.pass(now), { onError: (err) => logger.error({ err }, failure), ...options });
+  protected constructor(onError: (err: unknown) => T, options: { queueWhileRunning?: boolean; around?: (run: () => Promise<T>) => Promise<T> } = {}) {
+    this.loop = new PeriodicPass((now) => this.pass(now), { onError, ...options });
   }
 
-  protected abstract pass(now: Date): Promise<void>;
+  protected abstract pass(now: Date): Promise<T>;
 
   start(intervalMs: number): void {
     this.loop.start(intervalMs);
@@ -81,7 +80,7 @@ export abstract class PeriodicWorker {
   }
 
   /** One pass; overlapping calls share it (or, with `queueWhileRunning`, get one more pass after it). */
-  tick(now?: Date): Promise<void> {
+  tick(now?: Date): Promise<T> {
     return this.loop.tick(now);
   }
 }

@@ -46,7 +46,7 @@ export class XapiOutbox extends PeriodicWorker {
     private readonly logger: Logger,
     private readonly options: { baseDelayMs?: number; maxDelayMs?: number; claimMs?: number } = {},
   ) {
-    super(logger, 'xAPI outbox pass failed');
+    super((err) => logger.error({ err }, 'xAPI outbox pass failed'));
   }
 
   /** Queues statements; a statement already queued (same id) is not queued twice. */

@@ -39,7 +39,7 @@ const FINAL = new Set(['sent', 'unreachable']);
 export class WelcomeDispatcher extends PeriodicWorker {
   constructor(private readonly options: WelcomeDispatcherOptions) {
     // A call during a pass runs one more pass after it, so new work is never missed.
-    super(options.logger, 'cohort welcome pass failed', { queueWhileRunning: true });
+    super((err) => options.logger.error({ err }, 'cohort welcome pass failed'), { queueWhileRunning: true });
   }
 
   /** Queues a welcome for one member (create-only: a member who leaves and rejoins is not welcomed twice). */

@@ -1,6 +1,6 @@
 import type { Logger } from '../../logging/logger';
 import type { JobPort, JobRecord } from '../../ports/jobs';
-import { PeriodicPass } from '../periodic-pass';
+import { PeriodicWorker } from '../periodic-pass';
 
 const BATCH = 20;
 
@@ -9,9 +9,7 @@ const BATCH = 20;
  * instance holds each), each handled by `run`, which tallies into the pass's report. A job whose
  * run throws is logged and left to its lease, so it comes back later.
  */
-export class JobPass<J extends Record<string, unknown>, R> {
-  private readonly loop: PeriodicPass<R>;
-
+export class JobPass<J extends Record<string, unknown>, R> extends PeriodicWorker<R> {
   constructor(
     private readonly options: {
       jobs: JobPort;
@@ -24,28 +22,13 @@ export class JobPass<J extends Record<string, unknown>, R> {
       run: (job: JobRecord<J>, now: Date, report: R) => Promise<void>;
     },
   ) {
-    this.loop = new PeriodicPass((now) => this.pass(now), {
-      onError: (err) => {
-        options.logger.error({ err }, `${options.what} pass failed`);
-        return options.empty();
-      },
+    super((err) => {
+      options.logger.error({ err }, `${options.what} pass failed`);
+      return options.empty();
     });
   }
 
-  start(intervalMs: number): void {
-    this.loop.start(intervalMs);
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One pass at `now`; overlapping calls share it. */
-  tick(now?: Date): Promise<R> {
-    return this.loop.tick(now);
-  }
-
-  private async pass(now: Date): Promise<R> {
+  protected async pass(now: Date): Promise<R> {
     const { jobs, kinds, leaseMs, logger, what, run } = this.options;
     const report = this.options.empty();
     for (;;) {

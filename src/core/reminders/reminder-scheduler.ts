@@ -7,7 +7,7 @@ import type { ProactivePort } from '../../ports/proactive';
 import { StorageConflictError, type StoragePort } from '../../ports/storage';
 import type { CommandRegistry } from '../command-registry';
 import type { LearnerRecord } from '../learner';
-import { PeriodicPass } from '../periodic-pass';
+import { PeriodicWorker } from '../periodic-pass';
 import type { Action, Reply } from '../../intents/reply';
 import { MAX_IGNORED_NUDGES, REMINDER_PREFIX, type ReminderDocument } from './reminder-document';
 import { nextOccurrence } from './reminder-time';
@@ -37,34 +37,19 @@ const DEFAULT_MAX_LATENESS_MS = 2 * 60 * 60 * 1000;
  * Sends due daily nudges. Safe with several instances: each due reminder is claimed with a
  * conditional (etag) write before anything is sent, so exactly one instance sends it.
  */
-export class ReminderScheduler {
-  private readonly loop: PeriodicPass<TickReport>;
-
+export class ReminderScheduler extends PeriodicWorker<TickReport> {
   constructor(private readonly options: ReminderSchedulerOptions) {
-    this.loop = new PeriodicPass((now) => this.pass(now), {
-      onError: (err) => {
-        this.options.logger.error({ err }, 'reminder pass failed');
+    super(
+      (err) => {
+        options.logger.error({ err }, 'reminder pass failed');
         return { sent: 0, stopped: 0, skipped: 0 };
       },
       // One correlation id per pass: its log lines and proactive sends can be followed together.
-      around: (run) => withCorrelation(newCorrelationId(), run),
-    });
+      { around: (run) => withCorrelation(newCorrelationId(), run) },
+    );
   }
 
-  start(intervalMs: number): void {
-    this.loop.start(intervalMs);
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** One pass over all reminders; overlapping calls share the pass in progress. */
-  tick(now?: Date): Promise<TickReport> {
-    return this.loop.tick(now);
-  }
-
-  private async pass(now: Date): Promise<TickReport> {
+  protected async pass(now: Date): Promise<TickReport> {
     const report: TickReport = { sent: 0, stopped: 0, skipped: 0 };
     let startAfter: string | undefined;
     for (;;) {
