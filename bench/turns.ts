@@ -15,6 +15,8 @@ const REPO = path.resolve(__dirname, '..', '..');
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').map(Number);
 const TURNS = Number(process.env.BENCH_TURNS ?? 400);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+/** Unmeasured turns of each kind first, so the runs measure a warmed-up process (JIT, caches), as a server is after its first minutes. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const KINDS = ['help', 'next', 'answer', 'question'] as const;
 type Kind = (typeof KINDS)[number];
 const QUESTIONS = ['What did the court decide about SyRI?', 'what is automation bias', 'When do the AI Act prohibitions apply?', 'what is the once only principle', 'who runs X-Road?'];
@@ -102,8 +104,8 @@ interface Run {
   cpuMs: number;
 }
 
-async function run(server: Server, kind: Kind, concurrency: number, round: number): Promise<Run> {
-  const users = Array.from({ length: TURNS }, (_, i) => `bench-${round}-${kind}-${concurrency}-${i}`);
+async function run(server: Server, kind: Kind, concurrency: number, round: number, turns = TURNS): Promise<Run> {
+  const users = Array.from({ length: turns }, (_, i) => `bench-${round}-${kind}-${concurrency}-${i}`);
   const bodies: Record<string, unknown>[] = [];
   for (const user of users) bodies.push(activity(user, await prepare(server, kind, user)));
   const latencies: number[] = [];
@@ -147,7 +149,11 @@ async function main(): Promise<void> {
   const echo = await start('echo', 'dist/bench/echo-bot.js', 3991, {});
   const out = process.stdout;
   out.write(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
-  out.write(`${TURNS} turns per run, ${REPEAT} repetitions, bot and echo interleaved; ranges are min–max over repetitions\n\n`);
+  out.write(`${TURNS} turns per run, ${REPEAT} repetitions, bot and echo interleaved; ranges are min–max over repetitions\n`);
+  for (const kind of WARMUP > 0 ? KINDS : []) {
+    for (const server of [bot, echo]) await run(server, kind, 8, -1, WARMUP);
+  }
+  out.write(`warm-up: ${WARMUP} unmeasured turns of each kind first\n\n`);
   out.write('turn      conc  bot req/s     echo req/s    ratio       bot p50/p95/p99 ms     CPU/turn bot ms  echo ms\n');
   for (const kind of KINDS) {
     for (const concurrency of CONCURRENCY) {

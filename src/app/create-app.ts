@@ -139,8 +139,10 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // Cohorts reach people through each channel's roster and personal chats (filled in once the channels exist).
   const cohortChannels: Record<string, CohortChannelPort> = {};
   const reflectionSharing = cohortReflectionSharing(storage, cohortChannels);
-  // Replies in the threads of discussion prompts the bot posted (and nothing else it was not asked).
-  const threads = new DiscussionThreads(storage, config.DISCUSSION_OPT_OUT_MARKER);
+  // Turn and model limits: counted in memory on SQLite (one instance), in PostgreSQL across instances.
+  const limits = new FlexibleRateLimits(limitSettingsOf(config), { logger, databaseUrl: config.STORAGE === 'postgres' ? config.DATABASE_URL : undefined });
+  // Replies in the threads of discussion prompts the bot posted (and nothing else it was not asked), under the same turn limits.
+  const threads = new DiscussionThreads(storage, config.DISCUSSION_OPT_OUT_MARKER, { limits, metrics });
   // Scheduled prompts and poll closings: PostgreSQL or SQLite, like storage.
   const jobs = overrides.jobs ?? createJobs(config);
   privacy.registry.register(threads.personalDataSource());
@@ -192,8 +194,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   // xAPI needs an IRI for the organisation even when ORG_URL is unset: this server's public address then.
   const orgIri = config.ORG_URL ?? config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
   const xapiStatements = { activityBase: `${withoutTrailingSlashes(orgIri)}/xapi`, accountHomePage: orgIri };
-  // Turn and model limits: counted in memory on SQLite (one instance), in PostgreSQL across instances.
-  const limits = new FlexibleRateLimits(limitSettingsOf(config), { logger, databaseUrl: config.STORAGE === 'postgres' ? config.DATABASE_URL : undefined });
   const coach = new Coach({
     storage,
     localizer,

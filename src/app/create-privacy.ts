@@ -14,7 +14,7 @@ import { QUESTION_LOG_PREFIX } from '../core/qa/question-log';
 import { certificateSource } from '../adapters/certificates/certificate-personal-data';
 import type { CertificateStore } from '../adapters/certificates/certificate-store';
 import { PRIVACY_EXPORT_PATH, PRIVACY_NOTICE_PATH } from '../channels/http/privacy-routes';
-import { slackMessageSource } from '../channels/slack/slack-delivery';
+import { slackChannelCardRetention, slackMessageSource } from '../channels/slack/slack-delivery';
 
 export interface Privacy {
   registry: PersonalDataRegistry;
@@ -64,6 +64,8 @@ export function createPrivacy(deps: { config: AppConfig; storage: StoragePort; l
     intervalMs: config.RETENTION_PURGE_INTERVAL_HOURS * 3_600_000,
     logger: deps.logger,
   });
+  // Where Slack channel cards are (a poll's, for closing it on time): kept as long as discussions.
+  retention.register(slackChannelCardRetention(storage));
   // The anonymous log of declined and rated questions (Q&A gaps report) holds question text: kept like question history.
   retention.register({ name: 'questionLog', period: 'questionHistoryDays', purge: (cutoff) => purgeTimeOrderedKeys(storage, QUESTION_LOG_PREFIX, cutoff) });
   return { registry, audit, service, retention };

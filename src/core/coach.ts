@@ -260,6 +260,7 @@ export class Coach {
     ]);
     if (!refused) return undefined;
     this.options.logger.warn({ limit: refused.limit, channelId: input.channelId }, 'turn refused by a rate limit');
+    this.options.metrics?.rateLimited(input.channelId);
     const lang = this.languageFor(await this.readLearner(input.channelId, input.userId).catch(() => undefined), input.locale);
     const t = this.options.localizer.forLanguage(lang);
     const text = t(refused.limit === 'turns.tenant' ? 'common:limits.tenantTurns' : 'common:limits.turns', { count: Math.max(1, Math.ceil(refused.retryAfterMs / 1000)) });

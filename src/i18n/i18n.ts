@@ -107,8 +107,9 @@ const TRANSLATE_CACHE_LIMIT = 10_000;
  * (or with `{ returnObjects: true }` alone, or with numbers only: counts, positions): a turn
  * calls t() many times, and each call resolves namespaces, fallbacks, plurals and nesting anew.
  * The resources are fixed after start (a change clears the cache), so the answer for such a call
- * never changes; calls with any other value (text, names, context, a default value) go to
- * i18next every time, so no learner's words are kept. Objects and arrays are handed out as copies.
+ * never changes. A call with text values fills the key's remembered template (`fillTemplate`), so
+ * no learner's words are kept; any other option (plurals, context, a default value) goes to
+ * i18next every time. Objects and arrays are handed out as copies.
  */
 export function cachingTranslate(t: TFunction, cache = new Map<string, unknown>()): TFunction {
   const cached = (key: unknown, options?: unknown, ...rest: unknown[]): unknown => {
@@ -118,6 +119,7 @@ export function cachingTranslate(t: TFunction, cache = new Map<string, unknown>(
     if (options === undefined) slot = key;
     else if (isReturnObjectsOnly(options)) slot = `\u0000${key}`;
     else if (isNumbersOnly(options)) slot = `\u0001${key}\u0001${JSON.stringify(options)}`;
+    else if (isPlainValues(options)) return fillTemplate(key, options, cache, call) ?? call(key, options);
     else return call(key, options);
     if (cache.has(slot)) return copyOf(cache.get(slot));
     const value = options === undefined ? call(key) : call(key, options);
@@ -126,6 +128,63 @@ export function cachingTranslate(t: TFunction, cache = new Map<string, unknown>(
     return copyOf(value);
   };
   return Object.assign(cached, { lng: (t as { lng?: unknown }).lng, ns: (t as { ns?: unknown }).ns, keyPrefix: (t as { keyPrefix?: unknown }).keyPrefix }) as unknown as TFunction;
+}
+
+/** Options i18next reads itself (plurals, context, fallbacks…): a call with any of them goes to i18next. */
+const I18NEXT_OPTIONS = new Set([
+  'count',
+  'context',
+  'ordinal',
+  'defaultValue',
+  'lng',
+  'lngs',
+  'ns',
+  'fallbackLng',
+  'replace',
+  'interpolation',
+  'skipInterpolation',
+  'postProcess',
+  'returnObjects',
+  'returnDetails',
+  'joinArrays',
+  'keySeparator',
+  'nsSeparator',
+]);
+
+/** Text and number values only, none of them an i18next option: the string is the key's template with the values put in. */
+function isPlainValues(options: unknown): options is Record<string, string | number> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return false;
+  for (const [name, value] of Object.entries(options)) {
+    if (I18NEXT_OPTIONS.has(name) || name.startsWith('defaultValue')) return false;
+    if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) return false;
+  }
+  return true;
+}
+
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+
+/**
+ * A call with text values (a lesson title, a learner's name): the key's template (resolved once,
+ * without interpolation) with the values put in, the way i18next does with `escapeValue: false`,
+ * so the values themselves are never kept. Undefined when the template is not a plain string or
+ * names a value the call lacks: i18next then resolves it (its missing-value rules).
+ */
+function fillTemplate(key: string, values: Record<string, string | number>, cache: Map<string, unknown>, call: (...args: unknown[]) => unknown): string | undefined {
+  const slot = `\u0002${key}`;
+  let template = cache.get(slot);
+  if (template === undefined) {
+    template = call(key, { skipInterpolation: true });
+    if (cache.size >= TRANSLATE_CACHE_LIMIT) cache.clear();
+    cache.set(slot, template);
+  }
+  if (typeof template !== 'string') return undefined;
+  let missing = false;
+  const filled = template.replace(PLACEHOLDER, (_match, name: string) => {
+    // A name the call lacks, or a format (`{{n, number}}`), is i18next's to resolve.
+    if (!Object.hasOwn(values, name.trim())) missing = true;
+    return String(values[name.trim()]);
+  });
+  return missing ? undefined : filled;
 }
 
 /** Values that are all finite numbers (counts, positions): few distinct calls, and never a learner's words or name. */

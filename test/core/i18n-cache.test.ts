@@ -76,6 +76,28 @@ describe('cached translations', () => {
     expect(second).toContain('https://b.example/privacy');
   });
 
+  it.each([...SUPPORTED_LANGUAGES])('fills text values into every key of %s as i18next does, cold and warm, and lets i18next handle a missing one', (lang) => {
+    const cached = localizer.forLanguage(lang);
+    const plain = localizer.i18n.getFixedT(lang);
+    const differences: string[] = [];
+    let filled = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const key of keys) {
+        const template = plain(key, { skipInterpolation: true });
+        if (typeof template !== 'string') continue;
+        const names = [...template.matchAll(/\{\{([^{}]*)\}\}/g)].map((m) => m[1]!.trim());
+        if (!names.length) continue;
+        filled++;
+        const values = Object.fromEntries(names.map((name, i) => [name, i % 2 ? 7 : `«${name} ${pass}»`]));
+        if (cached(key, values) !== plain(key, values)) differences.push(`${pass}:${key}`);
+        const lacking = Object.fromEntries(names.slice(1).map((name) => [name, 'x']));
+        if (cached(key, lacking) !== plain(key, lacking)) differences.push(`${pass}:${key} (missing value)`);
+      }
+    }
+    expect(filled).toBeGreaterThan(50);
+    expect(differences).toEqual([]);
+  });
+
   it('hands out copies of arrays, so a caller changing one cannot change the next turn', () => {
     const t = localizer.forLanguage('en');
     const words = t('common:commands.help', { returnObjects: true }) as unknown as string[];

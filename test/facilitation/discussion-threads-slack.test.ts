@@ -48,6 +48,8 @@ describe('discussion threads on native Slack (recording Web API)', () => {
       FACILITATORS: 'UFAY',
       REMINDER_TICK_SECONDS: '0',
       SCHEDULE_TICK_SECONDS: '0',
+      // Low enough for the flood below, above what the facilitator sends in a minute.
+      RATE_LIMIT_TURNS_PER_MINUTE: '4',
     });
   });
   afterAll(async () => {
@@ -75,9 +77,10 @@ describe('discussion threads on native Slack (recording Web API)', () => {
     await message(MEMBERS[7], 'Does anyone have the slides?', '1700000600.000002', '1700000100.000001');
     await message(MEMBERS[5], THREAD_REPLIES[5], tsOf(5), root);
     await until(async () => (await replyKeys()).length === 6);
-    // Only the related reply is new (the receiver's delivery receipts, slack-event:<day>:<event id>, hold no message content).
-    const added = (await listAll(running.app.storage, '')).filter((k) => !keysBefore.includes(k) && !k.startsWith('slack-event:'));
-    expect(added).toEqual([`discussion-reply:slack:${CHANNEL}:${root}:${tsOf(5)}`]);
+    // Only the related reply and its delivery receipt are new: the unrelated messages left no record at all.
+    const added = (await listAll(running.app.storage, '')).filter((k) => !keysBefore.includes(k));
+    expect(added).toEqual([`discussion-reply:slack:${CHANNEL}:${root}:${tsOf(5)}`, expect.stringMatching(/^slack-event:\d{4}-\d{2}-\d{2}:EvThread\d+$/)]);
+    expect(added.filter((k) => k.startsWith('slack-event:'))).toHaveLength(1);
     expect(recorder.calls.length).toBe(callsBefore);
 
     // Opting out, an edit (message_changed) and a deletion (message_deleted).
@@ -119,5 +122,24 @@ describe('discussion threads on native Slack (recording Web API)', () => {
     for (const id of MEMBERS) expect(summary).not.toContain(id);
     expect(summary).not.toContain('ana.silva@gov.example');
     expect(summary).not.toContain('Pilots are useful');
+  });
+
+  it("keeps at most the turn limit of one author's thread replies in a minute, and counts the refused ones", async () => {
+    const scheduledIds = () => recorder.postsTo(CHANNEL).flatMap((c) => /Id: ([0-9a-f]{8})\./.exec(JSON.stringify(c.args.blocks))?.[1] ?? []);
+    const known = scheduledIds();
+    expect(await mention('UFAY', 'schedule discuss 3 in 1 min')).toBe(200);
+    await until(async () => scheduledIds().length > known.length);
+    const jobId = scheduledIds().find((id) => !known.includes(id))!;
+    await running.app.discussionSchedule.tick(new Date(Date.now() + 61_000));
+    const root = (await running.app.jobs.get(jobId))!.result!.messageId as string;
+    const inThread = async () => (await replyKeys()).filter((k) => k.startsWith(`discussion-reply:slack:${CHANNEL}:${root}:`));
+    for (let i = 0; i < 6; i++) expect(await message('U0FLOOD', `Flood message number ${i + 1} about procurement.`, `1700000800.${String(i + 1).padStart(6, '0')}`, root)).toBe(200);
+    await until(async () => (await inThread()).length === 4);
+    // Another author is not held back by the flood.
+    await message('U0CALM', 'One calm reply about data quality.', '1700000800.000100', root);
+    await until(async () => (await inThread()).length === 5);
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toMatch(/^govai_rate_limited_turns_total\{channel="slack"\} 2$/m);
+    expect((await inThread()).length).toBe(5);
   });
 });

@@ -144,7 +144,8 @@ describe('discussion prompts in a Teams group chat (no threads: replies quote th
     async () => {
       const GROUP = '19:group-chat@thread.v2';
       const standIn = await startTeamsStandIn({ channels: { [CHANNEL]: channelRoster(3) } });
-      const { app, url } = await startCohortApp({ FACILITATORS: 'aad-fay', LOCAL_SERVICE_URLS: standIn.serviceUrl, SCHEDULE_TICK_SECONDS: '0' });
+      // A per-person turn limit of 3 a minute: nobody below sends more, except the flood at the end.
+      const { app, url } = await startCohortApp({ FACILITATORS: 'aad-fay', LOCAL_SERVICE_URLS: standIn.serviceUrl, SCHEDULE_TICK_SECONDS: '0', RATE_LIMIT_TURNS_PER_MINUTE: '3' });
       try {
         const conversation = { id: GROUP, conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' };
         const say = (from: Record<string, string>, text: string, extra: Record<string, unknown> = {}) =>
@@ -153,11 +154,31 @@ describe('discussion prompts in a Teams group chat (no threads: replies quote th
         const posted = standIn.posts.filter((p) => p.conversationId === GROUP);
         expect(posted).toHaveLength(2); // the prompt, then its confidence poll
         const promptId = `activity-${standIn.posts.indexOf(posted[0]) + 1}`;
-        for (let i = 0; i < 3; i++) await say(MEMBERS[i], THREAD_REPLIES[i], { id: `group-reply-${i}`, replyToId: promptId });
+        // A chat has no threads: the card says only replies that quote it are collected.
+        expect(cardText(cardOf(posted[0].activity))).toContain('This chat has no threads: to reply, use Reply on this card');
+        for (let i = 0; i < 2; i++) await say(MEMBERS[i], THREAD_REPLIES[i], { id: `group-reply-${i}`, replyToId: promptId });
+        // A quoted reply as Teams sends it in chats: a quotedReply entity and a placeholder in the text, no replyToId.
+        const quoted = { type: 'quotedReply', quotedReply: { messageId: promptId, senderId: BOT.id, preview: 'Discuss module 2' } };
+        await say(MEMBERS[2], `<quoted messageId="${promptId}"/><p>${THREAD_REPLIES[2]}</p>`, { id: 'group-reply-2', entities: [quoted] });
+        // A plain message right after the prompt is not attributed to it, nor one quoting another message.
         await say(MEMBERS[3], 'Unrelated chatter in the group.', { id: 'group-other' });
+        await say(MEMBERS[4], `<quoted messageId="group-other"/>Agreed, lunch.`, { id: 'group-other-2', entities: [{ ...quoted, quotedReply: { messageId: 'group-other' } }] });
         const keys = await listAll(app.storage, 'discussion-reply:');
         expect(keys.map((k) => k.split(':').pop())).toEqual(['group-reply-0', 'group-reply-1', 'group-reply-2']);
+        expect((await app.storage.read<{ text: string }>(keys[2]))?.value.text).toBe(THREAD_REPLIES[2]);
+
+        // Messages without an @mention skip the coach, not its limits: a flood of replies keeps 3, and the refusals are counted.
+        for (let i = 0; i < 5; i++) expect((await say(MEMBERS[5], `Flood ${i + 1} about procurement.`, { id: `flood-${i}`, replyToId: promptId })).status).toBe(200);
+        expect((await listAll(app.storage, 'discussion-reply:')).filter((k) => k.includes(':flood-'))).toHaveLength(3);
+        expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^govai_rate_limited_turns_total\{channel="msteams"\} 2$/m);
         expect(standIn.posts.filter((p) => p.conversationId === GROUP)).toHaveLength(2);
+
+        // A prompt scheduled in the chat says the same when it is posted.
+        expect((await say(FAY, '<at>govai-coach</at> schedule discuss 3 in 1 min', { entities: [{ type: 'mention', text: '<at>govai-coach</at>', mentioned: BOT }] })).status).toBe(200);
+        await app.discussionSchedule.tick(new Date(Date.now() + 61_000));
+        const scheduled = standIn.posts.filter((p) => p.conversationId === GROUP).slice(3);
+        expect(scheduled).toHaveLength(1);
+        expect(cardText(cardOf(scheduled[0].activity))).toContain('This chat has no threads: to reply, use Reply on this card');
       } finally {
         await app.stop();
         await standIn.close();

@@ -73,6 +73,13 @@ describe('polls closing on time', () => {
         expect(update.args.ts).toBe(card.response.ts);
         expect(JSON.stringify(update.args.blocks)).toContain('This poll is closed. 0 people voted.');
         expect(JSON.stringify(update.args.blocks)).not.toContain('poll.vote');
+
+        // The card's saved place is kept for the discussion retention period (365 days by default), then purged.
+        const DAY = 86_400_000;
+        expect(await running.app.privacy.retention.runIfDue(new Date(Date.now() + DAY))).toMatchObject({ outcome: 'ran', purged: { slackChannelCards: 0 } });
+        expect(await running.app.storage.list('slack-message:CCLOSE:')).toHaveLength(1);
+        expect(await running.app.privacy.retention.runIfDue(new Date(Date.now() + 366 * DAY))).toMatchObject({ outcome: 'ran', purged: { slackChannelCards: 1 } });
+        expect(await running.app.storage.list('slack-message:CCLOSE:')).toEqual([]);
       } finally {
         await running.stop();
         await recorder.stop();

@@ -50,6 +50,23 @@ describe('the not-covered evidence', () => {
     expect(judge('What does the EU AI Act require?').unknownPhrase).toBe(0);
   });
 
+  it('reads a capitalised word one edit from a course word as a typo only when the course writes that word as a name', () => {
+    const village = passage('m4-l1-s1', 'Rural services', 'A village library offers assisted digital help. Estonia links its registers.', 1);
+    const ask = (question: string) =>
+      assessCoverage({
+        question,
+        lang: 'en',
+        passages: [village],
+        idf,
+        knows: (t) => ['villag', 'estonia', 'report', 'recommend', 'link', 'regist'].includes(t),
+        nearestTerm: (t) => ({ villani: 'villag', estnia: 'estonia' })[t],
+        isCourseName: (t) => t === 'estonia',
+      });
+    // "Villani" is a report's author the course never mentions, not a misspelt "village".
+    expect(ask('What did the report by Villani recommend?').unknownNames).toBeGreaterThan(0);
+    expect(ask('How does Estnia link its registers?').unknownNames).toBe(0);
+  });
+
   it('declines a general-knowledge question that shares a word with a lesson', () => {
     const capital = judge('What is the capital of the EU?');
     expect(capital.offDomain).toBe(1);

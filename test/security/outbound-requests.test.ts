@@ -81,6 +81,28 @@ describe('outbound requests and request origin without credentials (local mode)'
     expect(unlisted.calls).toEqual([]);
   });
 
+  it('keeps checking every send when the connector clients are reused across proactive messages', async () => {
+    const serviceUrls = new ServiceUrlPolicy({ localServiceUrls: running.app.config.LOCAL_SERVICE_URLS });
+    const adapter = new CloudAdapter(createBotAuthentication(running.app.config, serviceUrls));
+    const send = async (serviceUrl: string): Promise<unknown> => {
+      const reference = { channelId: 'msteams', serviceUrl, conversation: { id: 'a:personal-2' }, bot: { id: '28:bot' }, user: { id: '29:user-2' } };
+      let sendError: unknown;
+      await adapter.continueConversationAsync('', reference as Partial<ConversationReference>, async (context) => {
+        await context.sendActivity('Time for a lesson').catch((err: unknown) => {
+          sendError = err;
+        });
+      });
+      return sendError;
+    };
+    const before = listed.calls.length;
+    for (let i = 0; i < 3; i++) {
+      expect(await send(listed.serviceUrl)).toBeUndefined();
+      expect((await send(unlisted.serviceUrl)) as { code?: string }).toMatchObject({ code: 'service_url_not_allowed' });
+    }
+    expect(listed.calls.length - before).toBe(3);
+    expect(unlisted.calls).toEqual([]);
+  });
+
   it.each([
     ['a Host that is not this machine', { host: 'attacker.example' }],
     ['a rebound name with the right port', { host: 'rebind.attacker.example:3978' }],

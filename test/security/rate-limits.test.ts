@@ -42,6 +42,8 @@ describe('turn limits per learner and per tenant (the real app on SQLite)', () =
     expect(replies.slice(0, 3).every((r) => !r.includes('plus vite'))).toBe(true);
     expect(replies.slice(3).every((r) => r.includes('Vous envoyez des messages plus vite que je ne peux répondre') && r.includes("rien de ce que vous avez fait n'est perdu"))).toBe(true);
     expect(await place()).toMatchObject({ kind: 'step', lessonId: 'm1-l1', index: 3 });
+    // The refusals are counted for the operators.
+    expect(await (await fetch(`${running.url}/metrics`)).text()).toMatch(/^govai_rate_limited_turns_total\{channel="msteams"\} 3$/m);
     // Someone else in the same organisation is not held back by one person's flood.
     expect(await textOf('colleague', { text: 'help' })).not.toContain('faster than I can answer');
   });

@@ -26,6 +26,9 @@ export function fuzzyDistance(term: string, lang: Language): number {
 
 const LEXICAL_FORMAT = 1;
 
+/** Corrections remembered (see nearestTerm). */
+const NEAREST_KEPT = 10_000;
+
 export interface SerializedLexicalIndex {
   version: number;
   languages: { lang: Language; count: number; index: string; documentFrequency: [string, number][] }[];
@@ -140,6 +143,8 @@ export class LexicalIndex {
       if (d <= max && (!best || d < best.d || (d === best.d && count > best.df))) best = { term: known, d, df: count };
     }
     if (this.nearest.size > 20000) this.nearest.clear();
+    // Learners' typos are endless; past the bound the cache starts over rather than growing with them.
+    if (this.nearest.size >= NEAREST_KEPT) this.nearest.clear();
     this.nearest.set(key, best?.term);
     return best?.term;
   }

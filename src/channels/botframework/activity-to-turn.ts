@@ -42,7 +42,7 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
 }
 
 /** Teams names the tenant in channelData.tenant.id (and conversation.tenantId); other channels carry none. */
-function tenantOf(activity: Partial<Activity>): string | undefined {
+export function tenantOf(activity: Partial<Activity>): string | undefined {
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
   if (typeof channelData?.tenant?.id === 'string') return channelData.tenant.id;
   return activity.conversation?.tenantId || undefined;

@@ -45,6 +45,27 @@ export function selectAuthMode(config: Pick<AppConfig, 'HOST' | 'MICROSOFT_APP_I
 type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
 type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+type ClaimsIdentity = Parameters<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>[0];
+type UserTokenClient = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>;
+
+/** Bounds the client caches: in anonymous mode the serviceUrl (part of the key) comes from the request. */
+const CLIENTS_KEPT = 64;
+
+/** The app id botbuilder's factories build clients for: the token's audience, else its appid claim. */
+function appIdOf(identity: ClaimsIdentity): string {
+  return identity.getClaimValue('aud') ?? identity.getClaimValue('appid') ?? '';
+}
+
+function kept<T>(cache: Map<string, Promise<T>>, key: string, create: () => Promise<T>): Promise<T> {
+  let client = cache.get(key);
+  if (!client) {
+    if (cache.size >= CLIENTS_KEPT) cache.clear();
+    client = create();
+    cache.set(key, client);
+    client.catch(() => cache.delete(key));
+  }
+  return client;
+}
 
 export interface RequestPolicy {
   mode: AuthMode;
@@ -66,6 +87,14 @@ export interface RequestPolicy {
  * BotAuthError, so the endpoint answers 401/403, never 500.
  */
 export class GuardedBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /**
+   * botbuilder builds a connector client and a user-token client (each an HTTP pipeline) for
+   * every turn, about a tenth of a short turn's CPU; they hold no per-turn state, so they are
+   * kept per app id, audience and service URL. The service-URL guard still checks every request.
+   */
+  private readonly connectorClients = new Map<string, Promise<ConnectorClient>>();
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
+
   constructor(
     options: Record<string, string | undefined>,
     private readonly policy: RequestPolicy,
@@ -97,17 +126,22 @@ export class GuardedBotFrameworkAuthentication extends ConfigurationBotFramework
       }
       result = await super.authenticateRequest(activity, '');
     }
-    return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory) } : result;
+    return result.connectorFactory ? { ...result, connectorFactory: this.guard(result.connectorFactory, appIdOf(result.claimsIdentity)) } : result;
   }
 
-  override createConnectorFactory(...args: Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>): ConnectorFactory {
-    return this.guard(super.createConnectorFactory(...args));
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.guard(super.createConnectorFactory(claimsIdentity), appIdOf(claimsIdentity));
   }
 
-  private guard(factory: ConnectorFactory): ConnectorFactory {
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return kept(this.userTokenClients, appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  }
+
+  private guard(factory: ConnectorFactory, appId: string): ConnectorFactory {
     const { serviceUrls } = this.policy;
     return {
-      create: async (serviceUrl: string, audience?: string) => guardConnectorClient(await factory.create(serviceUrl, audience), serviceUrls),
+      create: (serviceUrl: string, audience?: string) =>
+        kept(this.connectorClients, JSON.stringify([appId, audience ?? '', serviceUrl]), async () => guardConnectorClient(await factory.create(serviceUrl, audience), serviceUrls)),
     };
   }
 }

@@ -34,6 +34,9 @@ function cardKey(channelId: string, conversationId: string, key: string): string
 
 const WRITE_ATTEMPTS = 3;
 
+/** Conversations whose last saved reference this instance remembers (see save). */
+const REFERENCES_REMEMBERED = 50_000;
+
 /**
  * Durable conversation references (for proactive messages) and the activity ids of cards
  * that later replies may replace. Writes only when something changed, so ordinary messages
@@ -81,6 +84,8 @@ export class ConversationReferenceStore {
     const fingerprint = JSON.stringify([reference.serviceUrl, reference.conversation?.id, reference.bot?.id, doc.active]);
     if (this.lastSaved.get(key) === fingerprint) return;
     await this.storage.write(key, doc);
+    // One entry per conversation seen: bounded, so memory does not grow with the cohort (a forgotten one costs one more write).
+    if (this.lastSaved.size >= REFERENCES_REMEMBERED) this.lastSaved.clear();
     this.lastSaved.set(key, fingerprint);
   }
 

@@ -33,6 +33,8 @@ export interface RestifySlackReceiverOptions {
   isReady(): boolean;
   /** How long one instance may work on an event before another takes it over (tests shorten it). */
   eventLeaseMs?: number;
+  /** Events the app would ignore: acknowledged without a delivery receipt and not handled, so they leave no record. */
+  unrecorded?: (body: Record<string, unknown>) => Promise<boolean>;
 }
 
 /**
@@ -78,6 +80,7 @@ export class RestifySlackReceiver implements Receiver {
       return;
     }
     let claim: EventClaim | undefined;
+    if (body.type === 'event_callback' && (await this.options.unrecorded?.(body))) return void res.send(200);
     if (body.type === 'event_callback' && typeof body.event_id === 'string') {
       const eventTime = typeof body.event_time === 'number' ? body.event_time : undefined;
       claim = await this.dedupe.claim(body.event_id, eventTime);

@@ -15,7 +15,7 @@ import { appHomeOpenedEventSchema, appMentionEventSchema, blockActionsSchema, me
 import { RestifySlackReceiver } from './restify-slack-receiver';
 import { slackUpload } from './slack-file-upload';
 import type { AttachmentFiles } from './slack-file-attachments';
-import { takeSlackChannelMessage } from './slack-thread-intake';
+import { concernsFollowedThread, takeSlackChannelMessage } from './slack-thread-intake';
 import type { DiscussionThreads } from '../../core/facilitation/threads/discussion-threads';
 
 /** Learners reached natively or through Azure Bot Service share this channel id (same Slack user ids). */
@@ -53,6 +53,16 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     maxBodyBytes: config.MAX_BODY_BYTES,
     inFlight: options.inFlight,
     isReady: options.isReady,
+    // Channel messages are only ever kept as discussion replies: the others get no delivery receipt either.
+    unrecorded: async (body) => {
+      const event = body.event as { type?: unknown; channel?: unknown } | undefined;
+      if (event?.type !== 'message' || typeof event.channel !== 'string' || scopeOfSlackChannel(event.channel) === 'personal') return false;
+      const botUserId = await identify().then(
+        (ids) => ids.botUserId,
+        () => undefined,
+      );
+      return !options.threads || !(await concernsFollowedThread(options.threads, event, botUserId, log));
+    },
   });
 
   // The bot's own ids (auth.test), asked once and again only after a failure. Bolt authorizes
@@ -120,7 +130,7 @@ export function mountSlack(options: SlackChannelOptions): BoltApp {
     const channel = (event as { channel?: unknown }).channel;
     // Channel messages are never answered here (app_mention does that): a discussion reply or nothing.
     if (typeof channel === 'string' && scopeOfSlackChannel(channel) !== 'personal') {
-      if (options.threads) await takeSlackChannelMessage(options.threads, event, context.botUserId, log);
+      if (options.threads) await takeSlackChannelMessage(options.threads, event, context.botUserId, slackTeamOf(body), log);
       return;
     }
     const parsed = messageEventSchema.safeParse(event);

@@ -5,6 +5,7 @@ import type { Localizer } from '../../i18n/i18n';
 import type { Logger } from '../../logging/logger';
 import type { StoragePort } from '../../ports/storage';
 import { listAll, type PersonalDataSource } from '../../core/privacy/personal-data';
+import type { RetentionTask } from '../../core/privacy/retention-job';
 import { renderBlockKit } from '../../render/block-kit-renderer';
 import { uploadAttachedFiles, type AttachmentFiles } from './slack-file-attachments';
 
@@ -55,7 +56,7 @@ export class SlackDelivery {
       if (reply.key && !reply.updatesPressedCard && posted.channel && posted.ts) {
         await this.remember(userId, reply.key, { channel: posted.channel, ts: posted.ts });
         // A card in a channel is also found by the channel (a poll closing on time redraws it; this names nobody).
-        if (/^[CG]/.test(posted.channel)) await this.remember(posted.channel, reply.key, { channel: posted.channel, ts: posted.ts });
+        if (isChannel(posted.channel)) await this.remember(posted.channel, reply.key, { channel: posted.channel, ts: posted.ts, savedAt: new Date().toISOString() });
       }
     }
   }
@@ -75,7 +76,7 @@ export class SlackDelivery {
     return (await this.storage.read<MessageLocation>(messageKey(userId, key)))?.value;
   }
 
-  private async remember(userId: string, key: string, at: MessageLocation): Promise<void> {
+  private async remember(userId: string, key: string, at: MessageLocation | ChannelCardLocation): Promise<void> {
     try {
       await this.storage.write(messageKey(userId, key), at);
     } catch (err) {
@@ -84,8 +85,39 @@ export class SlackDelivery {
   }
 }
 
+const MESSAGE_PREFIX = 'slack-message:';
+
 function messageKey(owner: string, key: string): string {
-  return `slack-message:${owner}:${key}`;
+  return `${MESSAGE_PREFIX}${owner}:${key}`;
+}
+
+/** Channels (C…) and private channels or group DMs (G…), as opposed to users. */
+const isChannel = (id: string) => /^[CG]/.test(id);
+
+/** A card's place in a channel, with when it was saved: kept for the retention period of discussions. */
+interface ChannelCardLocation extends MessageLocation {
+  savedAt: string;
+}
+
+/**
+ * Retention: places of channel cards (needed until a poll closes on time) saved before the cutoff
+ * are deleted; the learners' own ones go with the learner.
+ */
+export function slackChannelCardRetention(storage: StoragePort): RetentionTask {
+  return {
+    name: 'slackChannelCards',
+    period: 'discussionRepliesDays',
+    purge: async (cutoff) => {
+      const limit = cutoff.toISOString();
+      let deleted = 0;
+      for (const key of await listAll(storage, MESSAGE_PREFIX)) {
+        if (!isChannel(key.slice(MESSAGE_PREFIX.length))) continue;
+        const saved = (await storage.read<Partial<ChannelCardLocation>>(key))?.value;
+        if (saved && (saved.savedAt ?? '') < limit && (await storage.delete(key))) deleted++;
+      }
+      return deleted;
+    },
+  };
 }
 
 /** Where a keyed card posted in a channel is (see SlackDelivery.send). */

@@ -2,7 +2,7 @@ import type { Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 import type { Course, CourseModule } from '../course/content-model';
 import { validTimeZone } from '../reminders/reminder-time';
-import { discussionPromptText } from './schedule/scheduled-prompt';
+import { discussionPromptText, threadlessConversation } from './schedule/scheduled-prompt';
 
 /** The modules to pick a discussion from. */
 export function discussionMenuReply(turn: Turn, course: Course): Reply {
@@ -30,7 +30,7 @@ export function discussionReply(turn: Turn, module: CourseModule, optOutMarker: 
     title: turn.t('facilitation:discussion.title', { order: module.order, title: module.title }),
     // Outcomes as a list, not facts: a narrow fact column broke "Outcome" mid-word in Teams.
     text: [
-      ...discussionPromptText(turn.t, turn.lang, module, turn.now, zone, optOutMarker),
+      ...discussionPromptText(turn.t, turn.lang, module, turn.now, zone, optOutMarker, threadlessConversation(turn.input)),
       `**${turn.t('facilitation:discussion.outcomesTitle')}**\n${module.outcomes.map((o) => `- ${o.text}`).join('\n')}`,
     ].join('\n\n'),
     // The confidence poll is its own live card, posted right after this one (polls/register-polls.ts).

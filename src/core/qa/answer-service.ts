@@ -23,6 +23,7 @@ import { composeExplanation } from './explanation';
 import type { Glossary } from './glossary';
 import { isFollowUp } from './follow-up';
 import { redactPersonalData } from './pii-redaction';
+import { splitSentences } from './sentences';
 import { analyze, wordTokens, analyzeWord, analyzeWordTerms, isAcronym, isQuestionFraming } from './text-analysis';
 
 /**
@@ -136,6 +137,8 @@ export class QaService {
   private readonly sentenceTermCache = new Map<string, ReturnType<typeof sentenceTerms>>();
   /** Per language, the pairs of neighbouring terms the course says ("data act" is not one), built on first use. */
   private readonly coursePairs = new Map<Language, Set<string>>();
+  /** Per language, the terms the course writes capitalised inside a sentence (names), built on first use. */
+  private readonly courseNames = new Map<Language, Set<string>>();
 
   constructor(private readonly options: QaServiceOptions) {
     this.k = options.k ?? 5;
@@ -316,6 +319,7 @@ export class QaService {
         // and are left out when it has none (English is all there is).
         strict: result.lang !== lang && retrieval.languages().includes(lang),
         knownOnly: result.lang !== lang && !retrieval.languages().includes(lang),
+        isCourseName: (t) => this.namesOf(result.lang).has(t),
       });
     // A follow-up's own words decide which passage comes first; the words borrowed from the previous question only help.
     const units = own ? borrowedLightly(unitsOf(query), unitsOf(own), BORROWED_SHARE) : unitsOf(query);
@@ -357,6 +361,22 @@ export class QaService {
       .sort((a, b) => b.s - a.s)
       .slice(0, this.k)
       .map(({ p }, i) => ({ ...p, rank: i + 1 }));
+  }
+
+  private namesOf(lang: Language): Set<string> {
+    const cached = this.courseNames.get(lang);
+    if (cached) return cached;
+    const names = new Set<string>();
+    for (const chunk of this.options.retrieval.chunks(lang)) {
+      for (const sentence of splitSentences(chunk.text)) {
+        const capitalised = wordTokens(sentence)
+          .slice(1)
+          .filter((w) => /^\p{Lu}/u.test(w));
+        for (const word of capitalised) names.add(analyzeWordTerms(word, lang)[0] ?? word);
+      }
+    }
+    this.courseNames.set(lang, names);
+    return names;
   }
 
   private pairsOf(lang: Language): Set<string> {

@@ -69,6 +69,12 @@ export interface CoverageInput {
    * against English, where only names, acronyms, numbers and cognates can meet.
    */
   knownOnly?: boolean;
+  /**
+   * Whether the course writes a term as a name (capitalised inside a sentence): a capitalised
+   * word one edit from a course word is its typo only then ("Estnia" is Estonia; "Villani" is not
+   * "village"). Unset, any course word can be the name's typo.
+   */
+  isCourseName?: (term: string) => boolean;
 }
 
 /**
@@ -155,9 +161,10 @@ export function questionUnits(input: Omit<CoverageInput, 'passages'>): QuestionU
         continue;
       }
       // A name ("Villani") is not a misspelt course word two edits away ("village"); one edit may be a typo.
-      const name = input.strict || looksLikeName(word, atStart[i]!);
+      const capitalised = looksLikeName(word, atStart[i]!);
+      const name = input.strict || capitalised;
       const near = nearestTerm(term);
-      if (near && !seen.has(near) && (!name || editDistance(term, near, 1) <= 1)) {
+      if (near && !seen.has(near) && (!name || (editDistance(term, near, 1) <= 1 && (!capitalised || (input.isCourseName?.(near) ?? true))))) {
         seen.add(near);
         units.push({ terms: [near], need: 1, weight: Math.max(idf(near), 0.05) * TYPO_CREDIT, unknownName: false });
         continue;

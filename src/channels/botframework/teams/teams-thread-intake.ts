@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DiscussionThreads } from '../../../core/facilitation/threads/discussion-threads';
 import type { Logger } from '../../../logging/logger';
 import { describeSchemaProblems } from '../../http/schema-problems';
-import { learnerUserIdOf, mentionsBot, scopeOf, threadRootOf } from '../activity-to-turn';
+import { learnerUserIdOf, mentionsBot, scopeOf, tenantOf, threadRootOf } from '../activity-to-turn';
 
 /**
  * Teams sends an edit as `messageUpdate` (channelData.eventType "editMessage") and a deletion as
@@ -26,6 +26,20 @@ const changeSchema = z.discriminatedUnion('type', [
     })
     .passthrough(),
 ]);
+
+/**
+ * Chats have no reply chains: a reply there quotes the message, and Teams names the quoted one in a
+ * `quotedReply` entity (the text carries a `<quoted messageId="…"/>` placeholder) rather than in replyToId.
+ */
+const quotedReplySchema = z.object({ type: z.literal('quotedReply'), quotedReply: z.object({ messageId: z.string().min(1).max(512) }).passthrough() }).passthrough();
+
+function quotedMessageIdOf(entities: unknown[] | undefined): string | undefined {
+  for (const entity of entities ?? []) {
+    const parsed = quotedReplySchema.safeParse(entity);
+    if (parsed.success) return parsed.data.quotedReply.messageId;
+  }
+  return undefined;
+}
 
 /** Teams message text is HTML in channels: tags become spaces, the few entities Teams uses are decoded. */
 export function plainTeamsText(text: string): string {
@@ -56,7 +70,8 @@ export function createTeamsThreadIntake(threads: DiscussionThreads, logger: Logg
       channelId: activity.channelId,
       conversationId: activity.conversation.id,
       rootId: threadRootOf(activity.conversation.id),
-      replyToId: activity.replyToId || undefined,
+      replyToId: activity.replyToId || quotedMessageIdOf(activity.entities),
+      tenantId: tenantOf(activity),
       at: activity.timestamp ? new Date(activity.timestamp) : new Date(),
     };
     if (activity.type === 'message') {

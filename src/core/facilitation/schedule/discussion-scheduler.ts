@@ -81,7 +81,9 @@ export class DiscussionScheduler {
       await this.tellFacilitator(job, 'unavailable');
       return 'failed';
     }
-    const result = await poster.post(p.conversationId, [scheduledPromptReply(localizer.forLanguage(p.lang), p.lang, module, new Date(job.runAt), p.timeZone, this.options.threads.optOutMarker)]);
+    const result = await poster.post(p.conversationId, [
+      scheduledPromptReply(localizer.forLanguage(p.lang), p.lang, module, new Date(job.runAt), p.timeZone, this.options.threads.optOutMarker, p.threadless === true),
+    ]);
     const at = new Date();
     if (result.outcome === 'sent') {
       // The thread is followed first, then the job settled: a crash between the post and the

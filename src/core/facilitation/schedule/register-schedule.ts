@@ -9,7 +9,7 @@ import type { Reply } from '../../../intents/reply';
 import { validTimeZone } from '../../reminders/reminder-time';
 import type { Turn } from '../../turn';
 import { at as atLocal, dayOfWeekIn, normalizeWhen, parseWeekday, parseWhen } from './schedule-time';
-import { DISCUSSION_JOB, formatWhen, scheduleGroup, type DiscussionJobPayload } from './scheduled-prompt';
+import { DISCUSSION_JOB, formatWhen, scheduleGroup, threadlessConversation, type DiscussionJobPayload } from './scheduled-prompt';
 
 /** Sub-command words, in every course language (a facilitator may type any of them). */
 const CANCEL = new Set(['cancel', 'cancelar', 'annuler', 'الغاء', 'الغ']);
@@ -99,6 +99,7 @@ export function registerDiscussionSchedule(registry: CommandRegistry, deps: { jo
     timeZone,
     facilitatorKey: turn.learner.key,
     facilitatorLang: turn.lang,
+    ...(threadlessConversation(turn.input) ? { threadless: true } : {}),
   });
 
   /** Scheduled unless the same module is already planned at the same instant here (a repeated command schedules nothing twice). */

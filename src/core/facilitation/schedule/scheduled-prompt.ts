@@ -17,6 +17,16 @@ export interface DiscussionJobPayload extends Record<string, unknown> {
   /** Who scheduled it: told privately when it can never be posted. */
   facilitatorKey: string;
   facilitatorLang: Language;
+  /** Scheduled in a group chat without threads (Teams): the prompt asks for replies that quote it. */
+  threadless?: boolean;
+}
+
+/**
+ * A group conversation whose messages name no thread (a Teams group chat): only a reply that
+ * quotes the prompt can be told from the rest of the chat, so the prompt asks for that.
+ */
+export function threadlessConversation(input: { scope: string; threadId?: string }): boolean {
+  return input.scope === 'group' && !input.threadId;
 }
 
 /** The job group of a channel conversation: what `schedule` lists and may cancel there. */
@@ -37,7 +47,7 @@ export function formatWhen(at: Date, lang: Language, timeZone: string): string {
  * its timing, and plainly that replies in its thread are collected for the facilitator's
  * anonymous summary, with how to keep a reply out of it (`optOutMarker` at its start).
  */
-export function discussionPromptText(t: Translate, lang: Language, module: CourseModule, startsAt: Date, timeZone: string, optOutMarker: string): string[] {
+export function discussionPromptText(t: Translate, lang: Language, module: CourseModule, startsAt: Date, timeZone: string, optOutMarker: string, threadless: boolean): string[] {
   return [
     `**${t('facilitation:schedule.prompt.questionTitle')}**`,
     module.reflection,
@@ -45,20 +55,20 @@ export function discussionPromptText(t: Translate, lang: Language, module: Cours
     t('facilitation:schedule.prompt.format'),
     t('facilitation:schedule.prompt.timing', { when: formatWhen(startsAt, lang, timeZone) }),
     `**${t('facilitation:schedule.prompt.repliesTitle')}**`,
-    t('facilitation:schedule.prompt.replies'),
+    t(threadless ? 'facilitation:schedule.prompt.repliesQuoted' : 'facilitation:schedule.prompt.replies'),
     t('facilitation:schedule.prompt.optOut', { marker: optOutMarker }),
   ];
 }
 
 /** The discussion prompt the scheduler posts to the channel. */
-export function scheduledPromptReply(t: Translate, lang: Language, module: CourseModule, postedAt: Date, timeZone: string, optOutMarker: string): Reply {
+export function scheduledPromptReply(t: Translate, lang: Language, module: CourseModule, postedAt: Date, timeZone: string, optOutMarker: string, threadless: boolean): Reply {
   const title = t('facilitation:discussion.title', { order: module.order, title: module.title });
   return {
     intent: 'reflection',
     lang,
     dir: directionOf(lang),
     title,
-    text: discussionPromptText(t, lang, module, postedAt, timeZone, optOutMarker).join('\n\n'),
+    text: discussionPromptText(t, lang, module, postedAt, timeZone, optOutMarker, threadless).join('\n\n'),
     actions: [{ label: t('facilitation:schedule.prompt.poll'), command: 'discuss.open', args: { module: module.id } }],
     summary: title,
   };

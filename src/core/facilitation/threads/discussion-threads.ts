@@ -1,4 +1,6 @@
 import type { Language } from '../../../config/config-schema';
+import type { MetricsPort } from '../../../ports/metrics';
+import { firstRefusal, type RateLimitPort } from '../../../ports/rate-limits';
 import type { StoragePort } from '../../../ports/storage';
 import { learnerKey } from '../../learner';
 import type { PersonalDataSource } from '../../privacy/personal-data';
@@ -16,6 +18,8 @@ export interface ThreadMessage {
   replyToId?: string;
   messageId: string;
   userId: string;
+  /** The organisation (Teams tenant, Slack team), for the per-tenant limit. */
+  tenantId?: string;
   text: string;
   at: Date;
 }
@@ -26,7 +30,8 @@ export const DEFAULT_OPT_OUT_MARKER = '#private';
 /** Longest reply kept: a summary quotes a few short sentences, and a flood of long posts must not fill the storage. */
 export const MAX_STORED_REPLY_CHARS = 4000;
 
-export type ThreadMessageOutcome = 'stored' | 'opted-out' | 'ignored';
+/** refused: a new reply over the author's or the tenant's turn limit, not recorded. */
+export type ThreadMessageOutcome = 'stored' | 'opted-out' | 'ignored' | 'refused';
 
 /**
  * What the bot keeps of the discussions it prompts: replies in the thread of a prompt it posted
@@ -41,6 +46,8 @@ export class DiscussionThreads {
     storage: StoragePort,
     /** DISCUSSION_OPT_OUT_MARKER: a reply starting with it stays out of the summary. */
     readonly optOutMarker: string,
+    /** The coach's turn limits: messages without an @mention skip the coach, so a flood of replies is limited here. */
+    private readonly limited?: { limits: RateLimitPort; metrics: MetricsPort },
   ) {
     this.store = new ThreadStore(storage);
   }
@@ -92,8 +99,20 @@ export class DiscussionThreads {
       if (edited) await this.store.remove(thread.id, m.messageId);
       return text ? 'opted-out' : 'ignored';
     }
+    // Edits rewrite a stored reply; only new ones could fill the storage.
+    if (!edited && (await this.refused(m))) return 'refused';
     await this.store.put(thread, m.messageId, learnerKey(m.channelId, m.userId), text, m.at, edited);
     return 'stored';
+  }
+
+  private async refused(m: ThreadMessage): Promise<boolean> {
+    if (!this.limited) return false;
+    const refusal = await firstRefusal(this.limited.limits, [
+      ['turns.learner', learnerKey(m.channelId, m.userId)],
+      ['turns.tenant', m.tenantId && `${m.channelId}:${m.tenantId}`],
+    ]);
+    if (refusal) this.limited.metrics.rateLimited(m.channelId);
+    return refusal !== undefined;
   }
 
   /** The learner's replies for `my data`: found by recomputing each thread's author hash. */
