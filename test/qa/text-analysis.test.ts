@@ -29,6 +29,15 @@ describe('per-language text analysis', () => {
     expect(analyze('المراقبه الحكومى', 'ar')).toEqual(analyze('المراقبة الحكومي', 'ar'));
   });
 
+  it('keeps an acronym apart from the common word it spells, while its lower-case spelling still meets it', () => {
+    const fairPrinciples = analyze('What does FAIR stand for?', 'en');
+    expect(analyze('Is the scoring fair to everyone?', 'en').some((t) => fairPrinciples.includes(t) && t !== 'fair')).toBe(false);
+    expect(fairPrinciples.filter((t) => t !== 'fair')).not.toEqual([]);
+    expect(analyze('les principes FAIR', 'fr').filter((t) => !analyze('faire', 'fr').includes(t))).toContain(analyze('FAIR', 'en')[0]);
+    expect(analyze('what is gdpr', 'en')).toEqual(expect.arrayContaining(analyze('under the gdpr', 'en')));
+    expect(analyze('the GDPR', 'en')).toEqual(expect.arrayContaining(analyze('gdpr', 'en')));
+  });
+
   it('reads the Spanish "EE. UU." as Estados Unidos', () => {
     expect(analyze('tribunales de EE. UU.', 'es')).toEqual(analyze('tribunales de Estados Unidos', 'es'));
   });

@@ -21,8 +21,8 @@ import { CodedError } from '../../errors/coded-error';
  * so a start with unchanged content loads it rather than re-analysing every passage; an index
  * folder without it, from an older build, rebuilds the lexical part from chunks.json).
  */
-/** 2: the local embedding's vectors moved from HNSWLib to sparse lists. 3: Arabic terms stemmed before normalisation (text-analysis.ts). */
-const FORMAT_VERSION = 3;
+/** 2: the local embedding's vectors moved from HNSWLib to sparse lists. 3: Arabic terms stemmed before normalisation (text-analysis.ts). 4: acronyms get a term of their own. */
+const FORMAT_VERSION = 4;
 
 const manifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),

@@ -146,7 +146,9 @@ export function questionUnits(input: Omit<CoverageInput, 'passages'>): QuestionU
   });
   endRun();
   words.forEach((word, i) => {
-    for (const term of analyzeWordTerms(word, lang).slice(0, 1)) {
+    // An acronym the course never writes in capitals ("shouted" words) is its plain word.
+    const forms = analyzeWordTerms(word, lang);
+    for (const term of [forms.find((t) => knows(t)) ?? forms[0]].filter(Boolean)) {
       if (seen.has(term) || explained.has(term) || (isQuestionFraming(term, lang) && !isAcronym(word))) continue;
       seen.add(term);
       if (knows(term)) {

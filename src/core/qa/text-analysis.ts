@@ -181,11 +181,27 @@ export function analyzeWordTerms(word: string, lang: Language): string[] {
       const stem = foldText(stemmer(lang).stem(lower), lang);
       const plain = folded !== lower ? foldText(stemmer(lang).stem(folded), lang) : stem;
       terms = plain === stem ? [stem] : [stem, plain];
+      if (isNamedAcronym(word)) terms = [acronymTerm(folded), ...terms];
     }
   }
   if (termCache.size > 50000) termCache.clear();
   termCache.set(word, terms);
   return terms;
+}
+
+/**
+ * An acronym of three letters or more ("FAIR", "CARE", "RAG") gets a term of its own besides the
+ * plain word, so that it matches the acronym and not every passage on fairness or care; the
+ * plain word still lets "gdpr" typed in lower case meet "GDPR". Two-letter ones ("AI", "EU") are
+ * written in capitals everywhere and collide with no common word worth telling apart.
+ */
+function isNamedAcronym(word: string): boolean {
+  return word.length >= 3 && isAcronym(word) && !/\d/.test(word);
+}
+
+/** The acronym's own term: upper case, which no other analysed term is. */
+function acronymTerm(folded: string): string {
+  return folded.toUpperCase();
 }
 
 /** The main index term of a word (its stem), or undefined for stop words. */
