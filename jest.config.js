@@ -16,9 +16,9 @@ module.exports = {
   forceExit: true,
   // Suites run one at a time in a worker that is replaced once its heap passes this size. In one
   // process, each suite's whole module graph stayed reachable afterwards (about 40 MB a suite):
-  // heap snapshots showed native async resources (pdf-parse's @napi-rs/canvas, loaded anew in
-  // every suite's module registry) holding jest-circus's async-local test context, and with it the
-  // suite's runtime. Recycling the worker is jest's own remedy for leaks that live in native code.
+  // heap snapshots showed a native global handle (most likely pdf-parse's @napi-rs/canvas, loaded
+  // anew in every suite's module registry) holding jest-circus's async-local test context, and
+  // with it the suite's runtime. Recycling the worker is jest's own remedy for leaks in native code.
   workerIdleMemoryLimit: '1536MB',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
