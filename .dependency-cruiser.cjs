@@ -22,7 +22,6 @@ const SDKS = [
   'prom-client',
   '@xapi/',
   'rate-limiter-flexible',
-  'minisearch',
   'htmlparser2',
 ];
 const sdkPath = `node_modules/(${SDKS.map((name) => name.replace(/[/.]/g, '\\$&') + (name.endsWith('-') || name.endsWith('/') ? '' : '(/|$)')).join('|')})`;

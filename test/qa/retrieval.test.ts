@@ -111,7 +111,9 @@ describe('lexical index (BM25)', () => {
   });
 
   it('saved and loaded again, answers exactly as the index it was saved from (typos and stems included)', () => {
-    const loaded = LexicalIndex.fromJSON(JSON.parse(JSON.stringify(index)));
+    const file = path.join(tempDir(), 'lexical.bin');
+    index.save(file);
+    const loaded = LexicalIndex.load(file, fixtureChunks());
     for (const [query, lang] of [
       ['sesgos de automatizacion', 'es'],
       ['automaton bias', 'en'],
@@ -121,7 +123,17 @@ describe('lexical index (BM25)', () => {
     }
     expect(loaded.search('automation', 'en', 5).length).toBeGreaterThan(0);
     expect(loaded.idf('autom', 'en')).toBe(index.idf('autom', 'en'));
-    expect(() => LexicalIndex.fromJSON({ version: 99, languages: [] })).toThrow('format');
+    expect(loaded.nearestTerm('automaton', 'en')).toBe(index.nearestTerm('automaton', 'en'));
+    // Another format, a truncated file, or passages that are not the ones indexed: refused, never misread.
+    const bytes = fs.readFileSync(file);
+    bytes.writeUInt32LE(99, 4);
+    fs.writeFileSync(file, bytes);
+    expect(() => LexicalIndex.load(file, fixtureChunks())).toThrow('format 99');
+    index.save(file);
+    fs.truncateSync(file, fs.statSync(file).size - 16);
+    expect(() => LexicalIndex.load(file, fixtureChunks())).toThrow('truncated');
+    index.save(file);
+    expect(() => LexicalIndex.load(file, fixtureChunks().slice(1))).toThrow('passages indexed');
   });
 });
 
@@ -163,13 +175,13 @@ describe('index on disk', () => {
     expect(result.passages.slice(0, 2).map((p) => p.chunk.id)).toContain('en:m1-l1-s1');
     expect(result.passages.every((p) => p.chunk.lang === 'en')).toBe(true);
 
-    // The lexical index is loaded from lexical.json; without that file (an older index) it is rebuilt, same answers.
+    // The lexical index is loaded from lexical.bin; without that file (an older index) it is rebuilt, same answers.
     const lexicalQuery = async () => (await (await loadIndex(dir, embedding)).retriever.search('automation bias', 'en', { mode: 'lexical' })).passages.map((p) => p.chunk.id);
     const fromFile = await lexicalQuery();
     expect(fromFile[0]).toBe('en:m1-l2-s1');
-    fs.rmSync(path.join(dir, 'lexical.json'));
+    fs.rmSync(path.join(dir, 'lexical.bin'));
     expect(await lexicalQuery()).toEqual(fromFile);
-    fs.writeFileSync(path.join(dir, 'lexical.json'), '{"version": 1, "languages": [');
+    fs.writeFileSync(path.join(dir, 'lexical.bin'), 'GVLX not really');
     expect(await lexicalQuery()).toEqual(fromFile);
   });
 
@@ -207,7 +219,7 @@ describe('index on disk', () => {
       .map((f) => fs.readFileSync(path.join(dir, 'vector', f), 'latin1'))
       .join('');
     expect(vectorFiles).not.toContain(chunks[0].text.slice(0, 40));
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'lexical.json'), 'utf8')).languages[0].index).not.toContain(chunks[0].text.slice(0, 40));
+    expect(fs.readFileSync(path.join(dir, 'lexical.bin'), 'utf8')).not.toContain(chunks[0].text.slice(0, 40));
 
     fs.writeFileSync(path.join(dir, 'chunks.json'), JSON.stringify([{ id: 'x', lang: 'en', kind: 'step', title: 'T', source: 's' }]));
     await expect(loadIndex(dir, embedding)).rejects.toMatchObject({ code: 'index-invalid' });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SUPPORTED_LANGUAGES } from '../../config/config-schema';
 import type { Chunk } from '../../ports/retrieval';
 import { HnswVectorSearch, HybridRetriever, SparseVectorSearch, type VectorSearch } from './hybrid-retriever';
-import { LexicalIndex, type SerializedLexicalIndex } from './lexical-index';
+import { LexicalIndex } from './lexical-index';
 import { LocalHashEmbeddings, type LocalEmbeddingState } from './local-embeddings';
 import { SparseVectorIndex } from './sparse-vector-index';
 import { CodedError } from '../../errors/coded-error';
@@ -17,12 +17,14 @@ import { CodedError } from '../../errors/coded-error';
  * The on-disk index: manifest.json (which embedding built it, a hash of the content),
  * chunks.json (the passages and their metadata), vector/ (HNSWLib files for a provider's
  * embedding; for the local one, whose vectors are sparse, inverted lists: sparse-vector-index.ts)
- * and, for the local embedding, local-embedding.json (its fitted IDF), and lexical.json (the serialised BM25 index,
+ * and, for the local embedding, local-embedding.json (its fitted IDF), and lexical.bin (the BM25 postings,
  * so a start with unchanged content loads it rather than re-analysing every passage; an index
  * folder without it, from an older build, rebuilds the lexical part from chunks.json).
  */
-/** 2: the local embedding's vectors moved from HNSWLib to sparse lists. 3: Arabic terms stemmed before normalisation (text-analysis.ts). 4: acronyms get a term of their own. */
-const FORMAT_VERSION = 4;
+/** 2: the local embedding's vectors moved from HNSWLib to sparse lists. 3: Arabic terms stemmed before normalisation (text-analysis.ts). 4: acronyms get a term of their own. 5: the lexical index in typed arrays (lexical.bin). */
+const FORMAT_VERSION = 5;
+/** The BM25 postings (lexical-index.ts), binary. */
+const LEXICAL_FILE = 'lexical.bin';
 
 const manifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
@@ -166,7 +168,7 @@ export async function buildIndex(dir: string, chunks: Chunk[], embedding: Embedd
   embedding.persist(tmp, embeddings);
   fs.writeFileSync(path.join(tmp, 'chunks.json'), JSON.stringify(chunks));
   const lexical = LexicalIndex.build(chunks);
-  fs.writeFileSync(path.join(tmp, 'lexical.json'), JSON.stringify(lexical));
+  lexical.save(path.join(tmp, LEXICAL_FILE));
   const byLanguage: Record<string, number> = {};
   for (const c of chunks) byLanguage[c.lang] = (byLanguage[c.lang] ?? 0) + 1;
   const manifest: IndexManifest = {
@@ -193,10 +195,10 @@ export async function buildIndex(dir: string, chunks: Chunk[], embedding: Embedd
 
 /** The saved lexical index, or one built from the passages when the file is absent or unreadable. */
 function loadLexical(dir: string, chunks: Chunk[]): LexicalIndex {
-  const file = path.join(dir, 'lexical.json');
+  const file = path.join(dir, LEXICAL_FILE);
   if (fs.existsSync(file)) {
     try {
-      return LexicalIndex.fromJSON(JSON.parse(fs.readFileSync(file, 'utf8')) as SerializedLexicalIndex);
+      return LexicalIndex.load(file, chunks);
     } catch {
       // Damaged or from another format version: rebuilt below.
     }
