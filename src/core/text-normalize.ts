@@ -66,6 +66,19 @@ export function editDistance(a: string, b: string, max = 3): number {
   return prev[b.length];
 }
 
+/** editDistance(a, b, 1) <= 1 in one pass, without the table: it runs for every term of a passage. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a.length < b.length) [a, b] = [b, a];
+  if (a.length - b.length > 1) return false;
+  let i = 0;
+  while (i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === b.length) return true;
+  // Past the first difference the rest must be equal, after a substitution (same length) or a deletion from the longer.
+  const skipA = i + 1;
+  const skipB = a.length === b.length ? i + 1 : i;
+  return a.slice(skipA) === b.slice(skipB);
+}
+
 /** Eastern Arabic (and Persian) digits to Western digits, so "٠٨:٣٠" reads as "08:30". */
 export function westernDigits(text: string): string {
   return text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));

@@ -39,6 +39,8 @@ const FUZZY_MIN_LENGTH = 5;
 export class Glossary {
   private readonly byId = new Map<string, Map<Language, GlossaryEntry>>();
   private readonly surfaces: Surface[] = [];
+  /** Positions in `surfaces` by language and first term: a question is checked only against phrases that can start in it. */
+  private readonly byFirstTerm = new Map<Language, Map<string, number[]>>();
   private readonly lookup = new Map<string, string>();
 
   constructor(entries: GlossaryEntry[]) {
@@ -54,6 +56,12 @@ export class Glossary {
     }
     // Longer phrases first, so "high-risk AI system" wins over "AI".
     this.surfaces.sort((a, b) => b.terms.length - a.terms.length);
+    for (const [i, s] of this.surfaces.entries()) {
+      const byTerm = this.byFirstTerm.get(s.lang) ?? this.byFirstTerm.set(s.lang, new Map()).get(s.lang)!;
+      const at = byTerm.get(s.terms[0]!);
+      if (at) at.push(i);
+      else byTerm.set(s.terms[0]!, [i]);
+    }
   }
 
   get size(): number {
@@ -95,13 +103,22 @@ export class Glossary {
    * by at most one entry, the longest phrase first.
    */
   matches(question: string, langs: Language[]): GlossaryMatch[] {
+    const analysed = new Map<Language, string[]>();
+    const candidates: number[] = [];
+    for (const lang of new Set(langs)) {
+      const byTerm = this.byFirstTerm.get(lang);
+      if (!byTerm) continue;
+      const q = analyze(question, lang);
+      analysed.set(lang, q);
+      for (const term of new Set(q)) for (const i of byTerm.get(term) ?? []) candidates.push(i);
+    }
+    // In the surfaces' own order (longest phrase first), as if every surface were tried.
+    candidates.sort((a, b) => a - b);
     const out: GlossaryMatch[] = [];
     const taken = new Set<string>();
-    const analysed = new Map<Language, string[]>();
-    for (const s of this.surfaces) {
-      if (!langs.includes(s.lang)) continue;
-      const q = analysed.get(s.lang) ?? analysed.set(s.lang, analyze(question, s.lang)).get(s.lang)!;
-      const at = indexOfRun(q, s.terms);
+    for (const i of candidates) {
+      const s = this.surfaces[i]!;
+      const at = indexOfRun(analysed.get(s.lang)!, s.terms);
       if (at < 0 || s.terms.every((t) => taken.has(`${s.lang}:${t}`))) continue;
       for (const t of s.terms) taken.add(`${s.lang}:${t}`);
       const existing = out.find((m) => m.id === s.id);

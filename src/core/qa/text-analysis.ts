@@ -257,12 +257,24 @@ export function questionFocus(question: string): QuestionFocus {
 export function isStopWordTypo(word: string, lang: Language): boolean {
   const folded = foldText(word, lang);
   if (folded.length < 4 || /\d/.test(folded)) return false;
+  // Every unknown word of every question is checked against each stop word: remembered per word.
+  const known = stopTypos.get(lang) ?? stopTypos.set(lang, new Map()).get(lang)!;
+  const hit = known.get(folded);
+  if (hit !== undefined) return hit;
+  let found = false;
   for (const stop of stopSet(lang)) {
     if (stop.length < 4 || Math.abs(stop.length - folded.length) > 1) continue;
-    if (editDistance(folded, stop, 1) <= 1 || isSwap(folded, stop)) return true;
+    if (editDistance(folded, stop, 1) <= 1 || isSwap(folded, stop)) {
+      found = true;
+      break;
+    }
   }
-  return false;
+  if (known.size >= 10_000) known.clear();
+  known.set(folded, found);
+  return found;
 }
+
+const stopTypos = new Map<Language, Map<string, boolean>>();
 
 function isSwap(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
