@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,9 @@ import { seededRandom } from '../src/core/seeded-random';
  * every language the course has, so the vocabulary is realistic; then, each in a fresh process,
  * builds the index (time, peak RSS) and loads it as a start with unchanged content does
  * (reading the content, hashing it, loading the index files: time, RSS), and times hybrid
- * searches (p50/p95 over BENCH_CORPUS_QUERIES queries). Nothing here is a test assertion.
+ * searches (p50/p95 over BENCH_CORPUS_QUERIES queries); then starts the bot itself on that content
+ * and index (dist/src/main.js, as `npm start` runs it) and times it to a healthy /healthz, with its
+ * RSS then and after BENCH_CORPUS_SETTLE_MS (15 s) idle. Nothing here is a test assertion.
  */
 const SCALES = (process.env.BENCH_CORPUS_SCALES ?? '1,10,50').split(',').map(Number);
 const QUERIES = Number(process.env.BENCH_CORPUS_QUERIES ?? 300);
@@ -118,6 +120,46 @@ async function childLoad(references: string | undefined, indexDir: string): Prom
   return { chunks: chunks.length, loadMs, rebuilt, rssMb: rss, p50: at(0.5), p95: at(0.95), rssAfterMb: rssMb() };
 }
 
+interface StartResult {
+  healthyMs: number;
+  rssMb: number;
+  /** After SETTLE_MS idle: V8 gives back the memory of start-up's garbage (the parsed files) only then. */
+  settledRssMb: number;
+}
+
+const SETTLE_MS = Number(process.env.BENCH_CORPUS_SETTLE_MS ?? 15_000);
+
+/** The bot started on this content and index, timed to its first healthy /healthz (polled every 50 ms). */
+async function botStart(references: string | undefined, indexDir: string, dataDir: string): Promise<StartResult> {
+  const port = 39_000 + Math.floor(Math.random() * 900);
+  const started = performance.now();
+  const bot = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(repoRoot(), 'dist', 'src', 'main.js')], {
+    cwd: repoRoot(),
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KNOWLEDGE_DIR: KNOWLEDGE, REFERENCES_DIR: references ?? '', INDEX_DIR: indexDir, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (;;) {
+      if (bot.exitCode !== null) throw new Error(`the bot exited (${bot.exitCode}) before it was healthy`);
+      if (performance.now() - started > 300_000) throw new Error('the bot was not healthy within 5 minutes');
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const healthyMs = performance.now() - started;
+    const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${bot.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+    const rssMb = rss();
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    return { healthyMs, rssMb, settledRssMb: rss() };
+  } finally {
+    bot.kill('SIGTERM');
+    await new Promise((r) => bot.once('exit', r));
+  }
+}
+
 function inChild<T>(mode: 'build' | 'load', references: string | undefined, indexDir: string): T {
   const result = spawnSync(process.execPath, ['--expose-gc', '--disable-warning=DEP0111', __filename], {
     env: { ...process.env, BENCH_CORPUS_CHILD: JSON.stringify({ mode, references, indexDir, knowledge: KNOWLEDGE }) },
@@ -134,7 +176,7 @@ async function main(): Promise<void> {
   out.write(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; local embedding; ${QUERIES} hybrid searches per scale\n\n`,
   );
-  out.write('scale  passages  build s   build peak MB  start load ms  RSS loaded MB  search p50/p95 ms  RSS after MB\n');
+  out.write('scale  passages  build s   build peak MB  start load ms  RSS loaded MB  search p50/p95 ms  RSS after MB  bot healthy ms  bot RSS MB  settled MB\n');
   for (const scale of SCALES) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `govai-corpus-${scale}x-`));
     try {
@@ -145,9 +187,10 @@ async function main(): Promise<void> {
       const indexDir = path.join(tmp, 'index');
       const built = inChild<BuildResult>('build', references, indexDir);
       const loaded = inChild<LoadResult>('load', references, indexDir);
+      const bot = await botStart(references, indexDir, path.join(tmp, 'data'));
       out.write(
         `${`${scale}×`.padEnd(5)}  ${String(built.chunks).padStart(8)}  ${(built.buildMs / 1000).toFixed(1).padStart(7)}  ${String(built.peakRssMb).padStart(13)}  ` +
-          `${loaded.loadMs.toFixed(0).padStart(13)}${loaded.rebuilt ? ' (rebuilt!)' : ''}  ${String(loaded.rssMb).padStart(13)}  ${`${loaded.p50.toFixed(2)}/${loaded.p95.toFixed(2)}`.padStart(17)}  ${String(loaded.rssAfterMb).padStart(12)}\n`,
+          `${loaded.loadMs.toFixed(0).padStart(13)}${loaded.rebuilt ? ' (rebuilt!)' : ''}  ${String(loaded.rssMb).padStart(13)}  ${`${loaded.p50.toFixed(2)}/${loaded.p95.toFixed(2)}`.padStart(17)}  ${String(loaded.rssAfterMb).padStart(12)}  ${bot.healthyMs.toFixed(0).padStart(14)}  ${String(bot.rssMb).padStart(10)}  ${String(bot.settledRssMb).padStart(10)}\n`,
       );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
