@@ -1,5 +1,6 @@
 import type { Chunk, RetrievedPassage } from '../../src/ports/retrieval';
-import { extractiveAnswer } from '../../src/core/qa/extractive-answerer';
+import { extractiveAnswer, type TermGroup } from '../../src/core/qa/extractive-answerer';
+import { analyze } from '../../src/core/qa/text-analysis';
 import { assessCoverage, coverageConfidence } from '../../src/core/qa/coverage';
 
 const passage = (id: string, title: string, text: string, rank: number, kind: Chunk['kind'] = 'step'): RetrievedPassage => ({
@@ -38,6 +39,76 @@ describe('composed answers', () => {
     expect(kenya.text.startsWith('In October 2021 the High Court')).toBe(true);
     const fromQuiz = extractiveAnswer({ question: 'Did India recognise privacy as a fundamental right?', lang: 'en', passages: [quiz], idf });
     expect(fromQuiz.text).not.toContain('In which year');
+  });
+});
+
+describe('choosing sentences across passages', () => {
+  const words = (text: string) => [...new Set(analyze(text, 'en'))];
+  const group = (text: string, weight = 2, said?: string): TermGroup => ({ terms: words(text), weight, ...(said ? { said: words(said) } : {}) });
+
+  it("quotes the sentence that says the question's own words where a glossary term stands for them", () => {
+    const payments = passage('m4-l4-s1', 'Shared systems', 'The ruling on digital payments was widely reported.', 1);
+    const identity = passage('m3-l7-s4', 'A court case', 'The digital identity scheme was stopped by the court.', 2);
+    // "digital identity" found the glossary's "digital public infrastructure": the decision weighs the course's term.
+    const termGroups = [group('ruling', 1), group('digital public infrastructure', 2, 'digital identity')];
+    const a = extractiveAnswer({ question: 'Which ruling was about digital identity?', lang: 'en', passages: [payments, identity], idf, termGroups });
+    expect(a.text.startsWith('The digital identity scheme was stopped by the court.')).toBe(true);
+    expect(a.cited[0].chunk.id).toBe('en:m3-l7-s4');
+    const withoutOwnWords = extractiveAnswer({
+      question: 'Which ruling was about digital identity?',
+      lang: 'en',
+      passages: [payments, identity],
+      idf,
+      termGroups: termGroups.map(({ said: _, ...g }) => g),
+    });
+    expect(withoutOwnWords.text.startsWith('The ruling on digital payments')).toBe(true);
+  });
+
+  it('keeps the sentences between two good ones of the first passage, in the lesson’s order', () => {
+    const steps = passage(
+      'm4-l5-s4',
+      'Before you send it',
+      'Test a plain-language letter with real readers before sending it. Ask five or six people to say in their own words what they must do. Offer large print and audio on request. Readers who hesitate show where the letter must be rewritten.',
+      1,
+    );
+    const a = extractiveAnswer({ question: 'How do I test a letter with readers?', lang: 'en', passages: [steps], idf });
+    expect(a.text).toBe(`${steps.chunk.text} [1]`);
+  });
+
+  it('reads on in the first passage rather than quoting other passages that restate its first sentence', () => {
+    const togo = passage(
+      'm1-l8-s1',
+      'Togo: Novissi (2020)',
+      'During the COVID-19 pandemic, the Government of Togo created Novissi, a cash transfer programme paid by mobile phone. Late in 2020 it was extended to the poorest rural areas. Satellite images helped to find the poorest areas, and mobile phone data the poorest subscribers.',
+      1,
+    );
+    const again = passage('m3-l8-s1', 'What Novissi was', 'Novissi is a cash transfer programme that the government of Togo launched in April 2020 during the pandemic.', 2);
+    const a = extractiveAnswer({ question: 'What did Togo do with the Novissi programme during the pandemic?', lang: 'en', passages: [togo, again], idf, maxWords: 50 });
+    expect(a.text).toContain('Satellite images helped to find the poorest areas');
+    expect(a.cited.map((p) => p.chunk.id)).toEqual(['en:m1-l8-s1']);
+  });
+
+  it('prefers a sentence that states a fact to one that says what the lesson covers, unless the question is about the lesson', () => {
+    const overview = passage('m3-l7-s1', 'A global right', 'This lesson looks at the Kenyan ruling on digital identity and the Brazilian law of 2018.', 1);
+    const ruling = passage('m3-l7-s4', 'The Huduma Namba case', 'In October 2021 the Kenyan High Court ruled the digital identity rollout unlawful.', 2);
+    const when = extractiveAnswer({ question: 'When was the Kenyan ruling on digital identity?', lang: 'en', passages: [overview, ruling], idf });
+    expect(when.text.startsWith('In October 2021 the Kenyan High Court')).toBe(true);
+    const lesson = extractiveAnswer({ question: 'Which lesson looks at the Kenyan ruling on digital identity?', lang: 'en', passages: [overview, ruling], idf });
+    expect(lesson.text.startsWith('This lesson looks at')).toBe(true);
+  });
+
+  it('answers a "when" question with a dated sentence even when the best one has no date and the answer is short', () => {
+    const scheme = passage(
+      'm3-l7-s4',
+      'Kenya',
+      'The Huduma Namba ruling on the digital identity scheme required an impact assessment before any further rollout. Huduma Namba gave every resident a number and a card linked to one central population database.',
+      1,
+    );
+    const dated = passage('m1-l7-s1', 'Beyond Europe', 'Huduma Namba was the national identity scheme. In 2021 the court ruled against it.', 2);
+    const termGroups = [group('Huduma', 1), group('Namba', 1), group('ruling', 3)];
+    const a = extractiveAnswer({ question: 'When was the Huduma Namba ruling?', lang: 'en', passages: [scheme, dated], idf, termGroups, maxWords: 34 });
+    expect(a.text).toBe('The Huduma Namba ruling on the digital identity scheme required an impact assessment before any further rollout. [1] In 2021 the court ruled against it. [2]');
+    expect(a.cited.map((p) => p.chunk.id)).toEqual(['en:m3-l7-s4', 'en:m1-l7-s1']);
   });
 });
 

@@ -18,7 +18,7 @@ import {
   type CoverageEvidence,
   type QuestionUnits,
 } from './coverage';
-import { extractiveAnswer } from './extractive-answerer';
+import { extractiveAnswer, type TermGroup } from './extractive-answerer';
 import { composeExplanation } from './explanation';
 import type { Glossary } from './glossary';
 import { isFollowUp } from './follow-up';
@@ -48,8 +48,8 @@ interface Retrieved {
   query: string;
   /** What the not-covered decision was based on (for `npm run ask` and the bench). */
   evidence?: CoverageEvidence;
-  /** The question's terms as the decision weighed them (typos corrected, glossary terms, no framing words), for choosing sentences. */
-  termWeights?: Map<string, number>;
+  /** The question's words as the decision weighed them (typos corrected, glossary terms, no framing words), for choosing sentences. */
+  termGroups?: TermGroup[];
 }
 
 export type QaAnswer =
@@ -341,7 +341,7 @@ export class QaService {
     const evidence = judge(units);
     let confidence = coverageConfidence(evidence);
     if (topic) confidence = Math.max(confidence, coverageConfidence(judge(unitsOf(topic))));
-    return { passages, contentLang: result.lang, confidence, query, evidence, termWeights: termWeightsOf(units), fellBack: result.lang !== lang };
+    return { passages, contentLang: result.lang, confidence, query, evidence, termGroups: units.units, fellBack: result.lang !== lang };
   }
 
   /**
@@ -465,7 +465,7 @@ export class QaService {
       lang: retrieved.contentLang,
       passages: retrieved.passages,
       idf: (t) => retrieval.idf(t, retrieved.contentLang),
-      termWeights: retrieved.termWeights,
+      termGroups: retrieved.termGroups,
     });
     if (!extract.text) return this.notCovered(retrieved, notices);
     const citations = extract.cited.map((p, i) => citationOf(i + 1, p.chunk));
@@ -543,10 +543,4 @@ function distinctiveWords(text: string, lang: Language, n: number, idf: (term: s
 function topicalWords(question: string, lang: Language): string {
   const kept = wordTokens(question).filter((w) => isAcronym(w) || !analyzeWordTerms(w, lang).some((t) => isQuestionFraming(t, lang)));
   return kept.length ? kept.join(' ') : question;
-}
-
-function termWeightsOf(q: QuestionUnits): Map<string, number> {
-  const weights = new Map<string, number>();
-  for (const u of q.units) for (const t of u.terms) weights.set(t, Math.max(weights.get(t) ?? 0, u.weight));
-  return weights;
 }

@@ -1,6 +1,6 @@
 import type { Language } from '../../config/config-schema';
 import type { RetrievedPassage } from '../../ports/retrieval';
-import { editDistance } from '../text-normalize';
+import { editDistance, withinOneEdit } from '../text-normalize';
 import { splitSentences } from './sentences';
 import type { Glossary } from './glossary';
 import { offDomainShape } from './off-domain';
@@ -109,6 +109,8 @@ interface Unit {
   oov?: boolean;
   /** A glossary term the question names in everyday words. */
   glossary?: boolean;
+  /** A glossary term's: the question's own words it stands for, which a sentence may say instead (not counted for coverage). */
+  said?: string[];
 }
 
 /** The question as weighted units (a word, a corrected typo, or a glossary term), for coverage and reranking. */
@@ -180,7 +182,14 @@ export function questionUnits(input: Omit<CoverageInput, 'passages'>): QuestionU
     const canonical = [...new Set(analyze(entry?.term ?? '', lang))].filter((t) => knows(t));
     if (!canonical.length) continue;
     // A glossary term stands for the everyday words that found it: it weighs as its rarest word, at GLOSSARY_CREDIT.
-    units.push({ terms: canonical, need: Math.max(1, Math.ceil(canonical.length / 2)), weight: Math.max(...canonical.map((t) => idf(t))) * GLOSSARY_CREDIT, unknownName: false, glossary: true });
+    units.push({
+      terms: canonical,
+      need: Math.max(1, Math.ceil(canonical.length / 2)),
+      weight: Math.max(...canonical.map((t) => idf(t))) * GLOSSARY_CREDIT,
+      unknownName: false,
+      glossary: true,
+      said: m.covered,
+    });
   }
   const total = units.reduce((s, u) => s + u.weight, 0);
   const unknownNames = total ? units.filter((u) => u.unknownName).reduce((s, u) => s + u.weight, 0) / total : 0;
@@ -263,8 +272,9 @@ export function assessCoverage(
   const topical = q.total ? q.units.filter((u) => u.glossary || u.terms.some((t) => headings.has(t))).reduce((s, u) => s + u.weight, 0) / q.total : 0;
   const share = (f: (u: Unit) => boolean | undefined) => (q.total ? q.units.filter(f).reduce((s, u) => s + u.weight, 0) / q.total : 0);
   const oov = share((u) => u.oov);
-  const said = passages.slice(0, 5).map((p) => wordTerms(`${p.chunk.title}. ${p.chunk.text}`, lang));
-  const says = input.saysPhrase ?? ((run: string[]) => said.some((words) => containsRun(words, run)));
+  // The top passages' words are read only when a name must be looked for and no phrase table was given.
+  let said: string[][][] | undefined;
+  const says = input.saysPhrase ?? ((run: string[]) => (said ??= passages.slice(0, 5).map((p) => wordTerms(`${p.chunk.title}. ${p.chunk.text}`, lang))).some((words) => containsRun(words, run)));
   const unknownPhrase = q.namePhrases.some((phrase) => !says(phrase)) ? 1 : 0;
   return {
     coverage,
@@ -334,7 +344,7 @@ function nearIn(term: string, have: Set<string>): boolean {
   if (term.length < 5) return false;
   for (const t of have) {
     if (t.length >= 5 && (t.startsWith(term) || term.startsWith(t))) return true;
-    if (term.length >= 6 && Math.abs(t.length - term.length) <= 1 && editDistance(term, t, 1) <= 1) return true;
+    if (term.length >= 6 && withinOneEdit(term, t)) return true;
   }
   return false;
 }

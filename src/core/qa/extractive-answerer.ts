@@ -39,6 +39,23 @@ const NUMBER_WORDS =
 /** Passages considered for sentences: the rest are too far down to be worth quoting. */
 const SENTENCE_POOL = 5;
 
+const YEAR = /\b(?:1[89]|20)\d\d\b/;
+
+/**
+ * A sentence that says what a lesson or module covers ("This lesson looks at three examples…",
+ * "Cette leçon présente…", "ويتناول هذا الدرس…") names the question's words without stating the
+ * facts, like a module overview (KIND_WEIGHT): it must beat a sentence that states them by as much.
+ */
+const SIGNPOST =
+  /^(?:in )?this (?:lesson|module)\b|^(?:dans )?(?:cette leçon|ce module)\b|^(?:en )?(?:esta lección|este módulo)\b|^(?:neste|nesta|este|esta) (?:módulo|lição)\b|^\S*\s?(?:في )?(?:هذا الدرس|هذه الوحدة)/iu;
+const SIGNPOST_WEIGHT = 0.6;
+/** At most this many weaker sentences are quoted to join two good ones of a passage; further apart, they are two answers. */
+const MAX_GAP = 2;
+/** Sentences read on after the best one when it is in the passage ranked first (elsewhere, one). */
+const FIRST_PASSAGE_READ_ON = 2;
+/** Words with which a question asks about the course's own parts. */
+const ABOUT_THE_COURSE = /\b(?:lessons?|modules?|leçons?|lecci[oó]n|lecciones|m[oó]dulos?|li[cç][aã]o|li[cç][oõ]es)\b|الدرس|الوحدة|دروس|وحدات/iu;
+
 export interface ExtractiveInput {
   question: string;
   lang: Language;
@@ -46,8 +63,19 @@ export interface ExtractiveInput {
   /** IDF of an analysed term in the passages' language. */
   idf: (term: string) => number;
   maxWords?: number;
-  /** The question's terms and weights as the not-covered decision saw them; else the question's own terms by IDF. */
-  termWeights?: Map<string, number>;
+  /** The question's words as the not-covered decision weighed them (see TermGroup); else each of its own terms by IDF. */
+  termGroups?: TermGroup[];
+}
+
+/**
+ * One word of the question (the course word for a typo), or one glossary term with the
+ * question's own words it stands for (`said`: "identité numérique" for digital public
+ * infrastructure), which a sentence may say instead of the course's term.
+ */
+export interface TermGroup {
+  terms: string[];
+  weight: number;
+  said?: string[];
 }
 
 export interface ExtractiveResult {
@@ -101,14 +129,20 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
   const { question, lang, passages, idf } = input;
   const maxWords = input.maxWords ?? MAX_ANSWER_WORDS;
   const confidence = retrievalConfidence(question, lang, passages, idf);
-  const weight = input.termWeights?.size ? input.termWeights : new Map([...new Set(analyze(question, lang))].map((t) => [t, Math.max(idf(t), 0.05)]));
-  const terms = [...weight.keys()];
+  const groups: TermGroup[] = input.termGroups?.length ? input.termGroups : [...new Set(analyze(question, lang))].map((t) => ({ terms: [t], weight: Math.max(idf(t), 0.05) }));
+  const weight = new Map<string, number>();
+  for (const g of groups) for (const t of [...g.terms, ...(g.said ?? [])]) weight.set(t, Math.max(weight.get(t) ?? 0, g.weight));
+  const totalWeight = groups.reduce((sum, g) => sum + g.weight * Math.max(g.terms.length, g.said?.length ?? 0), 0) || 1;
+  const heldWeight = (have: Set<string>) => groups.reduce((sum, g) => sum + credit(g, idf, have), 0);
   const focus = questionFocus(question);
+  const hasFocus = (text: string) => (focus === 'when' ? YEAR.test(westernDigits(text)) : focus === 'how-many' ? /\d/.test(westernDigits(text)) || NUMBER_WORDS.test(text) : false);
+  // A question about the course itself ("what does module 6 cover?") is answered by the sentences that say so.
+  const signpostWeight = ABOUT_THE_COURSE.test(question) ? 1 : SIGNPOST_WEIGHT;
 
   const pool = passages.slice(0, SENTENCE_POOL);
   // A quiz passage is quoted from its explanation only, never from its options (see chunking.ts).
   const sentencesOf = pool.map((p) => splitSentences(passageProse(p.chunk)));
-  const candidates: Candidate[] = [];
+  const byPassage: Candidate[][] = pool.map(() => []);
   pool.forEach((p, pi) => {
     // Earlier passages are more likely to be on topic: a gentle decay keeps a perfect sentence in passage 3 competitive.
     const decay = (1 / (1 + 0.2 * pi)) * (KIND_WEIGHT[p.chunk.kind] ?? 1);
@@ -116,57 +150,29 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
     // where a sentence says "the scheme"), and is weighed by how much of the question its whole passage covers.
     const heading = new Set(analyze(`${p.chunk.title} ${p.chunk.lessonTitle ?? ''}`, lang));
     const whole = new Set([...heading, ...analyze(p.chunk.text, lang)]);
-    const totalWeight = terms.reduce((sum, t) => sum + weight.get(t)!, 0) || 1;
-    const coverage = terms.filter((t) => whole.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
+    const coverage = heldWeight(whole) / totalWeight;
     // A step whose own title carries the question's words ("The four risk tiers") is the one about it.
-    const own = new Set(analyze(p.chunk.title, lang));
-    const titleBoost = 1 + terms.filter((t) => own.has(t)).reduce((sum, t) => sum + weight.get(t)!, 0) / totalWeight;
+    const titleBoost = 1 + heldWeight(new Set(analyze(p.chunk.title, lang))) / totalWeight;
     sentencesOf[pi].forEach((text, index) => {
       // A question is never an answer, and a short line without a full stop is a heading or a list of options.
       if (/[?؟]$/.test(text) || (!/[.!؟。:;)"”»]$/.test(text) && wordCount(text) < 8)) return;
       const seq = analyze(text, lang);
       const present = new Set(seq);
       let score = 0;
-      for (const t of terms)
-        if (present.has(t)) score += weight.get(t)!;
-        else if (heading.has(t)) score += 0.5 * weight.get(t)!;
+      for (const g of groups) score += credit(g, idf, present, heading);
       // Query terms that stay together ("data minimisation", "automation bias") count extra.
       for (let i = 1; i < seq.length; i++) if (weight.has(seq[i - 1]) && weight.has(seq[i]) && seq[i - 1] !== seq[i]) score += 0.25 * weight.get(seq[i])!;
-      if (focus === 'when' && /\b(1[89]|20)\d\d\b/.test(westernDigits(text))) score *= 1.5;
-      if (focus === 'how-many' && (/\d/.test(westernDigits(text)) || NUMBER_WORDS.test(text))) score *= 1.4;
-      candidates.push({ passage: pi, index, text, score: score * decay * coverage * titleBoost, words: wordCount(text) });
+      if (focus === 'when' && hasFocus(text)) score *= 1.5;
+      if (focus === 'how-many' && hasFocus(text)) score *= 1.4;
+      if (SIGNPOST.test(text)) score *= signpostWeight;
+      byPassage[pi][index] = { passage: pi, index, text, score: score * decay * coverage * titleBoost, words: wordCount(text) };
     });
   });
+  const candidates = byPassage.flatMap((list) => list.filter(Boolean));
   const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score);
   if (!ranked.length) return { confident: false, confidence, text: '', cited: [] };
 
-  const chosen: Candidate[] = [];
-  let words = 0;
-  const termsOf = new Map<Candidate, Set<string>>();
-  const termSet = (c: Candidate) => termsOf.get(c) ?? termsOf.set(c, new Set(analyze(c.text, lang))).get(c)!;
-  // A sentence that mostly repeats one already chosen (the same definition in a quiz explanation) adds nothing.
-  const redundant = (c: Candidate) =>
-    chosen.some((o) => {
-      const a = termSet(c);
-      const b = termSet(o);
-      const shared = [...a].filter((t) => b.has(t)).length;
-      return a.size > 0 && shared / a.size >= 0.7;
-    });
-  const take = (c: Candidate | undefined) => {
-    if (!c || chosen.includes(c) || words + c.words > maxWords || redundant(c)) return;
-    chosen.push(c);
-    words += c.words;
-  };
-  const best = ranked[0];
-  take(best);
-  // The neighbouring sentence usually carries the rest of the fact (a list, a date, a consequence).
-  const siblings = candidates.filter((c) => c.passage === best.passage);
-  take(siblings.find((c) => c.index === best.index + 1) ?? siblings.find((c) => c.index === best.index - 1));
-  for (const c of ranked.slice(1)) {
-    if (c.score < best.score * 0.5) break;
-    take(c);
-  }
-  if (words < 25) take(siblings.find((c) => c.index === best.index - 1));
+  const chosen = selectSentences(ranked, byPassage, maxWords, lang, focus === 'other' ? undefined : hasFocus);
 
   // Output grouped by passage, the passage of the best sentence first, sentences in their original order, one citation per passage.
   const usedPassages = [...new Set(chosen.map((c) => c.passage))];
@@ -179,4 +185,80 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
     return `${withHeading(pool[pi].chunk, text, lang, weight)} [${n + 1}]`;
   });
   return { confident: confidence >= CONFIDENCE_THRESHOLD, confidence, text: parts.join(' '), cited: usedPassages.map((pi) => pool[pi]) };
+}
+
+/**
+ * A group's credit in a text, in its weight: one per term the text says, half where only its
+ * headings do (the step "Robodebt in Australia" is about Robodebt even where a sentence says "the
+ * scheme"). A glossary term said in full ("apoyo a la decisión") counts once per word, as the
+ * words themselves would; the question's own words for it count alike.
+ */
+function credit(group: TermGroup, idf: (term: string) => number, have: Set<string>, heading?: Set<string>): number {
+  const share = (t: string) => (have.has(t) ? 1 : heading?.has(t) ? 0.5 : 0);
+  const course = group.terms.reduce((sum, t) => sum + share(t) * group.weight, 0);
+  // The question's own words weigh as their own IDF, at most as the term: "IA" is in every other sentence.
+  const own = group.said ? group.said.reduce((sum, t) => sum + share(t) * Math.min(Math.max(idf(t), 0.05), group.weight), 0) : 0;
+  return Math.max(course, own);
+}
+
+/**
+ * The answer's sentences, within `maxWords`: the best one; for a "when" or "how many" question
+ * whose best sentence has no date or number, the best one that has; the good sentences of the
+ * best one's passage around it, with the few between them, so the answer reads as the lesson does
+ * (a list stays whole, a how-to keeps the step between two that name the question's words); the
+ * sentences after (the first sentence of a step often names what the next ones explain: Novissi,
+ * then how it chose whom to pay); then the other good sentences, best first. Other passages'
+ * sentences that restate the first one would otherwise fill the answer.
+ */
+function selectSentences(ranked: Candidate[], byPassage: Candidate[][], maxWords: number, lang: Language, asksFor?: (text: string) => boolean): Candidate[] {
+  const chosen: Candidate[] = [];
+  let words = 0;
+  const termsOf = new Map<Candidate, Set<string>>();
+  const termSet = (c: Candidate) => termsOf.get(c) ?? termsOf.set(c, new Set(analyze(c.text, lang))).get(c)!;
+  // A sentence that mostly repeats one already chosen (the same definition in a quiz explanation) adds nothing.
+  const redundant = (c: Candidate) =>
+    chosen.some((o) => {
+      const a = termSet(c);
+      const b = termSet(o);
+      let shared = 0;
+      for (const t of a) if (b.has(t)) shared++;
+      return a.size > 0 && shared / a.size >= 0.7;
+    });
+  const take = (list: (Candidate | undefined)[]) => {
+    const fresh = list.filter((c): c is Candidate => Boolean(c) && !chosen.includes(c!));
+    const cost = fresh.reduce((sum, c) => sum + c.words, 0);
+    if (!fresh.length || words + cost > maxWords || fresh.some(redundant)) return false;
+    chosen.push(...fresh);
+    words += cost;
+    return true;
+  };
+  const best = ranked[0]!;
+  const siblings = byPassage[best.passage]!;
+  const ofBest = () => chosen.filter((c) => c.passage === best.passage);
+  take([best]);
+  const floor = best.score * 0.5;
+  // A "when" question is answered with a date, a "how many" one with a number: the best sentence that has one, if the best has none.
+  if (asksFor && !asksFor(best.text)) take([ranked.find((c) => c.score >= floor && asksFor(c.text))]);
+  // Outward from the best sentence, so that a run of good sentences joins up. Only in the passage
+  // ranked first: further down, the best sentence is more often a lucky match, and reading its
+  // passage on would crowd out the others.
+  const good = siblings.filter((c) => c && c !== best && c.score >= floor).sort((a, b) => Math.abs(a.index - best.index) - Math.abs(b.index - best.index));
+  for (const c of best.passage !== 0 ? [] : good) {
+    const near = ofBest().reduce((a, o) => (Math.abs(o.index - c.index) < Math.abs(a.index - c.index) ? o : a));
+    if (Math.abs(near.index - c.index) > MAX_GAP + 1) continue;
+    const [from, to] = near.index < c.index ? [near.index + 1, c.index] : [c.index, near.index - 1];
+    take(siblings.slice(from, to + 1));
+  }
+  // The sentences after usually carry the rest of the fact (a list, a date, a consequence, how it was done):
+  // in the passage ranked first, the next two, one by one; elsewhere the next, else the one before.
+  const last = Math.max(...ofBest().map((c) => c.index));
+  const readOn = best.passage === 0 ? FIRST_PASSAGE_READ_ON : 1;
+  if (!take([siblings[last + 1]])) take([siblings[best.index - 1]]);
+  else for (let k = 2; k <= readOn && take([siblings[last + k]]); k++);
+  for (const c of ranked) {
+    if (c.score < floor) break;
+    take([c]);
+  }
+  if (words < 25) take([siblings[Math.min(...ofBest().map((c) => c.index)) - 1]]);
+  return chosen;
 }
