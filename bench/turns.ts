@@ -154,6 +154,12 @@ async function main(): Promise<void> {
     for (const server of [bot, echo]) await run(server, kind, 8, -1, WARMUP);
   }
   out.write(`warm-up: ${WARMUP} unmeasured turns of each kind first\n\n`);
+  // Steady-state memory: RSS sampled through the measured runs, not one reading at the end (it moves with each collection).
+  const samples = { bot: [] as number[], echo: [] as number[] };
+  const sampler = setInterval(() => {
+    samples.bot.push(rssMb(bot.pid));
+    samples.echo.push(rssMb(echo.pid));
+  }, 200);
   out.write('turn      conc  bot req/s     echo req/s    ratio       bot p50/p95/p99 ms     CPU/turn bot ms  echo ms\n');
   for (const kind of KINDS) {
     for (const concurrency of CONCURRENCY) {
@@ -183,7 +189,13 @@ async function main(): Promise<void> {
       );
     }
   }
-  out.write(`\nRSS after the run: bot ${rssMb(bot.pid)} MB, echo ${rssMb(echo.pid)} MB\n`);
+  clearInterval(sampler);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  out.write(
+    `\nRSS during the measured runs (${samples.bot.length} samples, every 200 ms): bot median ${median(samples.bot)} MB, max ${Math.max(...samples.bot)} MB; ` +
+      `echo median ${median(samples.echo)} MB, max ${Math.max(...samples.echo)} MB\n`,
+  );
+  out.write(`RSS after the run: bot ${rssMb(bot.pid)} MB, echo ${rssMb(echo.pid)} MB\n`);
   bot.child.kill('SIGTERM');
   echo.child.kill('SIGTERM');
   fs.rmSync(data, { recursive: true, force: true });

@@ -142,3 +142,13 @@ export interface Reply {
    */
   personal?: boolean;
 }
+
+/**
+ * A reply (or what a renderer built from one) handed to many turns as the same object, such as
+ * help, which holds nothing of the learner: frozen throughout, so no turn can change what another
+ * is sent, and renderers may keep what they built from a frozen reply.
+ */
+export function shared<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (inner && typeof inner === 'object' && !Object.isFrozen(inner)) shared(inner);
+  return Object.freeze(value);
+}

@@ -37,4 +37,11 @@ describe('question language detection', () => {
     expect(detectQuestionLanguage('falso positivo?', 'es', knows)).toBeUndefined();
     expect(detectQuestionLanguage('falso positivo?', 'pt', knows)).toBeUndefined();
   });
+
+  it('weighs the same question by each learner’s own language, however often it is asked', () => {
+    // The identifier's votes are kept per question; the learner's language still decides between close votes.
+    const byLearner = () => (['es', 'en', 'fr', 'pt'] as const).map((prior) => detectQuestionLanguage('adopción de la ley', prior));
+    expect(byLearner()).toEqual(['es', undefined, undefined, undefined]);
+    expect(byLearner()).toEqual(['es', undefined, undefined, undefined]);
+  });
 });

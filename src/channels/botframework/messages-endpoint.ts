@@ -6,7 +6,8 @@ import type { Logger } from '../../logging/logger';
 import { guardedRoute } from '../http/guarded-route';
 import { HttpError } from '../http/http-errors';
 import { readJsonBody } from '../http/read-json-body';
-import { describeActivityProblems, incomingActivitySchema } from './activity-schema';
+import { describeActivityProblems, parseIncomingActivity } from './activity-schema';
+import { replyBodyJson } from './reply-body-json';
 
 export interface MessagesEndpointOptions {
   adapter: ValidatedCloudAdapter;
@@ -38,12 +39,17 @@ export function mountMessagesEndpoint(server: Server, options: MessagesEndpointO
   const handle = guardedRoute({ logger: options.logger, failure: 'activity processing failed', refusal, inFlight: options.inFlight }, async (req: Request, res: Response) => {
     if (!options.isReady()) throw new HttpError(503, 'not_ready', 'The bot is starting; try again shortly');
     const { json } = await readJsonBody(req, options.maxBodyBytes);
-    const parsed = incomingActivitySchema.safeParse(json);
+    const parsed = parseIncomingActivity(json);
     if (!parsed.success) throw new HttpError(400, 'invalid_activity', describeActivityProblems(parsed.error));
     const authHeader = String(req.headers.authorization ?? '');
     const response = await options.adapter.processValidated(authHeader, parsed.data as unknown as Activity, options.logic);
     res.status(response?.status ?? 200);
-    if (response?.body !== undefined) res.json(response.body);
+    if (response?.body !== undefined) {
+      const json = replyBodyJson(response.body);
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Content-Length', Buffer.byteLength(json));
+      res.sendRaw(json);
+    }
     res.end();
   });
   server.post('/api/messages', handle);

@@ -1,6 +1,5 @@
-import type { Language } from '../../config/config-schema';
 import type { CommandRegistry } from '../command-registry';
-import type { Action, Reply } from '../../intents/reply';
+import { shared, type Action, type Reply } from '../../intents/reply';
 import type { Turn } from '../turn';
 
 /**
@@ -25,44 +24,36 @@ export function quickActions(turn: Turn, registry: CommandRegistry): Action[] {
 
 /** `help`: every command the bot knows, in the learner's language, with buttons for the main ones. */
 export function registerHelp(registry: CommandRegistry, privacyNoticeUrl?: () => string): void {
-  const itemsByLanguage = new Map<Language, { routes: number; items: { title: string; text: string }[] }>();
-  const introByLanguage = new Map<Language, { url?: string; text: string }>();
-  const introText = (lang: Language, t: Turn['t'], url: string | undefined): string => {
-    const cached = introByLanguage.get(lang);
-    if (cached && cached.url === url) return cached.text;
-    const text = url !== undefined ? `${t('common:help.intro')}\n\n${t('privacy:notice', { url })}` : t('common:help.intro');
-    introByLanguage.set(lang, { url, text });
-    return text;
-  };
+  // The reply holds nothing of the learner: one per language, scope and notice address, rebuilt
+  // only when routes are added (they are never removed). It is 11 KB of card once rendered.
+  const built = new Map<string, { routes: number; reply: Reply }>();
   registry.add({
     name: 'help',
     aliasesKey: 'common:commands.help',
     helpKey: 'common:help.commands.help',
     handler: (turn): Reply[] => {
+      const url = privacyNoticeUrl?.();
+      const key = `${turn.lang}|${turn.input.scope === 'personal' ? 'personal' : 'group'}|${url === undefined ? 'no notice' : `notice ${url}`}`;
+      const cached = built.get(key);
+      if (cached && cached.routes === registry.size) return [cached.reply];
       const t = turn.t;
-      const routes = registry.helpRoutes();
-      // The list depends only on the language and the registered routes (which are only ever added).
-      let cached = itemsByLanguage.get(turn.lang);
-      if (!cached || cached.routes !== routes.length) {
-        const built = routes.map((route) => {
-          const words = t(route.aliasesKey ?? '', { returnObjects: true }) as unknown;
-          const first = Array.isArray(words) ? String(words[0]) : route.name;
-          return { title: first, text: t(route.helpKey!) };
-        });
-        cached = { routes: routes.length, items: built };
-        itemsByLanguage.set(turn.lang, cached);
-      }
-      const items = cached.items.map((item) => ({ ...item }));
-      return [
+      const items = registry.helpRoutes().map((route) => {
+        const words = t(route.aliasesKey ?? '', { returnObjects: true }) as unknown;
+        const first = Array.isArray(words) ? String(words[0]) : route.name;
+        return { title: first, text: t(route.helpKey!) };
+      });
+      const reply = shared(
         turn.reply({
           intent: 'help',
           title: t('common:help.title'),
-          text: introText(turn.lang, t, privacyNoticeUrl?.()),
+          text: url !== undefined ? `${t('common:help.intro')}\n\n${t('privacy:notice', { url })}` : t('common:help.intro'),
           items,
           actions: quickActions(turn, registry),
           summary: t('common:help.title'),
         }),
-      ];
+      );
+      built.set(key, { routes: registry.size, reply });
+      return [reply];
     },
   });
 }

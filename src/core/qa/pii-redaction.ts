@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { ARABIC_GIVEN_NAMES, LATIN_GIVEN_NAMES } from '../privacy/given-names';
 
 /**
@@ -478,7 +479,25 @@ function withoutOverlaps(spans: PersonalDataSpan[]): PersonalDataSpan[] {
   return kept;
 }
 
+/** Texts up to this long (a question) have their redacted form kept: a question is redacted twice in its turn (for the search, then for the history). */
+const KEPT_TEXT_CHARS = 1000;
+/** Redacted forms kept; past this many, all are forgotten. */
+const KEPT_REDACTIONS = 1000;
+/** Under a digest of the text, so nothing of the original (which may hold personal data) is kept. */
+const keptRedactions = new Map<string, string>();
+
 export function redactPersonalData(text: string): string {
+  if (text.length > KEPT_TEXT_CHARS) return redact(text);
+  const key = hash('sha256', text, 'base64');
+  const kept = keptRedactions.get(key);
+  if (kept !== undefined) return kept;
+  const redacted = redact(text);
+  if (keptRedactions.size >= KEPT_REDACTIONS) keptRedactions.clear();
+  keptRedactions.set(key, redacted);
+  return redacted;
+}
+
+function redact(text: string): string {
   let out = '';
   let at = 0;
   for (const span of findPersonalData(text)) {

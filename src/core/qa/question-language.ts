@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { detectAll } from 'tinyld';
 import type { Language } from '../../config/config-schema';
 
@@ -93,6 +94,8 @@ const MARKERS: Record<Exclude<Language, 'ar'>, string[]> = {
   ],
 };
 
+const MARKER_SETS = (Object.entries(MARKERS) as [Exclude<Language, 'ar'>, string[]][]).map(([lang, words]) => [lang, new Set(words)] as const);
+
 /** Characters that only (or mostly) one of the languages uses. */
 const LETTERS: [RegExp, Exclude<Language, 'ar'>, number][] = [
   [/[¿¡ñ]/g, 'es', 2],
@@ -129,7 +132,7 @@ export function detectQuestionLanguage(question: string, prior?: Language, knows
   const byVocabulary = knows && prior ? vocabularyLanguage(question, prior, knows) : undefined;
   if (byVocabulary) return byVocabulary;
   if (words.length < 2) return undefined;
-  const votes = detectAll(question, { only: LATIN_LANGUAGES });
+  const votes = identifierVotes(question, LATIN_LANGUAGES);
   const [best, second] = votes;
   if (!best) return undefined;
   const priorVote = votes.find((v) => v.lang === prior)?.accuracy ?? 0;
@@ -141,9 +144,7 @@ function markerLanguage(question: string): Language | undefined {
   const lower = question.toLowerCase();
   const words = lower.split(/[^\p{L}'’]+/u).filter(Boolean);
   const scores = new Map<Exclude<Language, 'ar'>, number>();
-  for (const [lang, markers] of Object.entries(MARKERS) as [Exclude<Language, 'ar'>, string[]][]) {
-    scores.set(lang, words.filter((w) => markers.includes(w)).length);
-  }
+  for (const [lang, markers] of MARKER_SETS) scores.set(lang, words.filter((w) => markers.has(w)).length);
   for (const [pattern, lang, weight] of LETTERS) scores.set(lang, (scores.get(lang) ?? 0) + (lower.match(pattern) ?? []).length * weight);
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
   const [[best, top], [, second]] = ranked;
@@ -177,5 +178,24 @@ function vocabularyLanguage(question: string, prior: Language, knows: KnowsWord)
   if (top < VOCABULARY_MIN_SHARE || top - own < VOCABULARY_MARGIN) return undefined;
   const best = scored.filter((x) => x.s === top).map((x) => x.lang);
   if (best.length === 1) return best[0];
-  return detectAll(question, { only: best }).find((v) => best.includes(v.lang as Exclude<Language, 'ar'>))?.lang as Language | undefined;
+  return identifierVotes(question, best).find((v) => best.includes(v.lang as Exclude<Language, 'ar'>))?.lang as Language | undefined;
+}
+
+/** Questions whose identifier votes are kept (learners ask the same questions); past this many, all are forgotten. */
+const VOTES_KEPT = 2000;
+const keptVotes = new Map<string, ReturnType<typeof detectAll>>();
+
+/**
+ * tinyld's votes among `only`, kept per question: the identifier is the costliest part of
+ * detection (about 60 µs when it runs). Kept under a digest of the text, so the process holds no
+ * question (which may carry personal data) beyond its turn.
+ */
+function identifierVotes(question: string, only: string[]): ReturnType<typeof detectAll> {
+  const key = hash('sha256', `${only.join(',')}\u0000${question}`, 'base64');
+  const kept = keptVotes.get(key);
+  if (kept) return kept;
+  const fresh = detectAll(question, { only });
+  if (keptVotes.size >= VOTES_KEPT) keptVotes.clear();
+  keptVotes.set(key, fresh);
+  return fresh;
 }

@@ -89,7 +89,7 @@ const SENTENCES: [SmallTalkKind, RegExp[]][] = [
 function sentenceKind(text: string): SmallTalkKind | undefined {
   const suffix = COURSE_SUFFIXES.find((s) => text.endsWith(` ${s}`));
   const core = suffix ? text.slice(0, -suffix.length - 1) : text;
-  for (const [kind, patterns] of SENTENCES) if (patterns.some((p) => p.test(core) || p.test(text))) return kind;
+  for (const [kind, patterns] of SENTENCES) if (patterns.some((p) => p.test(core) || (core !== text && p.test(text)))) return kind;
   return undefined;
 }
 
@@ -291,13 +291,25 @@ function fold(text: string): string {
 }
 
 const leading = LEADING.flatMap(([kind, words]) => words.map((w) => ({ kind, folded: fold(w) }))).sort((a, b) => b.folded.length - a.folded.length);
+/** Each leading phrase's first place in `leading`. */
+const leadingAt = new Map<string, number>();
+leading.forEach(({ folded }, i) => {
+  if (!leadingAt.has(folded)) leadingAt.set(folded, i);
+});
 
+/**
+ * The first phrase in `leading` (longest first) that the text is or starts with, then a space.
+ * Found by looking up the text and its leading words, not by trying hundreds of phrases.
+ */
 function stripLeading(text: string): { kind: SmallTalkKind; rest: string } | undefined {
-  for (const { kind, folded } of leading) {
-    if (text === folded) return { kind, rest: '' };
-    if (text.startsWith(`${folded} `)) return { kind, rest: text.slice(folded.length + 1).trim() };
+  let best = leadingAt.get(text) ?? leading.length;
+  for (let space = text.indexOf(' '); space > 0; space = text.indexOf(' ', space + 1)) {
+    const at = leadingAt.get(text.slice(0, space));
+    if (at !== undefined && at < best) best = at;
   }
-  return undefined;
+  const found = leading[best];
+  if (!found) return undefined;
+  return found.folded === text ? { kind: found.kind, rest: '' } : { kind: found.kind, rest: text.slice(found.folded.length + 1).trim() };
 }
 
 export function recognizeSmallTalk(message: string): SmallTalk | undefined {
