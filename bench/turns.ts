@@ -19,7 +19,20 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const KINDS = ['help', 'next', 'answer', 'question'] as const;
 type Kind = (typeof KINDS)[number];
-const QUESTIONS = ['What did the court decide about SyRI?', 'what is automation bias', 'When do the AI Act prohibitions apply?', 'what is the once only principle', 'who runs X-Road?'];
+/**
+ * The course questions: our held-out ones (bench/qa-heldout*.jsonl, all five languages, typed the
+ * way learners type), each with its language as the learner's locale, so the question turns are as
+ * varied as a cohort's and the per-text caches (language votes, redaction) meet repeats only as
+ * often as BENCH_TURNS exceeds the ~190 questions.
+ */
+const QUESTIONS: { text: string; locale: string }[] = fs
+  .readdirSync(path.join(REPO, 'bench'))
+  .filter((f) => /^qa-heldout.*\.jsonl$/.test(f))
+  .flatMap((f) => fs.readFileSync(path.join(REPO, 'bench', f), 'utf8').split('\n'))
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line) as { lang: string; question: string; expect?: unknown })
+  .filter((q) => q.expect)
+  .map((q) => ({ text: q.question, locale: q.lang }));
 const CLK_TCK = 100;
 
 interface Server {
@@ -79,7 +92,7 @@ async function start(name: string, script: string, port: number, env: Record<str
 
 /** What a learner must have done before the measured turn: be in a lesson for `next`, at a quiz question for an answer. */
 async function prepare(server: Server, kind: Kind, user: string): Promise<Record<string, unknown>> {
-  if (server.name === 'echo') return { text: kind === 'question' ? QUESTIONS[0] : kind };
+  if (server.name === 'echo') return kind === 'question' ? { ...QUESTIONS[sequence % QUESTIONS.length]! } : { text: kind };
   switch (kind) {
     case 'help':
       return { text: 'help' };
@@ -92,7 +105,7 @@ async function prepare(server: Server, kind: Kind, user: string): Promise<Record
       return { value: { command: 'quiz.answer', args: { question, answer: 'a' } } };
     }
     case 'question':
-      return { text: QUESTIONS[sequence % QUESTIONS.length] };
+      return { ...QUESTIONS[sequence % QUESTIONS.length]! };
   }
 }
 
