@@ -37,6 +37,28 @@ describe('course glossary', () => {
     expect(glossary.find('tajine recipe').id).toBeUndefined();
   });
 
+  it('keeps neighbouring concepts apart: a building block, another data role or another technique is no synonym', async () => {
+    const { glossary } = await loadGlossary(KNOWLEDGE);
+    const ids = (question: string, lang: (typeof LANGS)[number]) => glossary.matches(question, [lang]).map((m) => m.id);
+    const distinct: Record<(typeof LANGS)[number], { identity: string; custodian: string; owner: string; anonymisation: string; learning: string }> = {
+      en: { identity: 'digital identity', custodian: 'data custodian', owner: 'data owner', anonymisation: 'anonymisation', learning: 'machine learning' },
+      fr: { identity: 'identité numérique', custodian: 'dépositaire des données', owner: 'propriétaire des données', anonymisation: 'anonymisation', learning: 'apprentissage automatique' },
+      es: { identity: 'identidad digital', custodian: 'custodio de datos', owner: 'propietario de los datos', anonymisation: 'anonimización', learning: 'aprendizaje automático' },
+      pt: { identity: 'identidade digital', custodian: 'custodiante de dados', owner: 'proprietário dos dados', anonymisation: 'anonimização', learning: 'aprendizado de máquina' },
+      ar: { identity: 'الهوية الرقمية', custodian: 'حافظ البيانات', owner: 'مالك البيانات', anonymisation: 'إخفاء الهوية', learning: 'التعلم الآلي' },
+    };
+    for (const lang of LANGS) {
+      const d = distinct[lang];
+      expect(ids(d.identity, lang)).not.toContain('dpi');
+      expect([...ids(d.custodian, lang), ...ids(d.owner, lang)]).not.toContain('data-steward');
+      expect(ids(d.anonymisation, lang)).not.toContain('pseudonymisation');
+      expect(ids(d.learning, lang)).not.toContain('artificial-intelligence');
+    }
+    // The terms themselves are still found.
+    expect(ids('infrastructure publique numérique', 'fr')).toContain('dpi');
+    expect(ids('intendant des données', 'fr')).toContain('data-steward');
+  });
+
   it('reports a translation that lacks a term, an unknown lesson and a bad id as file:line errors, through validate:course', async () => {
     const dir = tempDir('govai-glossary-');
     fs.cpSync(KNOWLEDGE, dir, { recursive: true });

@@ -29,6 +29,49 @@ describe('per-language text analysis', () => {
     expect(analyze('المراقبه الحكومى', 'ar')).toEqual(analyze('المراقبة الحكومي', 'ar'));
   });
 
+  it('lets a French third-person plural meet the other forms of its verb, and every word still meet its own forms', () => {
+    const shares = (a: string, b: string) => analyze(a, 'fr').some((t) => analyze(b, 'fr').includes(t));
+    expect(shares('publient', 'publiez-la')).toBe(true);
+    expect(shares('ils utilisent', 'utiliser')).toBe(true);
+    expect(shares('les agents rédigent', 'rédigez')).toBe(true);
+    expect(shares('incident', 'incidents')).toBe(true);
+    expect(shares('transparent', 'transparence')).toBe(true);
+    expect(shares('publient', 'publient')).toBe(true);
+    // "agent" is no verb: a two-letter "ag" would join it with unrelated words.
+    expect(analyze('agent', 'fr')).toEqual(analyze('agents', 'fr'));
+    expect(analyze('agent', 'fr')).toHaveLength(1);
+  });
+
+  it('finds an Arabic word behind an attached li ("for, to"), while words that begin with lam still meet themselves', () => {
+    const shares = (a: string, b: string) => analyze(a, 'ar').some((t) => analyze(b, 'ar').includes(t));
+    expect(shares('لأتمتة', 'الأتمتة')).toBe(true);
+    expect(shares('لأتمتة', 'أتمتة')).toBe(true);
+    expect(shares('لمساعدة', 'المساعدة')).toBe(true);
+    expect(shares('لأول مرة', 'أول')).toBe(true);
+    expect(shares('لائحة', 'اللائحة')).toBe(true);
+    expect(shares('للائحة', 'لائحة')).toBe(true);
+    expect(analyze('لجنة', 'ar')).toEqual(analyze('اللجنة', 'ar'));
+    expect(analyze('لجنة', 'ar')).toHaveLength(1);
+    // A function word is not split: "دينا" is no word of "لدينا" (we have).
+    expect(analyze('لدينا', 'ar')).toEqual(analyze('لديهم', 'ar'));
+    expect(analyze('لدينا', 'ar')).toHaveLength(1);
+  });
+
+  it('drops inflected stop words and prepositions as the other languages do', () => {
+    expect(analyze('les mêmes infos', 'fr')).toEqual(analyze('la même information', 'fr'));
+    expect(analyze('pendant le Covid', 'fr')).toEqual(analyze('le Covid', 'fr'));
+    expect(analyze('los mismos datos', 'es')).toEqual(analyze('datos', 'es'));
+    expect(analyze('as mesmas regras durante a pandemia', 'pt')).toEqual(analyze('regras pandemia', 'pt'));
+    // "entré en vigueur" is not the preposition "entre" once accents are folded.
+    expect(analyze('entré en vigueur', 'fr')).toHaveLength(2);
+  });
+
+  it('reads clipped words as the full words the course uses', () => {
+    expect(analyze('les infos', 'fr')).toEqual(analyze('les informations', 'fr'));
+    expect(analyze('usage stats', 'en')).toEqual(analyze('usage statistics', 'en'));
+    expect(analyze('info', 'pt')).toEqual(analyze('informação', 'pt'));
+  });
+
   it('keeps an acronym apart from the common word it spells, while its lower-case spelling still meets it', () => {
     const fairPrinciples = analyze('What does FAIR stand for?', 'en');
     expect(analyze('Is the scoring fair to everyone?', 'en').some((t) => fairPrinciples.includes(t) && t !== 'fair')).toBe(false);
@@ -98,5 +141,14 @@ describe('per-language text analysis', () => {
     expect(isStopWordTypo('data', 'en')).toBe(false);
     expect(isStopWordTypo('bias', 'en')).toBe(false);
     expect(isStopWordTypo('ai', 'en')).toBe(false);
+  });
+
+  it('recognises a misspelt question-framing word, but not an everyday word one letter from a short one', () => {
+    expect(isStopWordTypo('apelle', 'fr')).toBe(true);
+    expect(isStopWordTypo('exemle', 'fr')).toBe(true);
+    expect(isStopWordTypo('actualy', 'en')).toBe(true);
+    // "cake" is one letter from the framing word "make", "bear" from "year": off-topic words stay unknown.
+    expect(isStopWordTypo('cake', 'en')).toBe(false);
+    expect(isStopWordTypo('bear', 'en')).toBe(false);
   });
 });

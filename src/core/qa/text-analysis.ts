@@ -24,15 +24,17 @@ const STOP_WORDS: Record<Language, string> = {
     ellas ellos en entre era eran es esa esas ese eso esos esta estaba estas este esto estos fue fueron ha han hay la las le les lo los mas más me
     mi mis muy no nos o os otra otras otro otros para pero poco por porque qué que quien quién quienes se sea ser si sí sin sobre son su sus
     también te tiene tienen todo todos tu tus un una uno unos y ya yo cómo como cuánto cuánta cuántos cuántas significa explica dime
-    siglas sigla acrónimo xq pq porq xfa`,
+    siglas sigla acrónimo xq pq porq xfa mismo misma mismos mismas`,
   fr: `a à au aux avec ce ces cet cette comme dans de des du elle elles en est et être été eu il ils je la le les leur leurs lui ma mais me même
     mes moi mon ne nos notre nous on ou où par pas pour qu que quel quelle quelles quels qui sa sans se ses son sont sur ta te tes toi ton tu un
     une vos votre vous y quand comment combien pourquoi quoi est-ce ont été sont était étaient cela ça ceci l d s c n qu j m t explique signifie
-    acronyme sigle veut dire ai as avons avez suis es sommes êtes fait faut peut koi pk pq stp svp`,
+    acronyme sigle veut dire ai as avons avez suis es sommes êtes fait faut peut koi pk pq stp svp mêmes
+    après avant chez contre depuis dès durant jusqu lors malgré parmi pendant selon sous vers`,
   pt: `a à ao aos as às com como da das de do dos e é ela elas ele eles em entre era eram essa essas esse esses esta estas este estes eu foi
     foram há isso isto já lhe lhes mais mas me mesmo meu minha muito na nas nem no nos nós o os ou para pela pelas pelo pelos por qual quais
     quando quanto quantos quantas que quem se sem ser seu seus sua suas também te tem têm um uma umas uns você vocês onde porque como significa
-    explique diga sigla acrónimo acrônimo oque pq vc vcs tb tbm`,
+    explique diga sigla acrónimo acrônimo oque pq vc vcs tb tbm mesma mesmos mesmas
+    após antes até contra depois desde durante perante sobre`,
   ar: `في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين هو هي هم هن أن ان إن كان كانت يكون ما ماذا متى كيف لماذا أين اين هل كم أي اي
     او أو و ثم قد لقد لا لم لن بين كل بعض عند عندما حتى إذا اذا فيما ضد نحو لدى منذ خلال بعد قبل فوق تحت أيضا ايضا كما لكن بل غير تم التى
     ذات الى اشرح يعني اختصار تعني`,
@@ -105,21 +107,49 @@ function stemmer(lang: Language): Stemmer {
 }
 
 /**
- * The Arabic stem of a word. The Snowball stemmer reads the teh marbuta and hamza seats, so it gets
+ * An Arabic word's terms. The Snowball stemmer reads the teh marbuta and hamza seats, so it gets
  * the word before normalisation (only diacritics and tatweel gone), else "المستقلة" and "مستقلة"
  * part; the article with its attached conjunction or preposition ("والأنظمة", "للأنظمة", which it
  * strips only sometimes) and the feminine plural's alef it leaves on ("قرارات" → "قرارا") are
- * removed so that every form of a word meets.
+ * removed so that every form of a word meets. The preposition li ("for, to") attached to a word
+ * without the article ("لأتمتة", to automate) the stemmer leaves on too; words that begin with lam
+ * themselves ("لائحة") cannot be told from it by their letters, so a word (after any article) of
+ * lam and four letters or more yields the term of the rest first and its own term after: "لأتمتة"
+ * meets "أتمتة", and "لائحة", "اللائحة" and "للائحة" still share a term. Shorter remainders
+ * ("لجنة" → "جنة") are too often another word, and a function word is not split ("لدينا").
  */
-function arabicStem(word: string): string {
+function arabicTerms(word: string): string[] {
   const bare = word.replace(ARABIC_MARKS, '');
   const article = ARABIC_ARTICLE.exec(bare)?.[0] ?? '';
   const stripped = bare.length - article.length >= 3 ? bare.slice(article.length) : bare;
   // Typed Arabic often ends a word with ى for ي and, after the article, ه for ة ("الحكومى", "البدايه").
   const unjoined = (stripped !== bare ? stripped.replace(/ه$/, 'ة') : stripped).replace(/ى$/, 'ي');
+  const own = arabicStem(unjoined);
+  const shortest = /^ل[أإآ]/.test(unjoined) ? 3 : 4;
+  if (!unjoined.startsWith('ل') || unjoined.length - 1 < shortest || isLamFunctionWord(unjoined)) return [own];
+  const rest = arabicStem(unjoined.slice(1));
+  return rest === own ? [own] : [rest, own];
+}
+
+function arabicStem(unjoined: string): string {
   const stem = foldText(stemmer('ar').stem(unjoined), 'ar');
   return /ات$/.test(unjoined) && /ا$/.test(stem) && stem.length > 3 ? stem.slice(0, -1) : stem;
 }
+
+/**
+ * A word of lam that is a stop word with "for" before it ("لهذا", for this) or a pronoun after it
+ * ("لدينا", we have: lam is part of "لدى"). Not a pronoun's yeh, which also ends adjectives, nor a
+ * heh that stands for a teh marbuta.
+ */
+function isLamFunctionWord(unjoined: string): boolean {
+  const stops = stopSet('ar');
+  const folded = normalizeArabic(unjoined);
+  const pronouns = unjoined.endsWith('ة') ? ARABIC_PRONOUNS.filter((p) => p !== 'ه') : ARABIC_PRONOUNS;
+  return [folded, folded.slice(1)].some((w) => stops.has(w) || pronouns.some((p) => w.endsWith(p) && w.length - p.length >= 2 && stops.has(w.slice(0, -p.length))));
+}
+
+/** Attached pronouns, normalised (heh and teh marbuta are one letter then). */
+const ARABIC_PRONOUNS = ['هما', 'هم', 'هن', 'ها', 'نا', 'كم', 'كن', 'ه', 'ك'];
 
 const ARABIC_ARTICLE = /^(وال|فال|بال|كال|لل|ال)/;
 const ARABIC_MARKS = /[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
@@ -150,8 +180,16 @@ export function wordTokens(text: string): string[] {
   return text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
 }
 
-/** Abbreviations written as two words ("EE. UU." for Estados Unidos), each standing for its word. */
-const ABBREVIATED: Partial<Record<Language, Record<string, string>>> = { es: { ee: 'estados', uu: 'unidos', eeuu: 'unidos' } };
+/**
+ * Abbreviations written as two words ("EE. UU." for Estados Unidos), each standing for its word,
+ * and the clipped words people type ("infos", "stats", "admin") for the course's full ones.
+ */
+const ABBREVIATED: Partial<Record<Language, Record<string, string>>> = {
+  en: { info: 'information', stats: 'statistics', docs: 'documents', admin: 'administration' },
+  es: { ee: 'estados', uu: 'unidos', eeuu: 'unidos', info: 'información', admin: 'administración' },
+  fr: { info: 'information', infos: 'informations', appli: 'application', applis: 'applications', stats: 'statistiques', docs: 'documents', admin: 'administration', perso: 'personnel' },
+  pt: { info: 'informação', infos: 'informações', admin: 'administração' },
+};
 
 /** Per language, word → terms: a per-word key string would be built for every word of every text. */
 const termCaches = new Map<Language, Map<string, string[]>>();
@@ -176,17 +214,34 @@ export function analyzeWordTerms(word: string, lang: Language): string[] {
   const stop = stopSet(lang).has(folded) || (lang === 'ar' && /^[وف]/.test(folded) && stopSet(lang).has(folded.slice(1)));
   if (!stop && (folded.length > 1 || /\d/.test(folded))) {
     if (/^\d/.test(folded)) terms = [folded];
-    else if (lang === 'ar') terms = [arabicStem(westernDigits(word))];
+    else if (lang === 'ar') terms = arabicTerms(westernDigits(word));
     else {
-      const stem = foldText(stemmer(lang).stem(lower), lang);
-      const plain = folded !== lower ? foldText(stemmer(lang).stem(folded), lang) : stem;
+      const raw = stemmer(lang).stem(lower);
+      const stem = foldText(raw, lang);
+      const plainRaw = folded !== lower ? stemmer(lang).stem(folded) : raw;
+      const plain = foldText(plainRaw, lang);
       terms = plain === stem ? [stem] : [stem, plain];
+      if (lang === 'fr') terms = [...new Set([...[raw, plainRaw].flatMap((s) => frenchSingular(s) ?? []), ...terms])];
       if (isNamedAcronym(word)) terms = [acronymTerm(folded), ...terms];
     }
   }
   if (termCache.size > 50000) termCache.clear();
   termCache.set(word, terms);
   return terms;
+}
+
+/**
+ * French Snowball keeps the third-person plural's "-ent" ("publient", "utilisent"), so a question's
+ * verb missed the course's "publie", "publiez", "utiliser". A stem ending in "-ent" also yields the
+ * stem of its "-e" form ("utilisent" → "utilise" → "utilis"), first, as the word's main term. Nouns
+ * cannot be told from verbs by their letters ("incident", "transparent"), but derived from the
+ * stem alone the extra term keeps every existing match (words with one stem still share all their
+ * terms) and only adds links. Below four letters ("agent" → "ag") it would join unrelated words.
+ */
+function frenchSingular(rawStem: string): string | undefined {
+  if (!rawStem.endsWith('ent')) return undefined;
+  const singular = foldText(stemmer('fr').stem(rawStem.slice(0, -2)), 'fr');
+  return singular.length >= 4 && singular !== foldText(rawStem, 'fr') ? singular : undefined;
 }
 
 /**
@@ -250,8 +305,9 @@ export function questionFocus(question: string): QuestionFocus {
 }
 
 /**
- * A misspelt stop word ("waht", "shoud", "qeu", "coment"): one edit or one swap of neighbouring
- * letters from a stop word of four letters or more. Such a word frames the question like the word
+ * A misspelt stop word ("waht", "shoud", "qeu", "coment"), or question-framing word ("apelle",
+ * "exemle"): one edit or one swap of neighbouring letters from a stop word of four letters or more,
+ * or a framing word of FRAMING_TYPO_MIN or more. Such a word frames the question like the word
  * it stands for; counted as an unknown word it would sink a covered question.
  */
 export function isStopWordTypo(word: string, lang: Language): boolean {
@@ -262,8 +318,8 @@ export function isStopWordTypo(word: string, lang: Language): boolean {
   const hit = known.get(folded);
   if (hit !== undefined) return hit;
   let found = false;
-  for (const stop of stopSet(lang)) {
-    if (stop.length < 4 || Math.abs(stop.length - folded.length) > 1) continue;
+  for (const stop of typoTargets(lang)) {
+    if (Math.abs(stop.length - folded.length) > 1) continue;
     if (editDistance(folded, stop, 1) <= 1 || isSwap(folded, stop)) {
       found = true;
       break;
@@ -275,6 +331,24 @@ export function isStopWordTypo(word: string, lang: Language): boolean {
 }
 
 const stopTypos = new Map<Language, Map<string, boolean>>();
+
+/**
+ * Framing words are content words, and shorter ones sit one edit from everyday words of other
+ * topics ("make" and "cake", "year" and "bear"), which must still count as unknown.
+ */
+const FRAMING_TYPO_MIN = 6;
+const typoTargetSets = new Map<Language, string[]>();
+
+/** The words whose misspellings isStopWordTypo recognises, folded. */
+function typoTargets(lang: Language): string[] {
+  let targets = typoTargetSets.get(lang);
+  if (!targets) {
+    const framing = QUESTION_FRAMING[lang].split(/\s+/).map((w) => foldText(w, lang));
+    targets = [...new Set([...[...stopSet(lang)].filter((w) => w.length >= 4), ...framing.filter((w) => w.length >= FRAMING_TYPO_MIN)])];
+    typoTargetSets.set(lang, targets);
+  }
+  return targets;
+}
 
 function isSwap(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
