@@ -7,6 +7,7 @@ import { collectChunks } from '../src/adapters/retrieval/course-chunks';
 import { buildIndex, ensureIndex, localEmbeddingChoice } from '../src/adapters/retrieval/index-store';
 import { repoRoot } from '../src/config/repo-root';
 import { seededRandom } from '../src/core/seeded-random';
+import { startNodeFlags } from './start-flags';
 
 /**
  * `npm run bench:corpus`: how the Q&A index scales with the amount of text. For each scale
@@ -133,7 +134,7 @@ const SETTLE_MS = Number(process.env.BENCH_CORPUS_SETTLE_MS ?? 15_000);
 async function botStart(references: string | undefined, indexDir: string, dataDir: string): Promise<StartResult> {
   const port = 39_000 + Math.floor(Math.random() * 900);
   const started = performance.now();
-  const bot = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(repoRoot(), 'dist', 'src', 'main.js')], {
+  const bot = spawn(process.execPath, [...startNodeFlags(repoRoot()), path.join(repoRoot(), 'dist', 'src', 'main.js')], {
     cwd: repoRoot(),
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KNOWLEDGE_DIR: KNOWLEDGE, REFERENCES_DIR: references ?? '', INDEX_DIR: indexDir, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

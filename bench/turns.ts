@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { startNodeFlags } from './start-flags';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,8 +77,8 @@ function rssMb(pid: number): number {
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
-async function start(name: string, script: string, port: number, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', script], { cwd: REPO, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+async function start(name: string, script: string, port: number, env: Record<string, string>, flags = ['--disable-warning=DEP0111']): Promise<Server> {
+  const child = spawn(process.execPath, [...flags, script], { cwd: REPO, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     try {
@@ -151,14 +152,20 @@ const range = (values: number[], digits = 1) => {
 
 async function main(): Promise<void> {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'govai-bench-'));
-  const bot = await start('bot', 'dist/src/main.js', 3990, {
-    DATA_DIR: data,
-    INDEX_DIR: path.join(REPO, 'data', 'index'),
-    LOG_LEVEL: 'silent',
-    WEBCHAT_ENABLED: 'false',
-    RATE_LIMIT_TURNS_PER_MINUTE: '0',
-    RATE_LIMIT_TENANT_TURNS_PER_MINUTE: '0',
-  });
+  const bot = await start(
+    'bot',
+    'dist/src/main.js',
+    3990,
+    {
+      DATA_DIR: data,
+      INDEX_DIR: path.join(REPO, 'data', 'index'),
+      LOG_LEVEL: 'silent',
+      WEBCHAT_ENABLED: 'false',
+      RATE_LIMIT_TURNS_PER_MINUTE: '0',
+      RATE_LIMIT_TENANT_TURNS_PER_MINUTE: '0',
+    },
+    startNodeFlags(REPO),
+  );
   const echo = await start('echo', 'dist/bench/echo-bot.js', 3991, {});
   const out = process.stdout;
   out.write(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);

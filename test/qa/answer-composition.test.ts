@@ -2,6 +2,7 @@ import type { Chunk, RetrievedPassage } from '../../src/ports/retrieval';
 import { extractiveAnswer, type TermGroup } from '../../src/core/qa/extractive-answerer';
 import { analyze } from '../../src/core/qa/text-analysis';
 import { assessCoverage, coverageConfidence } from '../../src/core/qa/coverage';
+import { Glossary } from '../../src/core/qa/glossary';
 
 const passage = (id: string, title: string, text: string, rank: number, kind: Chunk['kind'] = 'step'): RetrievedPassage => ({
   chunk: { id: `en:${id}`, lang: 'en', kind, moduleId: 'm1', moduleTitle: 'Rights', lessonId: 'm1-l7', lessonTitle: 'Beyond Europe', stepId: id, title, text, source: 'en/m1/l7.md' },
@@ -136,6 +137,18 @@ describe('the not-covered evidence', () => {
     // "Villani" is a report's author the course never mentions, not a misspelt "village".
     expect(ask('What did the report by Villani recommend?').unknownNames).toBeGreaterThan(0);
     expect(ask('How does Estnia link its registers?').unknownNames).toBe(0);
+  });
+
+  it("reads a long misspelt word one edit from a glossary spelling as that term, though its stem is far from the course's", () => {
+    const wcag = passage('m4-l2-s1', 'Accessibility standards', 'WCAG 2.2 sets the accessibility guidelines for public websites.', 1);
+    const glossary = new Glossary([{ id: 'accessibility', lang: 'en', term: 'accessibility', definition: 'Usable by everyone.', synonyms: [], variants: ['a11y'], lessons: [] }]);
+    const known = new Set(analyze('WCAG 2.2 sets the accessibility guidelines for public websites', 'en'));
+    const ask = (question: string) => assessCoverage({ question, lang: 'en', passages: [wcag], idf, knows: (t) => known.has(t), nearestTerm: () => undefined, glossary, glossaryLangs: ['en'] });
+    const typed = ask('which accessibilty guidelines do public websites set?');
+    expect(typed.oov).toBe(0);
+    expect(typed.coverage).toBeGreaterThan(0.9);
+    // A short word is too often another real word to be read as a misspelling.
+    expect(ask('which acess guidelines do public websites set?').oov).toBeGreaterThan(0);
   });
 
   it('declines a general-knowledge question that shares a word with a lesson', () => {

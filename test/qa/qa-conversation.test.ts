@@ -109,6 +109,18 @@ describe('Q&A conversation over /api/messages', () => {
     expect(shown).toContain('2020');
   });
 
+  it.each([
+    ['pt-BR', 'pt', 'Que cidades têm um registo público de IA?', 'e eles foram abertos em que ano?'],
+    ['ar-SA', 'ar', 'أي المدن نشرت سجلات عامة للخوارزميات؟', 'ومتى فتحوها؟'],
+  ])('%s (%s) answers a follow-up that is only a pronoun and "when…opened" from the previous question\'s topic', async (locale, lang, first, followUp) => {
+    const ask = learner(locale);
+    await ask(first);
+    // "opened" alone matches open data and treaties opened for signature; the registers are the topic.
+    const shown = JSON.stringify(await ask(followUp));
+    expect(shown).toContain(localeString(lang, 'qa', 'answer.title'));
+    expect(shown).toContain('2020');
+  });
+
   it('answers the question that follows a greeting', async () => {
     const shown = JSON.stringify(await learner('en-US')('Hello, what is the once-only principle?'));
     expect(shown).toContain(localeString('en', 'qa', 'answer.title'));

@@ -120,6 +120,13 @@ const COMMON_TERM_IDF = 1.2;
 /** Weight of the words a follow-up borrows from the previous question, against its own. */
 const BORROWED_SHARE = 0.35;
 
+/**
+ * A follow-up with no more topic words of its own than this ("e em que ano foram abertos?" has
+ * only "abertos" once "ano" counts as framing) is all about the previous question's topic: its
+ * words are not repeated, and the borrowed ones weigh fully.
+ */
+const FEW_OWN_TERMS = 1;
+
 /** A follow-up with more content words than this names its own topic and borrows none. */
 const MAX_FOLLOW_UP_TERMS = 6;
 
@@ -271,11 +278,14 @@ export class QaService {
       }
     }
     // Offline: a follow-up borrows the previous question's most distinctive words, and its own
-    // words count twice so that they, not the previous topic, decide which passage comes first.
+    // words count twice so that they, not the previous topic, decide which passage comes first,
+    // unless it has hardly any ("and when were they opened?"): then the topic must decide.
     const last = history[history.length - 1];
     if (!isFollowUp(question) || analyze(question, lang).length > MAX_FOLLOW_UP_TERMS) return question;
     const topic = distinctiveWords(last.question, lang, TOPIC_WORDS, (t) => this.options.retrieval.idf(t, lang));
-    return topic.length ? `${question} ${question} ${topic.join(' ')}` : question;
+    if (!topic.length) return question;
+    const own = ownTopicTerms(question, lang) > FEW_OWN_TERMS ? `${question} ${question}` : question;
+    return `${own} ${topic.join(' ')}`;
   }
 
   private async retrieve(query: string, lang: Language, mode?: RetrievalMode, topic?: string, own?: string): Promise<Retrieved & { fellBack: boolean }> {
@@ -321,8 +331,10 @@ export class QaService {
         knownOnly: result.lang !== lang && !retrieval.languages().includes(lang),
         isCourseName: (t) => this.namesOf(result.lang).has(t),
       });
-    // A follow-up's own words decide which passage comes first; the words borrowed from the previous question only help.
-    const units = own ? borrowedLightly(unitsOf(query), unitsOf(own), BORROWED_SHARE) : unitsOf(query);
+    // A follow-up's own words decide which passage comes first; the words borrowed from the previous question only help,
+    // unless the follow-up has hardly any words of its own.
+    const share = own && ownTopicTerms(own, lang) <= FEW_OWN_TERMS ? 1 : BORROWED_SHARE;
+    const units = own ? borrowedLightly(unitsOf(query), unitsOf(own), share) : unitsOf(query);
     const passages = this.rerank(result.passages, units, result.lang);
     const saysPhrase = (run: string[]) => run.every((t, i) => i === 0 || this.pairsOf(result.lang).has(`${run[i - 1]} ${t}`));
     const judge = (u: QuestionUnits) =>
@@ -537,6 +549,11 @@ function distinctiveWords(text: string, lang: Language, n: number, idf: (term: s
     .sort((a, b) => b.w - a.w)
     .slice(0, n)
     .map((s) => s.word);
+}
+
+/** How many distinct topic words a question has once its framing words ("when", "year", "how") are left out. */
+function ownTopicTerms(question: string, lang: Language): number {
+  return new Set(analyze(question, lang).filter((t) => !isQuestionFraming(t, lang))).size;
 }
 
 /** The question without its framing and procedural words ("how do I…", "¿cómo puedo…"), so the search matches its object. */

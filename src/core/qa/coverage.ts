@@ -113,6 +113,29 @@ interface Unit {
   said?: string[];
 }
 
+/** Shorter misspellings are too often another real word; the index's own typo matching covers them. */
+const GLOSSARY_TYPO_MIN_LENGTH = 8;
+
+/** Per glossary, the entry each misspelt word was read as: a fuzzy look-up scans every spelling, and a question is judged several times. */
+const typoCache = new WeakMap<Glossary, Map<string, string | undefined>>();
+const TYPOS_REMEMBERED = 2000;
+
+function glossaryTypo(glossary: Glossary, word: string): string | undefined {
+  const cache = typoCache.get(glossary) ?? typoCache.set(glossary, new Map()).get(glossary)!;
+  if (cache.has(word)) return cache.get(word);
+  if (cache.size >= TYPOS_REMEMBERED) cache.clear();
+  const id = glossary.find(word).id;
+  cache.set(word, id);
+  return id;
+}
+
+/** The course's words for the glossary entry a misspelt word is closest to, if exactly one is. */
+function misspeltGlossaryTerm(input: Omit<CoverageInput, 'passages'>, word: string, lang: Language): string[] | undefined {
+  const id = input.glossary ? glossaryTypo(input.glossary, word) : undefined;
+  const entry = id ? input.glossary!.entry(id, lang) : undefined;
+  return entry ? [...new Set(analyze(entry.term, lang))].filter((t) => input.knows(t)) : undefined;
+}
+
 /** The question as weighted units (a word, a corrected typo, or a glossary term), for coverage and reranking. */
 export interface QuestionUnits {
   units: Unit[];
@@ -171,6 +194,13 @@ export function questionUnits(input: Omit<CoverageInput, 'passages'>): QuestionU
       if (near && !seen.has(near) && (!name || (editDistance(term, near, 1) <= 1 && (!capitalised || (input.isCourseName?.(near) ?? true))))) {
         seen.add(near);
         units.push({ terms: [near], need: 1, weight: Math.max(idf(near), 0.05) * TYPO_CREDIT, unknownName: false });
+        continue;
+      }
+      // A long word one edit from a glossary spelling ("accessibilty") whose stem strayed too far from the course's.
+      const spelt = !name && word.length >= GLOSSARY_TYPO_MIN_LENGTH ? misspeltGlossaryTerm(input, word, lang) : undefined;
+      if (spelt?.length && !spelt.some((t) => seen.has(t))) {
+        for (const t of spelt) seen.add(t);
+        units.push({ terms: spelt, need: Math.max(1, Math.ceil(spelt.length / 2)), weight: Math.max(...spelt.map((t) => idf(t))) * TYPO_CREDIT, unknownName: false });
         continue;
       }
       if (isStopWordTypo(word, lang)) continue;
