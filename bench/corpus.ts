@@ -194,7 +194,9 @@ async function main(): Promise<void> {
           `${loaded.loadMs.toFixed(0).padStart(13)}${loaded.rebuilt ? ' (rebuilt!)' : ''}  ${String(loaded.rssMb).padStart(13)}  ${`${loaded.p50.toFixed(2)}/${loaded.p95.toFixed(2)}`.padStart(17)}  ${String(loaded.rssAfterMb).padStart(12)}  ${bot.healthyMs.toFixed(0).padStart(14)}  ${String(bot.rssMb).padStart(10)}  ${String(bot.settledRssMb).padStart(10)}\n`,
       );
     } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
+      // BENCH_CORPUS_KEEP=1 keeps each scale's content and index (to profile a start on them).
+      if (process.env.BENCH_CORPUS_KEEP) out.write(`  kept in ${tmp}\n`);
+      else fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
 }

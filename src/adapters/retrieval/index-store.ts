@@ -116,9 +116,9 @@ export function readManifest(dir: string): IndexManifest | undefined {
 }
 
 /** True when the index in `dir` was built from exactly these chunks with this embedding. */
-export function isFresh(dir: string, chunks: Chunk[], embedding: EmbeddingChoice): boolean {
+export function isFresh(dir: string, chunks: Chunk[], embedding: EmbeddingChoice, hash?: string): boolean {
   const manifest = readManifest(dir);
-  return Boolean(manifest && manifest.embeddingId === embedding.id && manifest.contentHash === contentHash(chunks, embedding.id));
+  return Boolean(manifest && manifest.embeddingId === embedding.id && manifest.contentHash === (hash ?? contentHash(chunks, embedding.id)));
 }
 
 export interface BuildProgress {
@@ -231,8 +231,10 @@ export async function ensureIndex(
   chunks: Chunk[],
   embedding: EmbeddingChoice,
   onProgress?: (p: BuildProgress) => void,
+  /** contentHash(chunks, embedding.id), when the caller has it already: at 50× the course it takes most of a second. */
+  hash?: string,
 ): Promise<{ retriever: HybridRetriever; manifest: IndexManifest; rebuilt: boolean }> {
-  if (isFresh(dir, chunks, embedding)) {
+  if (isFresh(dir, chunks, embedding, hash)) {
     try {
       return { ...(await loadIndex(dir, embedding, chunks)), rebuilt: false };
     } catch {

@@ -63,10 +63,13 @@ export async function prepareQa(
     (file, dropped) => options.logger?.warn({ file, dropped }, 'reference document: sentences with instructions, contact details, links or code left out of answers'),
   );
   let embedding = embeddingChoiceFor(setup);
+  const hashedFor = embedding.id;
+  const memoKey = contentHash(chunks, hashedFor);
   const build = (choice: EmbeddingChoice) =>
-    options.rebuild ? buildIndex(config.paths.index, chunks, choice, options.onProgress).then((r) => ({ ...r, rebuilt: true })) : ensureIndex(config.paths.index, chunks, choice, options.onProgress);
+    options.rebuild
+      ? buildIndex(config.paths.index, chunks, choice, options.onProgress).then((r) => ({ ...r, rebuilt: true }))
+      : ensureIndex(config.paths.index, chunks, choice, options.onProgress, choice.id === hashedFor ? memoKey : undefined);
   let result: Awaited<ReturnType<typeof build>>;
-  const memoKey = contentHash(chunks, embedding.id);
   try {
     // Several apps in one process (tests, `npm run chat` after start) share one loaded index.
     const memo = options.rebuild ? undefined : loaded.get(memoKey);

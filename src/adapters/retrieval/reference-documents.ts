@@ -33,6 +33,9 @@ export type FlaggedSentences = (file: string, dropped: Partial<Record<UntrustedR
  * links or code are left out of the passages (and reported), so no answer can quote them and
  * no model is shown them.
  */
+/** Reference files read ahead of the one being processed. */
+const READ_AHEAD = 16;
+
 export async function loadReferenceChunks(dir: string, onSkipped?: (file: string, reason: string) => void, onFlagged?: FlaggedSentences): Promise<Chunk[]> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new ReferencesError(dir);
@@ -40,9 +43,17 @@ export async function loadReferenceChunks(dir: string, onSkipped?: (file: string
   const chunks: Chunk[] = [];
   // An unchanged file gives the same passages: they are not split and screened again at every start.
   const cache = openFileCache<{ chunks: Chunk[]; dropped: Partial<Record<UntrustedReason, number>> }>(dir, [__dirname, path.join(__dirname, '..', '..', 'core', 'qa')]);
-  for (const rel of files) {
+  // Files are read a window ahead of the one being split: read one by one, thousands of them spent
+  // most of a start waiting on the disk between reads.
+  const reads: Promise<Buffer>[] = [];
+  const readAhead = (i: number) => {
+    for (let j = reads.length; j < Math.min(files.length, i + READ_AHEAD); j++) reads.push(fs.readFile(path.join(dir, files[j]!)));
+  };
+  for (const [i, rel] of files.entries()) {
     const ext = path.extname(rel).toLowerCase();
-    const raw = await fs.readFile(path.join(dir, rel));
+    readAhead(i);
+    const raw = await reads[i]!;
+    delete reads[i];
     const cached = cache.get(rel, raw);
     if (cached) {
       chunks.push(...cached.chunks);
