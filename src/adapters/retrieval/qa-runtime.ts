@@ -47,6 +47,9 @@ export interface QaRuntime {
  * Reads the course (every language present) and the reference documents, then loads the
  * index when it was built from exactly that content with the same embedding, or rebuilds it.
  */
+/** How many of the documents with screened sentences the start-up warning names. */
+const SCREENED_FILES_LISTED = 20;
+
 export async function prepareQa(
   config: AppConfig,
   options: { logger?: Logger; metrics?: MetricsPort; limits?: RateLimitPort; rebuild?: boolean; offline?: boolean; onProgress?: (p: BuildProgress) => void } = {},
@@ -56,12 +59,23 @@ export async function prepareQa(
   // knowledge/references/ is the documented default place for extra reference documents.
   const defaultReferences = path.join(config.paths.knowledge, 'references');
   const referencesDir = config.paths.references ?? (fs.existsSync(defaultReferences) ? defaultReferences : undefined);
+  // Screened sentences are reported in one line per start, not one per document: at 50× the course that was hundreds of lines.
+  const screened = { files: [] as string[], dropped: {} as Record<string, number> };
   const chunks = await collectChunks(
     config.paths.knowledge,
     referencesDir,
     (file, reason) => options.logger?.warn({ file, reason }, 'reference document skipped: it could not be read'),
-    (file, dropped) => options.logger?.warn({ file, dropped }, 'reference document: sentences with instructions, contact details, links or code left out of answers'),
+    (file, dropped) => {
+      screened.files.push(file);
+      for (const [reason, count] of Object.entries(dropped)) screened.dropped[reason] = (screened.dropped[reason] ?? 0) + (count ?? 0);
+    },
   );
+  if (screened.files.length) {
+    options.logger?.warn(
+      { documents: screened.files.length, dropped: screened.dropped, files: screened.files.slice(0, SCREENED_FILES_LISTED) },
+      'reference documents: sentences with instructions, contact details, links or code left out of answers',
+    );
+  }
   let embedding = embeddingChoiceFor(setup);
   const hashedFor = embedding.id;
   const memoKey = contentHash(chunks, hashedFor);
