@@ -1,6 +1,7 @@
 import type { Localizer } from '../i18n/i18n';
 import type { Action, Reply } from '../intents/reply';
 import type { RouteHandler } from './turn';
+import { LeadingPhrases } from './leading-phrases';
 import { editDistance, normalizeCommandText } from './text-normalize';
 import { CodedError } from '../errors/coded-error';
 
@@ -40,8 +41,8 @@ export class CommandRegistry {
   private fallbackHandler?: RouteHandler;
   private readonly captures: TextCapture[] = [];
   private aliasCache?: { alias: string; route: Route }[];
-  /** Per command word, its place in aliasCache (the first, i.e. longest-first, occurrence); prefixes only for routes that take text. */
-  private aliasIndex?: { exact: Map<string, number>; prefix: Map<string, number> };
+  /** The command words as leading phrases; only a route that takes text may be followed by more. */
+  private aliasIndex?: LeadingPhrases<Route>;
 
   constructor(private readonly localizer: Localizer) {}
 
@@ -109,17 +110,11 @@ export class CommandRegistry {
   match(text: string): TextMatch | undefined {
     const normalized = normalizeCommandText(text);
     if (!normalized) return undefined;
-    const aliases = this.aliases();
-    const { exact, prefix } = this.aliasIndex!;
-    let best = exact.get(normalized) ?? aliases.length;
-    for (let space = normalized.indexOf(' '); space > 0; space = normalized.indexOf(' ', space + 1)) {
-      const at = prefix.get(normalized.slice(0, space));
-      if (at !== undefined && at < best) best = at;
-    }
-    const found = aliases[best];
+    this.aliases();
+    const found = this.aliasIndex!.match(normalized);
     if (!found) return undefined;
-    if (found.alias === normalized) return { route: found.route, rest: '' };
-    return { route: found.route, rest: text.trim().split(/\s+/).slice(found.alias.split(' ').length).join(' ') };
+    if (found.phrase === normalized) return { route: found.value, rest: '' };
+    return { route: found.value, rest: text.trim().split(/\s+/).slice(found.phrase.split(' ').length).join(' ') };
   }
 
   /** For a one-word unknown command ("nxt", "/foo"): the closest command words, if any. */
@@ -141,13 +136,7 @@ export class CommandRegistry {
         for (const word of this.localizer.allTranslations(route.aliasesKey)) list.push({ alias: normalizeCommandText(word), route });
       }
       this.aliasCache = list.filter((a) => a.alias).sort((a, b) => b.alias.length - a.alias.length);
-      const exact = new Map<string, number>();
-      const prefix = new Map<string, number>();
-      this.aliasCache.forEach(({ alias, route }, i) => {
-        if (!exact.has(alias)) exact.set(alias, i);
-        if (route.takesText && !prefix.has(alias)) prefix.set(alias, i);
-      });
-      this.aliasIndex = { exact, prefix };
+      this.aliasIndex = new LeadingPhrases(this.aliasCache.map(({ alias, route }) => ({ phrase: alias, value: route, leads: Boolean(route.takesText) })));
     }
     return this.aliasCache;
   }

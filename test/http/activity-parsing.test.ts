@@ -1,20 +1,13 @@
 import { describeActivityProblems, incomingActivitySchema, parseIncomingActivity, TEAMS_FILE_DOWNLOAD_INFO } from '../../src/channels/botframework/activity-schema';
+import { teamsActivity } from '../support/app-harness';
 
-const usual = () => ({
-  type: 'message',
-  id: 'act-1',
-  channelId: 'msteams',
-  serviceUrl: 'https://smba.trafficmanager.net/emea/',
-  from: { id: '29:user-1', name: 'Ana Silva', aadObjectId: 'aad-1' },
-  recipient: { id: '28:bot', name: 'govai-coach' },
-  conversation: { id: 'a:personal-1', conversationType: 'personal', tenantId: 'tenant-1' },
-  text: 'help',
-  locale: 'en-US',
-  deliveryMode: 'expectReplies',
-  entities: [{ type: 'clientInfo', locale: 'en-US' }],
-  attachments: [{ contentType: 'text/html', content: '<p>help</p>' }],
-  channelData: { tenant: { id: 'tenant-1' } },
-});
+const usual = () =>
+  teamsActivity({
+    text: 'help',
+    entities: [{ type: 'clientInfo', locale: 'en-US' }],
+    attachments: [{ contentType: 'text/html', content: '<p>help</p>' }],
+    channelData: { tenant: { id: 'tenant-1' } },
+  });
 
 type Variant = [string, (a: Record<string, any>) => void];
 

@@ -1,21 +1,15 @@
 import { parseUntrustedJson } from '../../src/channels/http/untrusted-json';
 import { cleanUserText } from '../../src/core/text-normalize';
 
-/** What parseUntrustedJson must give: every string and key cleaned, as the reviver always did. */
+/** What parseUntrustedJson must give: plain JSON.parse, then every string and key cleaned (a walk, not the reviver). */
 function cleanedReference(raw: string): unknown {
-  return JSON.parse(raw, function clean(this: Record<string, unknown>, _key: string, value: unknown) {
+  const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return cleanUserText(value);
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const k of Object.keys(value)) {
-        const cleaned = cleanUserText(k);
-        if (cleaned !== k) {
-          (value as Record<string, unknown>)[cleaned] = (value as Record<string, unknown>)[k];
-          delete (value as Record<string, unknown>)[k];
-        }
-      }
-    }
+    if (Array.isArray(value)) return value.map(clean);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanUserText(k), clean(v)]));
     return value;
-  });
+  };
+  return clean(JSON.parse(raw));
 }
 
 describe('parseUntrustedJson', () => {

@@ -1,3 +1,4 @@
+import { LeadingPhrases } from '../leading-phrases';
 import { foldText } from './text-analysis';
 
 /**
@@ -290,26 +291,13 @@ function fold(text: string): string {
     .trim();
 }
 
-const leading = LEADING.flatMap(([kind, words]) => words.map((w) => ({ kind, folded: fold(w) }))).sort((a, b) => b.folded.length - a.folded.length);
-/** Each leading phrase's first place in `leading`. */
-const leadingAt = new Map<string, number>();
-leading.forEach(({ folded }, i) => {
-  if (!leadingAt.has(folded)) leadingAt.set(folded, i);
-});
+const leading = new LeadingPhrases(LEADING.flatMap(([kind, words]) => words.map((w) => ({ phrase: fold(w), value: kind }))));
 
-/**
- * The first phrase in `leading` (longest first) that the text is or starts with, then a space.
- * Found by looking up the text and its leading words, not by trying hundreds of phrases.
- */
+/** The longest leading phrase (greeting, thanks…) that the text is or starts with, then a space, and what follows it. */
 function stripLeading(text: string): { kind: SmallTalkKind; rest: string } | undefined {
-  let best = leadingAt.get(text) ?? leading.length;
-  for (let space = text.indexOf(' '); space > 0; space = text.indexOf(' ', space + 1)) {
-    const at = leadingAt.get(text.slice(0, space));
-    if (at !== undefined && at < best) best = at;
-  }
-  const found = leading[best];
+  const found = leading.match(text);
   if (!found) return undefined;
-  return found.folded === text ? { kind: found.kind, rest: '' } : { kind: found.kind, rest: text.slice(found.folded.length + 1).trim() };
+  return found.phrase === text ? { kind: found.value, rest: '' } : { kind: found.value, rest: text.slice(found.phrase.length + 1).trim() };
 }
 
 export function recognizeSmallTalk(message: string): SmallTalk | undefined {
