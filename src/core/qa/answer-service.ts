@@ -110,6 +110,8 @@ export interface QaServiceOptions {
 
 /** Fused candidates the second stage reranks (see QaService.rerank). */
 const RERANK_DEPTH = 20;
+/** Passages whose analysed terms are kept: a few times the course's own, so its passages stay kept. */
+const KEPT_PASSAGES = 10_000;
 /** Weight of the fused score (scaled so the first is 1) against coverage (0..1) in the rerank. */
 const FUSION_SHARE = 0.5;
 /** Answers quote lessons: a quiz item or a module overview needs to cover more of the question to come first. */
@@ -140,6 +142,7 @@ const TOPIC_WORDS = 4;
  */
 export class QaService {
   private readonly k: number;
+  /** Passages' analysed terms, kept by passage id: bounded, so a corpus 50 times the course does not keep them all. */
   private readonly passageTermCache = new Map<string, Set<string>>();
   private readonly sentenceTermCache = new Map<string, ReturnType<typeof sentenceTerms>>();
   /** Per language, the pairs of neighbouring terms the course says ("data act" is not one), built on first use. */
@@ -407,6 +410,7 @@ export class QaService {
     const cached = this.sentenceTermCache.get(p.chunk.id);
     if (cached) return cached;
     const terms = sentenceTerms(p, p.chunk.lang);
+    if (this.sentenceTermCache.size >= KEPT_PASSAGES) this.sentenceTermCache.clear();
     this.sentenceTermCache.set(p.chunk.id, terms);
     return terms;
   }
@@ -416,6 +420,7 @@ export class QaService {
     const cached = this.passageTermCache.get(p.chunk.id);
     if (cached) return cached;
     const terms = passageTerms(p, lang);
+    if (this.passageTermCache.size >= KEPT_PASSAGES) this.passageTermCache.clear();
     this.passageTermCache.set(p.chunk.id, terms);
     return terms;
   }

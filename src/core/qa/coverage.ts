@@ -240,7 +240,8 @@ export function passageCoverage(q: QuestionUnits, have: Set<string>): number {
   if (!q.total) return 0;
   let got = 0;
   for (const u of q.units) {
-    const exact = u.terms.filter((t) => have.has(t)).length;
+    let exact = 0;
+    for (const t of u.terms) if (have.has(t)) exact++;
     if (exact >= u.need) got += u.weight;
     else if (u.need === 1 && !u.unknownName && u.terms.some((t) => nearIn(t, have))) got += u.weight * NEAR_CREDIT;
   }
@@ -271,8 +272,13 @@ export function bestSentenceCoverage(q: QuestionUnits, p: { sentences: Set<strin
   for (const sentence of p.sentences) {
     let got = 0;
     for (const u of q.units) {
-      const inSentence = u.terms.filter((t) => sentence.has(t)).length;
-      const inHeadings = u.terms.filter((t) => sentence.has(t) || p.headings.has(t)).length;
+      let inSentence = 0;
+      let inHeadings = 0;
+      for (const t of u.terms) {
+        if (sentence.has(t)) inSentence++;
+        else if (p.headings.has(t)) inHeadings++;
+      }
+      inHeadings += inSentence;
       if (inSentence >= u.need) got += u.weight;
       else if (inHeadings >= u.need) got += u.weight * 0.5;
     }
@@ -372,12 +378,26 @@ function agreementOf(passages: RetrievedPassage[]): number {
 
 function nearIn(term: string, have: Set<string>): boolean {
   if (term.length < 5) return false;
+  // A passage's term set is kept (answer-service.ts) and meets the same missing words question
+  // after question: the scan over all its terms is remembered with the set, and goes with it.
+  let known = nearMemo.get(have);
+  if (!known) nearMemo.set(have, (known = new Map()));
+  const remembered = known.get(term);
+  if (remembered !== undefined) return remembered;
+  let near = false;
   for (const t of have) {
-    if (t.length >= 5 && (t.startsWith(term) || term.startsWith(t))) return true;
-    if (term.length >= 6 && withinOneEdit(term, t)) return true;
+    if ((t.length >= 5 && (t.startsWith(term) || term.startsWith(t))) || (term.length >= 6 && withinOneEdit(term, t))) {
+      near = true;
+      break;
+    }
   }
-  return false;
+  if (known.size >= NEAR_MEMO_TERMS) known.clear();
+  known.set(term, near);
+  return near;
 }
+
+const NEAR_MEMO_TERMS = 500;
+const nearMemo = new WeakMap<Set<string>, Map<string, boolean>>();
 
 /** Attached conjunctions and prepositions, and possessive endings ("وزارتي", my ministry), that the Arabic stemmer leaves on. */
 const ARABIC_PREFIXES = ['وال', 'بال', 'فال', 'كال', 'لل', 'ال', 'و', 'ف', 'ب', 'ل', 'ك'];

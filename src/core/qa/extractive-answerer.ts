@@ -92,6 +92,50 @@ interface Candidate {
   text: string;
   score: number;
   words: number;
+  /** The sentence's analysed terms, as a set (for the redundancy check). */
+  terms: Set<string>;
+}
+
+/** What the answerer reads of a passage, whatever the question: its sentences, their terms, its headings' terms. */
+interface PassageReading {
+  chunk: RetrievedPassage['chunk'];
+  /** The passage's own terms with its step and lesson titles' (as passageTerms in coverage.ts). */
+  whole: Set<string>;
+  heading: Set<string>;
+  title: Set<string>;
+  sentences: { text: string; seq: string[]; terms: Set<string>; words: number; quotable: boolean }[];
+}
+
+/**
+ * The same passages come back for question after question: each is read once. Bounded, like the
+ * other per-text caches (text-analysis.ts), so a corpus 50 times the course does not keep them all.
+ */
+const MAX_READINGS = 2000;
+const readings = new Map<string, PassageReading>();
+
+function readingOf(chunk: RetrievedPassage['chunk'], lang: Language): PassageReading {
+  const key = `${lang}\u0000${chunk.id}`;
+  const kept = readings.get(key);
+  // Content reloaded under the same id is a new chunk object: read it again.
+  if (kept?.chunk === chunk) return kept;
+  const heading = new Set(analyze(`${chunk.title} ${chunk.lessonTitle ?? ''}`, lang));
+  const reading: PassageReading = {
+    chunk,
+    heading,
+    whole: new Set([...heading, ...analyze(chunk.text, lang)]),
+    title: new Set(analyze(chunk.title, lang)),
+    // A quiz passage is quoted from its explanation only, never from its options (see chunking.ts).
+    sentences: splitSentences(passageProse(chunk)).map((text) => {
+      const seq = analyze(text, lang);
+      const words = wordCount(text);
+      // A question is never an answer, and a short line without a full stop is a heading or a list of options.
+      const quotable = !/[?؟]$/.test(text) && (/[.!؟。:;)"”»]$/.test(text) || words >= 8);
+      return { text, seq, terms: new Set(seq), words, quotable };
+    }),
+  };
+  if (readings.size >= MAX_READINGS) readings.clear();
+  readings.set(key, reading);
+  return reading;
 }
 
 export function retrievalConfidence(question: string, lang: Language, passages: RetrievedPassage[], idf: (term: string) => number, known?: (term: string) => boolean): number {
@@ -103,7 +147,7 @@ export function retrievalConfidence(question: string, lang: Language, passages: 
   const total = terms.reduce((s, t) => s + weight(t), 0);
   let best = 0;
   for (const p of passages.slice(0, 3)) {
-    const have = new Set(analyze(`${p.chunk.title} ${p.chunk.text} ${p.chunk.lessonTitle ?? ''}`, lang));
+    const have = readingOf(p.chunk, lang).whole;
     best = Math.max(best, terms.filter((t) => have.has(t)).reduce((s, t) => s + weight(t), 0) / total);
   }
   return best;
@@ -140,39 +184,33 @@ export function extractiveAnswer(input: ExtractiveInput): ExtractiveResult {
   const signpostWeight = ABOUT_THE_COURSE.test(question) ? 1 : SIGNPOST_WEIGHT;
 
   const pool = passages.slice(0, SENTENCE_POOL);
-  // A quiz passage is quoted from its explanation only, never from its options (see chunking.ts).
-  const sentencesOf = pool.map((p) => splitSentences(passageProse(p.chunk)));
   const byPassage: Candidate[][] = pool.map(() => []);
   pool.forEach((p, pi) => {
     // Earlier passages are more likely to be on topic: a gentle decay keeps a perfect sentence in passage 3 competitive.
     const decay = (1 / (1 + 0.2 * pi)) * (KIND_WEIGHT[p.chunk.kind] ?? 1);
     // A sentence inherits part of its passage's headings (the step "Robodebt in Australia" is about Robodebt even
     // where a sentence says "the scheme"), and is weighed by how much of the question its whole passage covers.
-    const heading = new Set(analyze(`${p.chunk.title} ${p.chunk.lessonTitle ?? ''}`, lang));
-    const whole = new Set([...heading, ...analyze(p.chunk.text, lang)]);
+    const { heading, whole, title, sentences } = readingOf(p.chunk, lang);
     const coverage = heldWeight(whole) / totalWeight;
     // A step whose own title carries the question's words ("The four risk tiers") is the one about it.
-    const titleBoost = 1 + heldWeight(new Set(analyze(p.chunk.title, lang))) / totalWeight;
-    sentencesOf[pi].forEach((text, index) => {
-      // A question is never an answer, and a short line without a full stop is a heading or a list of options.
-      if (/[?؟]$/.test(text) || (!/[.!؟。:;)"”»]$/.test(text) && wordCount(text) < 8)) return;
-      const seq = analyze(text, lang);
-      const present = new Set(seq);
+    const titleBoost = 1 + heldWeight(title) / totalWeight;
+    sentences.forEach(({ text, seq, terms, words, quotable }, index) => {
+      if (!quotable) return;
       let score = 0;
-      for (const g of groups) score += credit(g, idf, present, heading);
+      for (const g of groups) score += credit(g, idf, terms, heading);
       // Query terms that stay together ("data minimisation", "automation bias") count extra.
       for (let i = 1; i < seq.length; i++) if (weight.has(seq[i - 1]) && weight.has(seq[i]) && seq[i - 1] !== seq[i]) score += 0.25 * weight.get(seq[i])!;
       if (focus === 'when' && hasFocus(text)) score *= 1.5;
       if (focus === 'how-many' && hasFocus(text)) score *= 1.4;
       if (SIGNPOST.test(text)) score *= signpostWeight;
-      byPassage[pi][index] = { passage: pi, index, text, score: score * decay * coverage * titleBoost, words: wordCount(text) };
+      byPassage[pi][index] = { passage: pi, index, text, score: score * decay * coverage * titleBoost, words, terms };
     });
   });
   const candidates = byPassage.flatMap((list) => list.filter(Boolean));
   const ranked = candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score);
   if (!ranked.length) return { confident: false, confidence, text: '', cited: [] };
 
-  const chosen = selectSentences(ranked, byPassage, maxWords, lang, focus === 'other' ? undefined : hasFocus);
+  const chosen = selectSentences(ranked, byPassage, maxWords, focus === 'other' ? undefined : hasFocus);
 
   // Output grouped by passage, the passage of the best sentence first, sentences in their original order, one citation per passage.
   const usedPassages = [...new Set(chosen.map((c) => c.passage))];
@@ -210,16 +248,14 @@ function credit(group: TermGroup, idf: (term: string) => number, have: Set<strin
  * then how it chose whom to pay); then the other good sentences, best first. Other passages'
  * sentences that restate the first one would otherwise fill the answer.
  */
-function selectSentences(ranked: Candidate[], byPassage: Candidate[][], maxWords: number, lang: Language, asksFor?: (text: string) => boolean): Candidate[] {
+function selectSentences(ranked: Candidate[], byPassage: Candidate[][], maxWords: number, asksFor?: (text: string) => boolean): Candidate[] {
   const chosen: Candidate[] = [];
   let words = 0;
-  const termsOf = new Map<Candidate, Set<string>>();
-  const termSet = (c: Candidate) => termsOf.get(c) ?? termsOf.set(c, new Set(analyze(c.text, lang))).get(c)!;
   // A sentence that mostly repeats one already chosen (the same definition in a quiz explanation) adds nothing.
   const redundant = (c: Candidate) =>
     chosen.some((o) => {
-      const a = termSet(c);
-      const b = termSet(o);
+      const a = c.terms;
+      const b = o.terms;
       let shared = 0;
       for (const t of a) if (b.has(t)) shared++;
       return a.size > 0 && shared / a.size >= 0.7;
