@@ -61,6 +61,15 @@ describe('offline answers', () => {
     if (a.kind === 'answer') expect(a.text).toContain('2019');
   });
 
+  it('reads a question with no topic word of its own as a follow-up, with no linking word or pronoun', async () => {
+    const history = [{ question: 'What is X-Road?', answer: 'A data exchange layer.' }];
+    const a = await service.ask({ question: 'in which year?', lang: 'en', history });
+    expect(a.kind).toBe('answer');
+    if (a.kind === 'answer') expect(a.text).toContain('2001');
+    // Asked first, the same words are about nothing.
+    expect((await service.ask({ question: 'in which year?', lang: 'en' })).kind).toBe('not-covered');
+  });
+
   it('explains the current step with related passages from elsewhere', async () => {
     const a = await service.explain('m1-l1-s1', 'en');
     expect(a.kind).toBe('answer');

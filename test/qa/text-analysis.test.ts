@@ -105,6 +105,10 @@ describe('per-language text analysis', () => {
       'ما هي عاصمة الأردن؟',
       'recipe for lentil soup?',
       'كم عدد سكان تونس؟',
+      '¿qué tiempo va a hacer mañana en madrid?',
+      'a impressora do meu setor nao imprime, como resolvo?',
+      "comment je déclare mes frais réels sur ma déclaration d'impôts en ligne ?",
+      'I forgot my password for the HR portal',
     ])
       expect(offDomainShape(q)).toBe(1);
     for (const q of [
@@ -112,6 +116,8 @@ describe('per-language text analysis', () => {
       'What share of the population is offline?',
       'Why is a model called a mathematical recipe?',
       'لماذا تخطئ النماذج مع المتصلين من خارج العاصمة؟',
+      'Which tax returns did the tax authority let a model choose to audit?',
+      'Why should online forms allow password managers?',
     ])
       expect(offDomainShape(q)).toBe(0);
   });

@@ -21,8 +21,8 @@ import { CodedError } from '../../errors/coded-error';
  * so a start with unchanged content loads it rather than re-analysing every passage; an index
  * folder without it, from an older build, rebuilds the lexical part from chunks.json).
  */
-/** 2: the local embedding's vectors moved from HNSWLib to sparse lists. 3: Arabic terms stemmed before normalisation (text-analysis.ts). 4: acronyms get a term of their own. 5: the lexical index in typed arrays (lexical.bin). 6: French "-ent" verb forms and Arabic words with an attached li get a second term, more French and Portuguese stop words, clipped words spelled out (text-analysis.ts). */
-const FORMAT_VERSION = 6;
+/** 2: the local embedding's vectors moved from HNSWLib to sparse lists. 3: Arabic terms stemmed before normalisation (text-analysis.ts). 4: acronyms get a term of their own. 5: the lexical index in typed arrays (lexical.bin). 6: French "-ent" verb forms and Arabic words with an attached li get a second term, more French and Portuguese stop words, clipped words spelled out (text-analysis.ts). 7: Portuguese chat contractions ("pra", "pro", "num") are stop words; "uni", "govt" spelled out. */
+const FORMAT_VERSION = 7;
 /** The BM25 postings (lexical-index.ts), binary. */
 const LEXICAL_FILE = 'lexical.bin';
 

@@ -284,7 +284,9 @@ export class QaService {
     // words count twice so that they, not the previous topic, decide which passage comes first,
     // unless it has hardly any ("and when were they opened?"): then the topic must decide.
     const last = history[history.length - 1];
-    if (!isFollowUp(question) || analyze(question, lang).length > MAX_FOLLOW_UP_TERMS) return question;
+    // A question with no topic word of its own ("¿en qué año fue?", "funciona desde quando?") can only be about the previous one's.
+    const follows = isFollowUp(question) || ownTopicTerms(question, lang) === 0;
+    if (!follows || analyze(question, lang).length > MAX_FOLLOW_UP_TERMS) return question;
     const topic = distinctiveWords(last.question, lang, TOPIC_WORDS, (t) => this.options.retrieval.idf(t, lang));
     if (!topic.length) return question;
     const own = ownTopicTerms(question, lang) > FEW_OWN_TERMS ? `${question} ${question}` : question;

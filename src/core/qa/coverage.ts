@@ -4,6 +4,7 @@ import { editDistance, withinOneEdit } from '../text-normalize';
 import { splitSentences } from './sentences';
 import type { Glossary } from './glossary';
 import { offDomainShape } from './off-domain';
+import { isPlaceTerm } from './place-names';
 import { analyze, analyzeWordTerms, isAcronym, isQuestionFraming, isStopWordTypo, normalizeArabic, wordTokens } from './text-analysis';
 
 /**
@@ -188,7 +189,8 @@ export function questionUnits(input: Omit<CoverageInput, 'passages'>): QuestionU
         continue;
       }
       // A name ("Villani") is not a misspelt course word two edits away ("village"); one edit may be a typo.
-      const capitalised = looksLikeName(word, atStart[i]!);
+      // A country typed in lower case ("japan's", "del perú") is a name all the same.
+      const capitalised = looksLikeName(word, atStart[i]!) || isPlaceTerm(term, lang);
       const name = input.strict || capitalised;
       const near = nearestTerm(term);
       if (near && !seen.has(near) && (!name || (editDistance(term, near, 1) <= 1 && (!capitalised || (input.isCourseName?.(near) ?? true))))) {

@@ -11,7 +11,9 @@ const OFF_DOMAIN: RegExp[] = [
   /\b(capital (city )?of|capital de|capitale d(e|u)|capital d[oa])(?!\w)|(ما|ما هي|ما هو) عاصمة/i,
   /\b(how many (inhabitants|people live)|what is the population of|cu[aá]ntos habitantes|cu[aá]l es la poblaci[oó]n de|combien d.habitants|quelle est la population d|quantos habitantes|qual [eé] a popula[cç][aã]o d)|عدد سكان/i,
   // Weather.
-  /\b(weather|forecast|tiempo har[aá]|pron[oó]stico del tiempo|m[eé]t[eé]o|previs[aã]o do tempo)(?!\w)|الطقس/i,
+  /\b(weather|forecast|tiempo (har[aá]|hace|va a hacer)|pron[oó]stico del tiempo|m[eé]t[eé]o|quel temps (fait|fera|va)|previs[aã]o do tempo|(que|como est[aá] o) tempo (faz|vai fazer))(?!\w)|الطقس|درجة الحرارة/i,
+  // The office's own IT and payroll: a printer, one's password, one's tax return or leave (the course cites tax returns as AI cases, not how to file one's own).
+  /\b(printers?|impresoras?|imprimantes?|impressoras?|(reset|forgot|change) my password|mi contraseña|mon mot de passe|minha senha|my (own )?tax(es| return)|mes imp[oô]ts|ma d[eé]claration d'imp[oô]ts|mi declaraci[oó]n de la renta|meu imposto de renda|my (annual leave|holidays|payslip|salary)|mis vacaciones|mes cong[eé]s|minhas f[eé]rias|mi n[oó]mina|ma fiche de paie|meu (contracheque|holerite))(?!\w)|الطابعة|كلمة المرور الخاصة بي/i,
   // Cooking.
   /\b(recipes? for|how to cook|receta de|recettes? d(e|u|es)|receitas? d[aeo]s?|bake|baking|cocinar|cuisiner|cozinhar)(?!\w)|الطبخ|وصفة طبخ/i,
   // Sport.

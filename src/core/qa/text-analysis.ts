@@ -33,7 +33,7 @@ const STOP_WORDS: Record<Language, string> = {
   pt: `a à ao aos as às com como da das de do dos e é ela elas ele eles em entre era eram essa essas esse esses esta estas este estes eu foi
     foram há isso isto já lhe lhes mais mas me mesmo meu minha muito na nas nem no nos nós o os ou para pela pelas pelo pelos por qual quais
     quando quanto quantos quantas que quem se sem ser seu seus sua suas também te tem têm um uma umas uns você vocês onde porque como significa
-    explique diga sigla acrónimo acrônimo oque pq vc vcs tb tbm mesma mesmos mesmas
+    explique diga sigla acrónimo acrônimo oque pq vc vcs tb tbm mesma mesmos mesmas pra pro pras pros num numa q
     após antes até contra depois desde durante perante sobre`,
   ar: `في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين هو هي هم هن أن ان إن كان كانت يكون ما ماذا متى كيف لماذا أين اين هل كم أي اي
     او أو و ثم قد لقد لا لم لن بين كل بعض عند عندما حتى إذا اذا فيما ضد نحو لدى منذ خلال بعد قبل فوق تحت أيضا ايضا كما لكن بل غير تم التى
@@ -50,19 +50,24 @@ const STOP_WORDS: Record<Language, string> = {
 const QUESTION_FRAMING: Record<Language, string> = {
   en: `happen happened happens went go goes gone wrong work works example examples
     want wants need needs make sure way ways best able get getting start begin someone something thing things actually really exactly
-    called call name named anything everything year years date`,
+    called call name named anything everything year years date
+    stuff basically kinda sorta literally concretely simply briefly quick quickly nutshell decent`,
   es: `pasó pasa paso ocurrió ocurre salió sale mal funciona funcionan ejemplo ejemplos
     quiero queremos quieres necesito necesitamos hacer hago hacemos hace puedo podemos puede debo debemos deberíamos debería
     manera forma modo mejor asegurar asegurarme llama llaman llamaba nombre realmente exactamente cosa cosas voy vamos tengo tenemos
-    año años fecha`,
+    año años fecha
+    concretamente básicamente simplemente rápido rápidamente brevemente`,
   fr: `passé passe arrivé arrive mal marche fonctionne fonctionnent exemple exemples
     veux voulons voudrais faut faire fais faisons peux pouvons dois devons devrait façon manière moyen mieux assurer
-    appelle appellent appelait nom vraiment exactement chose choses truc va vais allons année années`,
+    appelle appellent appelait nom vraiment exactement chose choses truc va vais allons année années
+    concrètement genre gros bref simplement rapidement vite`,
   pt: `aconteceu acontece correu corre mal funciona funcionam exemplo exemplos
     quero queremos preciso precisamos fazer faço fazemos faz posso podemos pode devo devemos deveria maneira forma modo melhor
-    garantir chama chamam chamava nome realmente exatamente coisa coisas vou vamos tenho temos gente ano anos`,
+    garantir chama chamam chamava nome realmente exatamente coisa coisas vou vamos tenho temos gente ano anos
+    concretamente basicamente simplesmente rápido rapidamente tipo`,
   ar: `حدث يحدث جرى يعمل تعمل مثال أمثلة أريد نريد أحتاج نحتاج أفعل نفعل أستطيع نستطيع يمكن يمكنني يمكننا يجب ينبغي علي علينا
-    طريقة أفضل اسم يسمى تسمى فعلا حقا بالضبط شيء أشياء أجعل نجعل أبدأ نبدأ أتأكد نتأكد`,
+    طريقة أفضل اسم يسمى تسمى فعلا حقا بالضبط شيء أشياء أجعل نجعل أبدأ نبدأ أتأكد نتأكد
+    باختصار ببساطة بسرعة`,
 };
 
 const stopSets = new Map<Language, Set<string>>();
@@ -185,8 +190,8 @@ export function wordTokens(text: string): string[] {
  * and the clipped words people type ("infos", "stats", "admin") for the course's full ones.
  */
 const ABBREVIATED: Partial<Record<Language, Record<string, string>>> = {
-  en: { info: 'information', stats: 'statistics', docs: 'documents', admin: 'administration' },
-  es: { ee: 'estados', uu: 'unidos', eeuu: 'unidos', info: 'información', admin: 'administración' },
+  en: { info: 'information', stats: 'statistics', docs: 'documents', admin: 'administration', uni: 'university', govt: 'government', gov: 'government' },
+  es: { ee: 'estados', uu: 'unidos', eeuu: 'unidos', info: 'información', admin: 'administración', uni: 'universidad' },
   fr: { info: 'information', infos: 'informations', appli: 'application', applis: 'applications', stats: 'statistiques', docs: 'documents', admin: 'administration', perso: 'personnel' },
   pt: { info: 'informação', infos: 'informações', admin: 'administração' },
 };

@@ -1,0 +1,51 @@
+import type { Language } from '../../config/config-schema';
+import { analyzeWordTerms, wordTokens } from './text-analysis';
+
+/**
+ * Countries and territories, by their names in the course languages (ICU's region names, which
+ * Node carries: no list of our own to keep up to date). People type them in lower case ("japan's
+ * ai promotion act", "la ley del perú"), so capitals cannot tell them from everyday words; a
+ * question about a country the course never mentions is about that country's law or strategy,
+ * which the course does not teach (coverage.ts weighs such a place as an unknown name).
+ */
+const REGION_CODES = Array.from({ length: 26 * 26 }, (_, i) => String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)));
+
+/** Shorter words and stems are left out: "us", "uk", Portuguese "cor" (from "Coreia") collide with everyday words. */
+const minLetters = (lang: Language) => (lang === 'ar' ? 3 : 4);
+
+const placeTerms = new Map<Language, Set<string>>();
+
+function regionNames(lang: Language): string[] {
+  const names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
+  const out: string[] = [];
+  for (const code of REGION_CODES) {
+    let name: string | undefined;
+    try {
+      name = names.of(code);
+    } catch {
+      name = undefined;
+    }
+    if (name && name !== code) out.push(name);
+  }
+  return out;
+}
+
+/** The analysed terms of the words of every country's name, in `lang` and in English. */
+function termsOf(lang: Language): Set<string> {
+  const kept = placeTerms.get(lang);
+  if (kept) return kept;
+  const terms = new Set<string>();
+  for (const name of new Set([...regionNames(lang), ...regionNames('en')])) {
+    for (const word of wordTokens(name)) {
+      if ([...word].length < minLetters(lang)) continue;
+      for (const term of analyzeWordTerms(word, lang)) if ([...term].length >= minLetters(lang)) terms.add(term);
+    }
+  }
+  placeTerms.set(lang, terms);
+  return terms;
+}
+
+/** Whether an analysed term of a question in `lang` is (part of) a country's name. */
+export function isPlaceTerm(term: string, lang: Language): boolean {
+  return termsOf(lang).has(term);
+}

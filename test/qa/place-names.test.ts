@@ -1,0 +1,43 @@
+import { questionUnits } from '../../src/core/qa/coverage';
+import { isPlaceTerm } from '../../src/core/qa/place-names';
+import { analyzeWord } from '../../src/core/qa/text-analysis';
+import type { Language } from '../../src/config/config-schema';
+
+const place = (word: string, lang: Language) => isPlaceTerm(analyzeWord(word, lang) ?? word, lang);
+
+describe('countries typed in lower case', () => {
+  it('are told from everyday words in every course language', () => {
+    expect(place("japan's", 'en')).toBe(true);
+    expect(place('perú', 'es')).toBe(true);
+    expect(place('peru', 'es')).toBe(true);
+    expect(place('tunisie', 'fr')).toBe(true);
+    expect(place('angola', 'pt')).toBe(true);
+    expect(place('قطر', 'ar')).toBe(true);
+    expect(place('اليابان', 'ar')).toBe(true);
+    for (const [word, lang] of [
+      ['digital', 'en'],
+      ['data', 'en'],
+      ['datos', 'es'],
+      ['cor', 'pt'],
+      ['numérique', 'fr'],
+      ['بيانات', 'ar'],
+    ] as const)
+      expect(place(word, lang)).toBe(false);
+  });
+
+  it('weigh as an unknown name when the course never mentions them, and as a plain word when it does', () => {
+    const course = new Set(['ai', 'promot', 'act', 'requir', 'govern', 'ministri', 'kenya', 'law', 'digit']);
+    const units = (question: string) => questionUnits({ question, lang: 'en', idf: () => 3, knows: (t) => course.has(t), nearestTerm: () => undefined });
+    const japan = units("what does japan's ai promotion act require of ministries, roughly?");
+    const country = japan.units.find((u) => u.terms.includes('japan'));
+    const everyday = japan.units.find((u) => u.terms.includes('rough'));
+    expect(country).toMatchObject({ unknownName: true });
+    // An everyday word the course does not use is no name, and weighs a third as much.
+    expect(everyday).toMatchObject({ unknownName: false, oov: true });
+    expect(country!.weight).toBeGreaterThan(2 * everyday!.weight);
+    expect(units('what does the ai act require of ministries, roughly?').unknownNames).toBe(0);
+    // A country the course does mention is one of its words.
+    const kenya = units("what does kenya's digital law require?");
+    expect(kenya.unknownNames).toBe(0);
+  });
+});
