@@ -110,7 +110,7 @@ interface PassageReading {
  * The same passages come back for question after question: each is read once. Bounded, like the
  * other per-text caches (text-analysis.ts), so a corpus 50 times the course does not keep them all.
  */
-const MAX_READINGS = 2000;
+const MAX_READINGS = 1000;
 const readings = new Map<string, PassageReading>();
 
 function readingOf(chunk: RetrievedPassage['chunk'], lang: Language): PassageReading {
