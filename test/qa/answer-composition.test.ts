@@ -1,6 +1,6 @@
 import type { Chunk, RetrievedPassage } from '../../src/ports/retrieval';
 import { extractiveAnswer, type TermGroup } from '../../src/core/qa/extractive-answerer';
-import { analyze } from '../../src/core/qa/text-analysis';
+import { analyze, asksHowTo, givesAdvice } from '../../src/core/qa/text-analysis';
 import { assessCoverage, coverageConfidence } from '../../src/core/qa/coverage';
 import { Glossary } from '../../src/core/qa/glossary';
 
@@ -40,6 +40,39 @@ describe('composed answers', () => {
     expect(kenya.text.startsWith('In October 2021 the High Court')).toBe(true);
     const fromQuiz = extractiveAnswer({ question: 'Did India recognise privacy as a fundamental right?', lang: 'en', passages: [quiz], idf });
     expect(fromQuiz.text).not.toContain('In which year');
+  });
+});
+
+describe('how-to questions', () => {
+  it('are told from other questions in the five languages', () => {
+    for (const q of [
+      'what should i ask the supplier for before we sign?',
+      'how do I check a dataset before training?',
+      '¿qué tengo que exigirle a un proveedor?',
+      'comment vérifier que notre site est accessible ?',
+      'o que devo exigir do fornecedor?',
+      'كيف أتأكد من جودة البيانات؟',
+    ])
+      expect(asksHowTo(q)).toBe(true);
+    for (const q of ['what is automation bias?', '¿qué es el sesgo de automatización?', 'quand a été adopté le règlement ?', 'ما هو التحيز؟']) expect(asksHowTo(q)).toBe(false);
+  });
+
+  it('are answered first with the sentence that says what to do, not the one that says what the thing is', () => {
+    const contract = passage(
+      'm5-l10-s2',
+      'The contract',
+      'A supplier contract for an AI system is a long document with many annexes. Before signing the contract, the buyer should require audit rights and full documentation from the supplier.',
+      1,
+    );
+    const howTo = extractiveAnswer({ question: 'What should I ask for in a supplier contract?', lang: 'en', passages: [contract], idf, maxWords: 20 });
+    expect(howTo.text).toContain('should require audit rights');
+    expect(howTo.text).not.toContain('long document');
+    // Asked what the thing is, the same passage answers with what it is.
+    const what = extractiveAnswer({ question: 'What is a supplier contract for an AI system?', lang: 'en', passages: [contract], idf, maxWords: 20 });
+    expect(what.text).toContain('long document');
+    expect(givesAdvice('Vérifiez les critères WCAG avant la mise en ligne.')).toBe(true);
+    expect(givesAdvice('يجب إجراء تقييم الأثر قبل التشغيل.')).toBe(true);
+    expect(givesAdvice('The contract is a long document.')).toBe(false);
   });
 });
 

@@ -303,6 +303,25 @@ const WHEN =
   /\b(when|what year|which year|since when|cu[aá]ndo|desde cu[aá]ndo|en qu[eé] a[nñ]o|quand|en quelle ann[ée]e|depuis quand|quando|em que ano|desde quando)\b|\b(year|a[nñ]o|ann[ée]e|ano|date|fecha)\s*[?؟]|متى|في أي عام|في اي عام|منذ متى|أي سنة|اي سنة|أي تاريخ|اي تاريخ/i;
 const HOW_MANY = /\b(how many|how much|how long|how old|what percentage|what share|cu[aá]nt[oa]s?|combien|quant[oa]s?)\b|كم/i;
 
+/** A question asking what to do ("how do I…", "what should we ask for…", "¿qué tengo que…", "comment faire…", "o que devo…", "كيف أ…"). */
+const HOW_TO =
+  /\b(how (do|can|should) (i|we|you)|what (should|must|do) (i|we) (do|ask|check|include|put)|what do (i|we) need to|how to)\b|\b(c[oó]mo (puedo|podemos|hago|hacemos|compruebo|debo|debemos)|qu[eé] (tengo|tenemos|debo|debemos|hay) que|qu[eé] hago)\b|\b(comment (je|on|nous|faire|puis-je|vérifier|organiser|rédiger)|que (dois-je|devons-nous|faut-il|faire))\b|\b(como (eu |posso|podemos|fa[cç]o|devo|devemos)|o que (devo|devemos|eu preciso|preciso|tenho que|temos que))\b|كيف (أ|ا|ن|يمكن)|ماذا (يجب|علي|علينا)|ما الذي يجب/iu;
+
+export function asksHowTo(question: string): boolean {
+  return HOW_TO.test(question);
+}
+
+/**
+ * A sentence that tells the reader what to do: a modal ("should", "must", "debe", "il faut",
+ * "deve", "يجب") or a sentence opening on an imperative of the course's advice ("Check…", "Ask…").
+ */
+const ADVICE =
+  /\b(should|must|need to|needs to|make sure|ensure|debe|deben|debería|hay que|conviene|asegúrese|doit|doivent|devrait|il faut|veillez|assurez-vous|deve|devem|deveria|é preciso|convém|garanta|certifique-se)\b|^(check|ask|use|start|keep|write|give|test|plan|set|name|require|publish|involve|compruebe|pida|utilice|empiece|escriba|vérifiez|demandez|utilisez|commencez|rédigez|verifique|peça|utilize|comece|escreva)\b|يجب|ينبغي|تأكد|احرص/iu;
+
+export function givesAdvice(sentence: string): boolean {
+  return ADVICE.test(sentence);
+}
+
 export function questionFocus(question: string): QuestionFocus {
   if (WHEN.test(question)) return 'when';
   if (HOW_MANY.test(question)) return 'how-many';
