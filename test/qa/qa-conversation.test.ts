@@ -121,6 +121,17 @@ describe('Q&A conversation over /api/messages', () => {
     expect(shown).toContain('2020');
   });
 
+  it.each([
+    ['en-US', 'Which cities publish registers of their algorithms?', 'and what is automation bias?', 'Automation bias'],
+    ['es-ES', '¿Qué ciudades publican registros de sus algoritmos?', '¿y qué es el sesgo de automatización?', 'sesgo de automatización'],
+  ])('%s: a follow-up wholly about another course term ("and what is automation bias?") is a new question, not the previous topic', async (locale, first, next, about) => {
+    const ask = learner(locale);
+    await ask(first);
+    const shown = JSON.stringify(await ask(next));
+    expect(shown.toLowerCase()).toContain(about.toLowerCase());
+    expect(shown).not.toContain('Amsterdam');
+  });
+
   it('answers the question that follows a greeting', async () => {
     const shown = JSON.stringify(await learner('en-US')('Hello, what is the once-only principle?'));
     expect(shown).toContain(localeString('en', 'qa', 'answer.title'));

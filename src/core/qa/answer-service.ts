@@ -24,7 +24,7 @@ import type { Glossary } from './glossary';
 import { isFollowUp } from './follow-up';
 import { redactPersonalData } from './pii-redaction';
 import { splitSentences } from './sentences';
-import { analyze, wordTokens, analyzeWord, analyzeWordTerms, isAcronym, isQuestionFraming } from './text-analysis';
+import { analyze, wordTokens, analyzeWord, analyzeWordTerms, isAcronym, isQuestionFraming, questionFocus } from './text-analysis';
 
 /**
  * With a model the retrieval gate is looser: the model reads the passages and replies
@@ -287,6 +287,8 @@ export class QaService {
     // A question with no topic word of its own ("¿en qué año fue?", "funciona desde quando?") can only be about the previous one's.
     const follows = isFollowUp(question) || ownTopicTerms(question, lang) === 0;
     if (!follows || analyze(question, lang).length > MAX_FOLLOW_UP_TERMS) return question;
+    // "And what is automation bias?" after a question on registers names a topic of its own: a course term the previous question did not.
+    if (this.switchesTopic(question, last.question, lang)) return question;
     const topic = distinctiveWords(last.question, lang, TOPIC_WORDS, (t) => this.options.retrieval.idf(t, lang));
     if (!topic.length) return question;
     const own = ownTopicTerms(question, lang) > FEW_OWN_TERMS ? `${question} ${question}` : question;
@@ -415,6 +417,22 @@ export class QaService {
     if (this.sentenceTermCache.size >= KEPT_PASSAGES) this.sentenceTermCache.clear();
     this.sentenceTermCache.set(p.chunk.id, terms);
     return terms;
+  }
+
+  /**
+   * Whether a follow-up is wholly about a glossary term the previous question did not name ("and
+   * what is automation bias?"): then it is a new question. One that adds words of its own ("and
+   * the new date for standalone high-risk systems?") still continues the previous topic.
+   */
+  private switchesTopic(question: string, previous: string, lang: Language): boolean {
+    const { glossary } = this.options;
+    if (!glossary || questionFocus(question) !== 'other') return false;
+    const before = new Set(glossary.matches(previous, [lang]).map((m) => m.id));
+    const named = glossary.matches(question, [lang]).filter((m) => !before.has(m.id));
+    if (!named.length) return false;
+    const covered = new Set(named.flatMap((m) => m.covered));
+    const own = analyze(question, lang).filter((t) => !isQuestionFraming(t, lang));
+    return own.length > 0 && own.every((t) => covered.has(t));
   }
 
   /** A passage's analysed terms, kept: the same passages come back for question after question. */
