@@ -109,6 +109,8 @@ describe('per-language text analysis', () => {
       'a impressora do meu setor nao imprime, como resolvo?',
       "comment je déclare mes frais réels sur ma déclaration d'impôts en ligne ?",
       'I forgot my password for the HR portal',
+      'combien coûte une licence microsoft copilot pour un ministère ?',
+      'كم سعر اشتراك ChatGPT Enterprise؟',
     ])
       expect(offDomainShape(q)).toBe(1);
     for (const q of [
@@ -118,6 +120,8 @@ describe('per-language text analysis', () => {
       'لماذا تخطئ النماذج مع المتصلين من خارج العاصمة؟',
       'Which tax returns did the tax authority let a model choose to audit?',
       'Why should online forms allow password managers?',
+      'How much did Robodebt cost the government?',
+      'What should an AI licence agreement with a supplier include?',
     ])
       expect(offDomainShape(q)).toBe(0);
   });

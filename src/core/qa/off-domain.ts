@@ -18,6 +18,8 @@ const OFF_DOMAIN: RegExp[] = [
   /\b(recipes? for|how to cook|receta de|recettes? d(e|u|es)|receitas? d[aeo]s?|bake|baking|cocinar|cuisiner|cozinhar)(?!\w)|الطبخ|وصفة طبخ/i,
   // Sport.
   /\b(world cup|champions league|la liga|premier league|cricket|tennis|football (club|team|results?|scores?)|club de f[uú]tbol|clube de futebol|[eé]quipe de football)(?!\w)|كأس العالم/i,
+  // A product's price or licence cost ("how much does a Copilot licence cost per user?"): the course teaches how to buy AI, not what it costs.
+  /\b(how much (does|do|is|are|would)|what does .{1,40} cost|price of|pricing|cu[aá]nto (cuesta|cuestan|vale|valen)|precio de|combien (co[uû]te|co[uû]tent|vaut)|prix d|quanto (custa|custam|vale)|pre[cç]o d)\b.{0,60}\b(licen[cs]es?|licencias?|licen[cç]as?|subscriptions?|suscripci[oó]n|abonnements?|assinaturas?|per (user|seat|month)|por (usuario|utilizador|usu[aá]rio|mes|m[eê]s)|par (utilisateur|mois)|enterprise|copilot|chatgpt)\b|(كم سعر|كم تكلفة|ما سعر|ما تكلفة).{0,40}(ترخيص|اشتراك|رخصة)/iu,
   // Programming.
   /\b(python|javascript|typescript|linked list)(?!\w)/i,
   // Travel and leisure.
