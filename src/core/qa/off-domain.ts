@@ -18,15 +18,23 @@ const OFF_DOMAIN: RegExp[] = [
   /\b(recipes? for|how to cook|receta de|recettes? d(e|u|es)|receitas? d[aeo]s?|bake|baking|cocinar|cuisiner|cozinhar)(?!\w)|الطبخ|وصفة طبخ/i,
   // Sport.
   /\b(world cup|champions league|la liga|premier league|cricket|tennis|football (club|team|results?|scores?)|club de f[uú]tbol|clube de futebol|[eé]quipe de football)(?!\w)|كأس العالم/i,
-  // A product's price or licence cost ("how much does a Copilot licence cost per user?"): the course teaches how to buy AI, not what it costs.
-  /\b(how much (does|do|is|are|would)|what does .{1,40} cost|price of|pricing|cu[aá]nto (cuesta|cuestan|vale|valen)|precio de|combien (co[uû]te|co[uû]tent|vaut)|prix d|quanto (custa|custam|vale)|pre[cç]o d)\b.{0,60}\b(licen[cs]es?|licencias?|licen[cç]as?|subscriptions?|suscripci[oó]n|abonnements?|assinaturas?|per (user|seat|month)|por (usuario|utilizador|usu[aá]rio|mes|m[eê]s)|par (utilisateur|mois)|enterprise|copilot|chatgpt)\b|(كم سعر|كم تكلفة|ما سعر|ما تكلفة).{0,40}(ترخيص|اشتراك|رخصة)/iu,
   // Programming.
   /\b(python|javascript|typescript|linked list)(?!\w)/i,
   // Travel and leisure.
   /\b(best time to visit|beach|praia|playa|hotel|movie)(?!\w)/i,
 ];
 
-/** 1 when the question has the shape of a general-knowledge question (see OFF_DOMAIN), else 0. */
+/**
+ * A product's price or licence cost ("how much does a Copilot licence cost per user?"): the course
+ * teaches how to buy AI, not what it costs. Both a price question and a licence word, so that "how
+ * much did Robodebt cost?" or "what should a licence agreement include?" stay course questions.
+ */
+const PRICE =
+  /\b(how much (does|do|is|are|would)|cost per|price of|pricing|cu[aá]nto (cuesta|cuestan|vale|valen)|precio de|combien (co[uû]te|co[uû]tent|vaut)|prix d|quanto (custa|custam|vale)|pre[cç]o d)\b|كم سعر|كم تكلفة|ما سعر|ما تكلفة/iu;
+const LICENCE =
+  /\b(licen[cs]es?|licencias?|licen[cç]as?|subscriptions?|suscripci[oó]n|abonnements?|assinaturas?|per (user|seat|month)|por (usuario|utilizador|usu[aá]rio|mes|m[eê]s)|par (utilisateur|mois)|enterprise|copilot|chatgpt)\b|ترخيص|اشتراك|رخصة/iu;
+
+/** 1 when the question has the shape of a general-knowledge question (see OFF_DOMAIN) or asks a product's price, else 0. */
 export function offDomainShape(question: string): number {
-  return OFF_DOMAIN.some((re) => re.test(question)) ? 1 : 0;
+  return OFF_DOMAIN.some((re) => re.test(question)) || (PRICE.test(question) && LICENCE.test(question)) ? 1 : 0;
 }
