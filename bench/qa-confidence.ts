@@ -95,10 +95,10 @@ interface Row {
   ms: number;
 }
 
+/** Our development questions: the first set, and the one written as civil servants type (qa-dev-people.jsonl). */
 function ownQuestions(): { lang: Language; question: string; expect?: string[][]; kind?: string }[] {
-  return fs
-    .readFileSync(path.join(repoRoot(), 'bench', 'qa-dev-own.jsonl'), 'utf8')
-    .split('\n')
+  return ['qa-dev-own.jsonl', 'qa-dev-people.jsonl']
+    .flatMap((file) => fs.readFileSync(path.join(repoRoot(), 'bench', file), 'utf8').split('\n'))
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { lang: Language; question: string; expect?: string[][]; kind?: string });
 }
