@@ -1,5 +1,5 @@
 import { questionUnits } from '../../src/core/qa/coverage';
-import { isPlaceTerm } from '../../src/core/qa/place-names';
+import { isPlaceTerm, selfContextPlaces } from '../../src/core/qa/place-names';
 import { analyzeWord } from '../../src/core/qa/text-analysis';
 import type { Language } from '../../src/config/config-schema';
 
@@ -39,5 +39,18 @@ describe('countries typed in lower case', () => {
     // A country the course does mention is one of its words.
     const kenya = units("what does kenya's digital law require?");
     expect(kenya.unknownNames).toBe(0);
+  });
+
+  it("are the learner's context, not the topic, where the learner says where they work", () => {
+    const course = new Set(['civil', 'servant', 'autom', 'bias', 'law', 'data']);
+    const units = (question: string) => questionUnits({ question, lang: 'en', idf: () => 3, knows: (t) => course.has(t), nearestTerm: () => undefined });
+    const intro = units("i'm a civil servant in ghana, what is automation bias?");
+    expect(intro.units.some((u) => u.terms.includes('ghana'))).toBe(false);
+    expect(intro.unknownNames).toBe(0);
+    // Asked about, the same country is an unknown name.
+    expect(units("what does ghana's data law say?").units.find((u) => u.terms.includes('ghana'))).toMatchObject({ unknownName: true });
+    expect([...selfContextPlaces('trabajo en el perú, ¿qué es el sesgo?', 'es')]).toEqual([3]);
+    expect([...selfContextPlaces('أنا من قطر، ما هو التحيز؟', 'ar')]).toEqual([2]);
+    expect([...selfContextPlaces('¿qué exige la ley del perú?', 'es')]).toEqual([]);
   });
 });

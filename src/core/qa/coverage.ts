@@ -4,7 +4,7 @@ import { editDistance, withinOneEdit } from '../text-normalize';
 import { splitSentences } from './sentences';
 import type { Glossary } from './glossary';
 import { offDomainShape } from './off-domain';
-import { isPlaceTerm } from './place-names';
+import { isPlaceTerm, selfContextPlaces } from './place-names';
 import { analyze, analyzeWordTerms, isAcronym, isQuestionFraming, isStopWordTypo, normalizeArabic, wordTokens } from './text-analysis';
 
 /**
@@ -171,9 +171,12 @@ export function questionUnits(input: Omit<CoverageInput, 'passages'>): QuestionU
     else endRun();
   });
   endRun();
+  const context = selfContextPlaces(question, lang);
   words.forEach((word, i) => {
     // An acronym the course never writes in capitals ("shouted" words) is its plain word.
     const forms = analyzeWordTerms(word, lang);
+    // "I'm a civil servant in Ghana, …": where the learner works is not what they ask about.
+    if (context.has(i) && !forms.some((t) => knows(t))) return;
     for (const term of [forms.find((t) => knows(t)) ?? forms[0]].filter(Boolean)) {
       if (seen.has(term) || explained.has(term) || (isQuestionFraming(term, lang) && !isAcronym(word))) continue;
       seen.add(term);

@@ -1,5 +1,5 @@
 import type { Language } from '../../config/config-schema';
-import { analyzeWordTerms, wordTokens } from './text-analysis';
+import { analyzeWordTerms, foldText, wordTokens } from './text-analysis';
 
 /**
  * Countries and territories, by their names in the course languages (ICU's region names, which
@@ -48,4 +48,37 @@ function termsOf(lang: Language): Set<string> {
 /** Whether an analysed term of a question in `lang` is (part of) a country's name. */
 export function isPlaceTerm(term: string, lang: Language): boolean {
   return termsOf(lang).has(term);
+}
+
+/**
+ * Words with which a learner says where they are or work ("I'm a civil servant in Ghana", "trabajo
+ * en el Perú", "je suis au Mali", "sou de Angola", "أنا من الأردن", "our ministry in Peru"): a
+ * country in that clause is the learner's context, not the question's topic.
+ */
+const SELF = new Set(
+  `i im i'm we we're my our soy estoy trabajo somos estamos trabajamos mi mis nuestro nuestra
+   je j suis travaille nous sommes travaillons mon ma notre sou estou trabalho somos estamos trabalhamos meu minha nosso nossa
+   أنا انا أعمل اعمل نعمل نحن`
+    .split(/\s+/)
+    .map((w) => foldText(w)),
+);
+
+/**
+ * The positions, among the question's word tokens, of country names said in a clause where the
+ * learner introduces themselves (see SELF): they weigh neither for nor against the question.
+ */
+export function selfContextPlaces(question: string, lang: Language): Set<number> {
+  const out = new Set<number>();
+  let offset = 0;
+  for (const clause of question.split(/[,.;:!?¿¡؟،\n]/)) {
+    const words = wordTokens(clause);
+    let introduced = false;
+    words.forEach((word, i) => {
+      if (SELF.has(foldText(word))) introduced = true;
+      else if (introduced && analyzeWordTerms(word, lang).some((t) => isPlaceTerm(t, lang))) out.add(offset + i);
+    });
+    offset += words.length;
+  }
+  // The clauses' words are the question's words unless a word spanned a mark ("e.g."): then nothing is left out.
+  return offset === wordTokens(question).length ? out : new Set();
 }
