@@ -171,7 +171,7 @@ export function questionUnits(input: Omit<CoverageInput, 'passages'>): QuestionU
     else endRun();
   });
   endRun();
-  const context = selfContextPlaces(question, lang);
+  const context = selfContextPlaces(question, words, lang);
   words.forEach((word, i) => {
     // An acronym the course never writes in capitals ("shouted" words) is its plain word.
     const forms = analyzeWordTerms(word, lang);
@@ -254,7 +254,7 @@ export function passageCoverage(q: QuestionUnits, have: Set<string>): number {
 }
 
 /** A passage's analysed terms: its title, text and headings. */
-export function passageTerms(p: RetrievedPassage, lang: Language): Set<string> {
+export function passageTerms(p: Pick<RetrievedPassage, 'chunk'>, lang: Language): Set<string> {
   return new Set(analyze(`${p.chunk.title} ${p.chunk.text} ${p.chunk.lessonTitle ?? ''}`, lang));
 }
 

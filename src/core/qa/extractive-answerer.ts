@@ -4,6 +4,7 @@ import { splitSentences, wordCount } from './sentences';
 import { passageProse } from './explanation';
 import { westernDigits } from '../text-normalize';
 import { analyze, asksHowTo, givesAdvice, isQuestionFraming, questionFocus } from './text-analysis';
+import { passageTerms } from './coverage';
 
 /**
  * Confidence = the IDF-weighted share of the question's content terms that the best of the
@@ -104,7 +105,7 @@ interface Candidate {
 /** What the answerer reads of a passage, whatever the question: its sentences, their terms, its headings' terms. */
 interface PassageReading {
   chunk: RetrievedPassage['chunk'];
-  /** The passage's own terms with its step and lesson titles' (as passageTerms in coverage.ts). */
+  /** The passage's own terms with its step and lesson titles' (passageTerms in coverage.ts). */
   whole: Set<string>;
   heading: Set<string>;
   title: Set<string>;
@@ -127,7 +128,7 @@ function readingOf(chunk: RetrievedPassage['chunk'], lang: Language): PassageRea
   const reading: PassageReading = {
     chunk,
     heading,
-    whole: new Set([...heading, ...analyze(chunk.text, lang)]),
+    whole: passageTerms({ chunk }, lang),
     title: new Set(analyze(chunk.title, lang)),
     // A quiz passage is quoted from its explanation only, never from its options (see chunking.ts).
     sentences: splitSentences(passageProse(chunk)).map((text) => {

@@ -19,12 +19,8 @@ function regionNames(lang: Language): string[] {
   const names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
   const out: string[] = [];
   for (const code of REGION_CODES) {
-    let name: string | undefined;
-    try {
-      name = names.of(code);
-    } catch {
-      name = undefined;
-    }
+    // Every two-letter code is well-formed, so `of` never throws; codes that name no region give undefined.
+    const name = names.of(code);
     if (name && name !== code) out.push(name);
   }
   return out;
@@ -64,21 +60,24 @@ const SELF = new Set(
 );
 
 /**
- * The positions, among the question's word tokens, of country names said in a clause where the
- * learner introduces themselves (see SELF): they weigh neither for nor against the question.
+ * The positions, among the question's word tokens (`words`, from wordTokens), of country names
+ * said in a clause where the learner introduces themselves (see SELF): they weigh neither for nor
+ * against the question.
  */
-export function selfContextPlaces(question: string, lang: Language): Set<number> {
+export function selfContextPlaces(question: string, words: string[], lang: Language): Set<number> {
   const out = new Set<number>();
+  // Most questions introduce nobody: nothing to split.
+  if (!words.some((w) => SELF.has(foldText(w)))) return out;
   let offset = 0;
   for (const clause of question.split(/[,.;:!?¿¡؟،\n]/)) {
-    const words = wordTokens(clause);
+    const clauseWords = wordTokens(clause);
     let introduced = false;
-    words.forEach((word, i) => {
+    clauseWords.forEach((word, i) => {
       if (SELF.has(foldText(word))) introduced = true;
       else if (introduced && analyzeWordTerms(word, lang).some((t) => isPlaceTerm(t, lang))) out.add(offset + i);
     });
-    offset += words.length;
+    offset += clauseWords.length;
   }
   // The clauses' words are the question's words unless a word spanned a mark ("e.g."): then nothing is left out.
-  return offset === wordTokens(question).length ? out : new Set();
+  return offset === words.length ? out : new Set();
 }
